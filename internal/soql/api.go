@@ -1,0 +1,69 @@
+// Package soql parses and evaluates SOQL for the emulator org. It knows nothing
+// about HTTP or storage: the caller hands it a Schema (what describe would say)
+// and a Store (the records), and gets back rows shaped like a REST query result.
+package soql
+
+// Field is what the evaluator needs from a field's describe.
+type Field struct {
+	Name             string   // canonical API name, e.g. "ProfileId"
+	Type             string   // describe type: id, string, boolean, reference, date, datetime, int, double, currency, percent, picklist, multipicklist, email, phone, url, textarea, base64, ...
+	ReferenceTo      []string // for references: target sObjects (polymorphic when more than one)
+	RelationshipName string   // for references: e.g. "Profile" for ProfileId
+	Filterable       bool
+	Sortable         bool
+	Groupable        bool
+	Aggregatable     bool
+}
+
+// ChildRelationship is a describe childRelationships entry, used by subqueries.
+type ChildRelationship struct {
+	RelationshipName string // e.g. "PermissionSetAssignments"
+	ChildSObject     string // e.g. "PermissionSetAssignment"
+	Field            string // e.g. "AssigneeId"
+}
+
+// Schema answers describe questions. Names are matched case-insensitively and
+// answered with their canonical spelling.
+type Schema interface {
+	// Object returns the canonical name of an sObject type, ok=false when the org has none.
+	Object(name string) (canonical string, ok bool)
+	// Field returns the field of object named name, ok=false when none.
+	Field(object, name string) (Field, bool)
+	// Fields returns every field of object in describe order (for FIELDS(ALL) and columns).
+	Fields(object string) []Field
+	// ChildRelationships of object (for parent-to-child subqueries).
+	ChildRelationships(object string) []ChildRelationship
+}
+
+// Record is one stored record: field API name → JSON-compatible value
+// (string, bool, float64, nil). "Id" is always present.
+type Record map[string]any
+
+// Store gives read access to the org's records.
+type Store interface {
+	// All returns every record of object (canonical name), in insertion order.
+	All(object string) []Record
+	// Get returns the record with this 15- or 18-character Id, whatever its type.
+	Get(id string) (object string, rec Record, ok bool)
+}
+
+// The evaluator's entry points (implemented in this package):
+//
+//	func Parse(q string) (*Query, error)                 // errors are *Error
+//	func (q *Query) Object() string                      // the FROM sObject as written
+//	func Execute(q *Query, s Schema, st Store, opts Options) (*Result, error)
+//
+// Options carries APIVersion ("62.0"), used to build each row's attributes.url
+// (/services/data/v62.0/sobjects/User/005...) and Tooling (true on /tooling/query,
+// where attributes.url uses /tooling/sobjects/).
+//
+// Result holds TotalSize, Rows (each Row marshals to JSON with "attributes"
+// {type,url} first and then the selected fields in SELECT order, parent
+// relationships as nested rows or null, child subqueries as
+// {totalSize,done,records} or null) and, for `SELECT COUNT() FROM ...`, only
+// TotalSize with no rows. Columns(q, s) gives the columnMetadata that
+// `columns=true` returns. Paging (2,000 rows a page) is the caller's job.
+//
+// Errors are *Error{Code, Message} with Salesforce's codes: MALFORMED_QUERY,
+// INVALID_FIELD, INVALID_TYPE, INVALID_QUERY_FILTER_OPERATOR, worded like
+// Salesforce's (see shared/reference/fixtures/error-*.json).
