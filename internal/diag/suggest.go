@@ -1,0 +1,114 @@
+package diag
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Suggest returns the choice nearest to s, or "" when none is reasonably close.
+// A choice equal to s ignoring case always wins. Otherwise the distance is the
+// Levenshtein distance between the lower-cased strings, and a choice counts as
+// close when that distance is at most a third of the longer string (at least 1,
+// at most 4): "raed" → "read", "permsets" → "permissionSets" is too far for
+// plain edit distance, so a choice that s is a prefix or abbreviation-by-prefix
+// of (same first letter, every letter of s appearing in order) is accepted too
+// when nothing is close by distance.
+func Suggest(s string, choices []string) string {
+	if s == "" || len(choices) == 0 {
+		return ""
+	}
+	ls := strings.ToLower(s)
+	for _, c := range choices {
+		if strings.ToLower(c) == ls {
+			return c
+		}
+	}
+	best, bestD := "", -1
+	for _, c := range choices {
+		d := Levenshtein(ls, strings.ToLower(c))
+		if bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD >= 0 && bestD <= threshold(ls, strings.ToLower(best)) {
+		return best
+	}
+	// No close spelling: try the subsequence rule, which catches abbreviations
+	// such as "permsets" for "permissionSets" or "psg" style shorthands. Ties
+	// go to the shortest choice, which is the least surprising expansion.
+	if utf8.RuneCountInString(ls) < 3 {
+		return ""
+	}
+	best = ""
+	for _, c := range choices {
+		lc := strings.ToLower(c)
+		if lc[0] == ls[0] && isSubsequence(ls, lc) {
+			if best == "" || len(c) < len(best) {
+				best = c
+			}
+		}
+	}
+	return best
+}
+
+func threshold(a, b string) int {
+	n := utf8.RuneCountInString(a)
+	if m := utf8.RuneCountInString(b); m > n {
+		n = m
+	}
+	t := n / 3
+	if t < 1 {
+		t = 1
+	}
+	if t > 4 {
+		t = 4
+	}
+	return t
+}
+
+func isSubsequence(s, of string) bool {
+	i := 0
+	rs := []rune(s)
+	for _, r := range of {
+		if i < len(rs) && rs[i] == r {
+			i++
+		}
+	}
+	return i == len(rs)
+}
+
+// Levenshtein is the edit distance between a and b, counted in runes:
+// insertions, deletions, substitutions and, because typing mistakes are so
+// often swapped neighbours ("raed", "usres"), transpositions of two adjacent
+// runes (the optimal-string-alignment variant of Damerau-Levenshtein).
+func Levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	n, m := len(ra), len(rb)
+	if n == 0 {
+		return m
+	}
+	if m == 0 {
+		return n
+	}
+	d := make([][]int, n+1)
+	for i := range d {
+		d[i] = make([]int, m+1)
+		d[i][0] = i
+	}
+	for j := 0; j <= m; j++ {
+		d[0][j] = j
+	}
+	for i := 1; i <= n; i++ {
+		for j := 1; j <= m; j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[n][m]
+}
