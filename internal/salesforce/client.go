@@ -1,0 +1,280 @@
+// Package salesforce is the only code in sfprov that talks HTTP to an org. It wraps
+// simpleforce's raw request path with an oauth2 token source, a context on every
+// call, call counting, an optional trace of every request, and typed errors that
+// keep every field Salesforce returns. The rest of sfprov sees records, results
+// and *APIError, never HTTP.
+package salesforce
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/simpleforce/simpleforce"
+	"golang.org/x/oauth2"
+)
+
+// DefaultAPIVersion is the REST API version sfprov speaks. Salesforce advises
+// OAuth with API ≥ 62.0 (shared/reference/salesforce-api-facts.md §11).
+const DefaultAPIVersion = "62.0"
+
+// Config says where an org is and how to authenticate to it.
+type Config struct {
+	InstanceURL string
+	APIVersion  string // "" = DefaultAPIVersion
+	Token       oauth2.TokenSource
+	// Transport is the base round tripper ("nil" = http.DefaultTransport); the
+	// embedded emulator passes one that serves requests in process.
+	Transport http.RoundTripper
+	// Trace, when set, receives one line per API call: method, path, status, duration.
+	Trace io.Writer
+}
+
+// Client is a connection to one org. It is safe for concurrent use.
+type Client struct {
+	instanceURL string
+	version     string
+	http        *http.Client
+	trace       io.Writer
+	calls       atomic.Int64
+}
+
+// New returns a client for the org in cfg.
+func New(cfg Config) *Client {
+	base := cfg.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	v := strings.TrimPrefix(cfg.APIVersion, "v")
+	if v == "" {
+		v = DefaultAPIVersion
+	}
+	c := &Client{
+		instanceURL: strings.TrimRight(cfg.InstanceURL, "/"),
+		version:     v,
+		trace:       cfg.Trace,
+	}
+	var rt http.RoundTripper = &tracingTransport{base: base, c: c}
+	if cfg.Token != nil {
+		rt = &oauth2.Transport{Source: cfg.Token, Base: rt}
+	}
+	c.http = &http.Client{Transport: rt}
+	return c
+}
+
+// InstanceURL is the org's base URL.
+func (c *Client) InstanceURL() string { return c.instanceURL }
+
+// APIVersion is the REST version in use, e.g. "62.0".
+func (c *Client) APIVersion() string { return c.version }
+
+// Calls is the number of API requests this client has sent.
+func (c *Client) Calls() int { return int(c.calls.Load()) }
+
+// DataPath returns the path of a REST resource under /services/data/vXX.X.
+func (c *Client) DataPath(rest string) string {
+	return "/services/data/v" + c.version + "/" + strings.TrimPrefix(rest, "/")
+}
+
+// ErrorItem is one entry of a Salesforce error array. REST uses errorCode,
+// sObject Collections use statusCode; both land in Code.
+type ErrorItem struct {
+	Message string   `json:"message"`
+	Code    string   `json:"errorCode"`
+	Fields  []string `json:"fields,omitempty"`
+}
+
+func (e *ErrorItem) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Message    string   `json:"message"`
+		ErrorCode  string   `json:"errorCode"`
+		StatusCode string   `json:"statusCode"`
+		Fields     []string `json:"fields"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	e.Message, e.Code, e.Fields = raw.Message, raw.ErrorCode, raw.Fields
+	if e.Code == "" {
+		e.Code = raw.StatusCode
+	}
+	return nil
+}
+
+func (e ErrorItem) String() string {
+	s := e.Code + ": " + e.Message
+	if len(e.Fields) > 0 {
+		s += " (fields: " + strings.Join(e.Fields, ", ") + ")"
+	}
+	return s
+}
+
+// APIError is a failed request: the HTTP status and every error Salesforce gave.
+type APIError struct {
+	Method string
+	Path   string // without query string, so no secret can leak through it
+	Status int
+	Errors []ErrorItem
+	// Body is the raw body when it was not a Salesforce error array (an OAuth error, HTML).
+	Body string
+}
+
+func (e *APIError) Error() string {
+	var parts []string
+	for _, it := range e.Errors {
+		parts = append(parts, it.String())
+	}
+	if len(parts) == 0 && e.Body != "" {
+		parts = append(parts, strings.TrimSpace(e.Body))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, http.StatusText(e.Status))
+	}
+	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.Status, strings.Join(parts, "; "))
+}
+
+// HasCode reports whether any error item carries code.
+func (e *APIError) HasCode(code string) bool {
+	for _, it := range e.Errors {
+		if it.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrAuth marks authentication failures (HTTP 401, or no usable token).
+var ErrAuth = errors.New("authentication failed")
+
+// Is lets errors.Is(err, ErrAuth) match 401 responses.
+func (e *APIError) Is(target error) bool {
+	return target == ErrAuth && e.Status == http.StatusUnauthorized
+}
+
+// ctxKey carries the caller's context into the transport: simpleforce builds its
+// requests without one.
+type ctxKey struct{}
+
+type ctxHolder struct{ ctx context.Context }
+
+// tracingTransport attaches the caller's context, counts and traces calls, and turns
+// non-2xx answers into *APIError before simpleforce sees them (simpleforce keeps
+// only the first error's message and code, and logs bodies).
+type tracingTransport struct {
+	base http.RoundTripper
+	c    *Client
+	ctx  context.Context
+}
+
+func (t *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.ctx != nil {
+		req = req.WithContext(t.ctx)
+	}
+	start := time.Now()
+	t.c.calls.Add(1)
+	resp, err := t.base.RoundTrip(req)
+	if t.c.trace != nil {
+		status := "error"
+		if err == nil {
+			status = fmt.Sprint(resp.StatusCode)
+		}
+		// The path only: query strings may carry SOQL with user data, never tokens,
+		// but the Authorization header is never printed.
+		fmt.Fprintf(t.c.trace, "api: %s %s %s %s\n", req.Method, req.URL.Path, status, time.Since(start).Round(time.Millisecond))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return nil, newAPIError(req.Method, req.URL.Path, resp.StatusCode, body)
+	}
+	return resp, nil
+}
+
+func newAPIError(method, path string, status int, body []byte) *APIError {
+	e := &APIError{Method: method, Path: path, Status: status}
+	var items []ErrorItem
+	if json.Unmarshal(body, &items) == nil && len(items) > 0 {
+		e.Errors = items
+		return e
+	}
+	var oauthErr struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if json.Unmarshal(body, &oauthErr) == nil && oauthErr.Error != "" {
+		e.Errors = []ErrorItem{{Code: oauthErr.Error, Message: oauthErr.Description}}
+		return e
+	}
+	e.Body = string(body)
+	return e
+}
+
+// Do sends one request to path (absolute path on the instance, e.g.
+// "/services/data/v62.0/sobjects/User") with body marshalled as JSON (nil for
+// none) and decodes the answer into out (nil to discard it).
+func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("encode %s %s: %w", method, path, err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	// simpleforce has no context; a per-call http.Client whose transport carries
+	// ctx gives cancellation and deadlines without forking the library.
+	sf := simpleforce.NewClient(c.instanceURL, "sfprov", c.version)
+	sf.SetSidLoc("oauth2", c.instanceURL) // the oauth2 transport replaces this placeholder
+	sf.SetHttpClient(&http.Client{Transport: c.withContext(ctx)})
+	data, err := sf.ApexREST(method, strings.TrimPrefix(path, "/"), rd)
+	if err != nil {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			return apiErr
+		}
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		return fmt.Errorf("%s %s: %w", method, pathOnly(path), err)
+	}
+	if out != nil && len(bytes.TrimSpace(data)) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("decode answer to %s %s: %w", method, pathOnly(path), err)
+		}
+	}
+	return nil
+}
+
+func pathOnly(p string) string {
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		return p[:i]
+	}
+	return p
+}
+
+// withContext returns the client's transport chain bound to ctx.
+func (c *Client) withContext(ctx context.Context) http.RoundTripper {
+	switch rt := c.http.Transport.(type) {
+	case *oauth2.Transport:
+		inner := *rt.Base.(*tracingTransport)
+		inner.ctx = ctx
+		return &oauth2.Transport{Source: rt.Source, Base: &inner}
+	case *tracingTransport:
+		inner := *rt
+		inner.ctx = ctx
+		return &inner
+	}
+	return c.http.Transport
+}

@@ -1,0 +1,276 @@
+package salesforce
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Record is one sObject record as the REST API returns it. Parent relationships
+// are nested Records; "attributes" is kept as returned.
+type Record map[string]any
+
+// Get returns the value at a dotted path such as "Profile.Name"; nil when any
+// step is missing or null.
+func (r Record) Get(path string) any {
+	var cur any = map[string]any(r)
+	for _, part := range strings.Split(path, ".") {
+		m, ok := asMap(cur)
+		if !ok {
+			return nil
+		}
+		cur = m[part]
+	}
+	return cur
+}
+
+// String returns the value at path as a string ("" when null or absent).
+func (r Record) String(path string) string {
+	switch v := r.Get(path).(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// Bool returns the value at path as a boolean (false when null or absent).
+func (r Record) Bool(path string) bool {
+	b, _ := r.Get(path).(bool)
+	return b
+}
+
+func asMap(v any) (map[string]any, bool) {
+	switch m := v.(type) {
+	case map[string]any:
+		return m, true
+	case Record:
+		return m, true
+	}
+	return nil, false
+}
+
+type queryPage struct {
+	TotalSize      int      `json:"totalSize"`
+	Done           bool     `json:"done"`
+	NextRecordsURL string   `json:"nextRecordsUrl"`
+	Records        []Record `json:"records"`
+}
+
+// Query runs SOQL and returns every record, following nextRecordsUrl.
+func (c *Client) Query(ctx context.Context, soql string) ([]Record, error) {
+	return c.query(ctx, "query", soql)
+}
+
+// ToolingQuery runs SOQL against the Tooling API.
+func (c *Client) ToolingQuery(ctx context.Context, soql string) ([]Record, error) {
+	return c.query(ctx, "tooling/query", soql)
+}
+
+func (c *Client) query(ctx context.Context, resource, soql string) ([]Record, error) {
+	path := c.DataPath(resource) + "?q=" + url.QueryEscape(soql)
+	var all []Record
+	for path != "" {
+		var page queryPage
+		if err := c.Do(ctx, "GET", path, nil, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Records...)
+		if page.Done {
+			break
+		}
+		path = page.NextRecordsURL
+	}
+	return all, nil
+}
+
+// QueryResponse decodes a query answer returned inside a composite response.
+func QueryResponse(body json.RawMessage) ([]Record, bool, string, error) {
+	var page queryPage
+	if err := json.Unmarshal(body, &page); err != nil {
+		return nil, false, "", err
+	}
+	return page.Records, page.Done, page.NextRecordsURL, nil
+}
+
+// FollowQuery fetches the remaining pages of a query whose first page came back
+// inside a composite answer.
+func (c *Client) FollowQuery(ctx context.Context, first []Record, next string) ([]Record, error) {
+	all := first
+	for next != "" {
+		var page queryPage
+		if err := c.Do(ctx, "GET", next, nil, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Records...)
+		if page.Done {
+			break
+		}
+		next = page.NextRecordsURL
+	}
+	return all, nil
+}
+
+// SaveResult is the outcome of one record in an sObject Collections call.
+type SaveResult struct {
+	ID      string      `json:"id"`
+	Success bool        `json:"success"`
+	Errors  []ErrorItem `json:"errors"`
+}
+
+// CollectionLimit is the most records one sObject Collections request takes
+// (salesforce-api-facts.md §10).
+const CollectionLimit = 200
+
+// Create inserts records (each with "attributes": {"type": T}) through
+// /composite/sobjects in chunks of 200, allOrNone=false. Results are in input order.
+func (c *Client) Create(ctx context.Context, records []Record) ([]SaveResult, error) {
+	return c.collection(ctx, "POST", records)
+}
+
+// Update updates records (each with "attributes" and "Id") the same way.
+func (c *Client) Update(ctx context.Context, records []Record) ([]SaveResult, error) {
+	return c.collection(ctx, "PATCH", records)
+}
+
+func (c *Client) collection(ctx context.Context, method string, records []Record) ([]SaveResult, error) {
+	var out []SaveResult
+	for start := 0; start < len(records); start += CollectionLimit {
+		end := min(start+CollectionLimit, len(records))
+		body := map[string]any{"allOrNone": false, "records": records[start:end]}
+		var res []SaveResult
+		if err := c.Do(ctx, method, c.DataPath("composite/sobjects"), body, &res); err != nil {
+			return out, err
+		}
+		out = append(out, res...)
+	}
+	return out, nil
+}
+
+// Delete deletes records by Id through /composite/sobjects, 200 at a time.
+func (c *Client) Delete(ctx context.Context, ids []string) ([]SaveResult, error) {
+	var out []SaveResult
+	for start := 0; start < len(ids); start += CollectionLimit {
+		end := min(start+CollectionLimit, len(ids))
+		path := c.DataPath("composite/sobjects") + "?allOrNone=false&ids=" + strings.Join(ids[start:end], ",")
+		var res []SaveResult
+		if err := c.Do(ctx, "DELETE", path, nil, &res); err != nil {
+			return out, err
+		}
+		out = append(out, res...)
+	}
+	return out, nil
+}
+
+// SubRequest is one request inside a /composite call. URL is a path under the
+// instance (use DataPath).
+type SubRequest struct {
+	Method      string `json:"method"`
+	URL         string `json:"url"`
+	ReferenceID string `json:"referenceId"`
+	Body        any    `json:"body,omitempty"`
+}
+
+// SubResponse is the answer to one SubRequest.
+type SubResponse struct {
+	Body           json.RawMessage `json:"body"`
+	HTTPStatusCode int             `json:"httpStatusCode"`
+	ReferenceID    string          `json:"referenceId"`
+}
+
+// Err returns the subrequest's failure as an *APIError, or nil.
+func (r SubResponse) Err(method, url string) error {
+	if r.HTTPStatusCode >= 200 && r.HTTPStatusCode < 300 {
+		return nil
+	}
+	return newAPIError(method, pathOnly(url), r.HTTPStatusCode, r.Body)
+}
+
+// CompositeLimit is the most subrequests one /composite call takes.
+const CompositeLimit = 25
+
+// Composite sends independent requests in as few /composite calls as possible
+// (25 subrequests each, allOrNone=false) and returns the answers in input order.
+func (c *Client) Composite(ctx context.Context, reqs []SubRequest) ([]SubResponse, error) {
+	out := make([]SubResponse, 0, len(reqs))
+	for start := 0; start < len(reqs); start += CompositeLimit {
+		end := min(start+CompositeLimit, len(reqs))
+		chunk := reqs[start:end]
+		for i := range chunk {
+			if chunk[i].ReferenceID == "" {
+				chunk[i].ReferenceID = fmt.Sprintf("r%d", start+i)
+			}
+		}
+		body := map[string]any{"allOrNone": false, "collateSubrequests": false, "compositeRequest": chunk}
+		var res struct {
+			CompositeResponse []SubResponse `json:"compositeResponse"`
+		}
+		if err := c.Do(ctx, "POST", c.DataPath("composite"), body, &res); err != nil {
+			return nil, err
+		}
+		byRef := map[string]SubResponse{}
+		for _, r := range res.CompositeResponse {
+			byRef[r.ReferenceID] = r
+		}
+		for _, r := range chunk {
+			sr, ok := byRef[r.ReferenceID]
+			if !ok {
+				return nil, fmt.Errorf("composite answer lacks subrequest %q", r.ReferenceID)
+			}
+			out = append(out, sr)
+		}
+	}
+	return out, nil
+}
+
+// UserInfo is the part of /services/oauth2/userinfo sfprov uses.
+type UserInfo struct {
+	UserID         string `json:"user_id"`
+	OrganizationID string `json:"organization_id"`
+	Username       string `json:"preferred_username"`
+}
+
+// UserInfo asks who the token belongs to.
+func (c *Client) UserInfo(ctx context.Context) (*UserInfo, error) {
+	var ui UserInfo
+	if err := c.Do(ctx, "GET", "/services/oauth2/userinfo", nil, &ui); err != nil {
+		return nil, fmt.Errorf("identify the running user: %w", err)
+	}
+	return &ui, nil
+}
+
+// Describe is the part of an sObject describe sfprov uses.
+type Describe struct {
+	Name            string          `json:"name"`
+	Fields          []DescribeField `json:"fields"`
+	RecordTypeInfos []struct {
+		DeveloperName string `json:"developerName"`
+		RecordTypeID  string `json:"recordTypeId"`
+		Master        bool   `json:"master"`
+	} `json:"recordTypeInfos"`
+}
+
+// DescribeField is one field of a describe.
+type DescribeField struct {
+	Name           string `json:"name"`
+	Type           string `json:"type"`
+	Createable     bool   `json:"createable"`
+	Updateable     bool   `json:"updateable"`
+	Nillable       bool   `json:"nillable"`
+	Permissionable bool   `json:"permissionable"`
+	Calculated     bool   `json:"calculated"`
+}
+
+// HasField reports whether the describe names field (case-insensitively).
+func (d *Describe) HasField(name string) bool {
+	for _, f := range d.Fields {
+		if strings.EqualFold(f.Name, name) {
+			return true
+		}
+	}
+	return false
+}

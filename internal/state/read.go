@@ -1,0 +1,451 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sfprov/sfprov/internal/salesforce"
+	"github.com/sfprov/sfprov/internal/spec"
+)
+
+// names collects, from a spec, every org name the planner will need to look up.
+type names struct {
+	profiles, permSets, groups, users, apps, classes, objects map[string]bool
+	needPackages                                              bool
+}
+
+func collect(s *spec.Spec) names {
+	n := names{map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, false}
+	addObjects := func(objs []spec.ObjectAccess) {
+		for _, o := range objs {
+			n.objects[o.Object] = true
+		}
+	}
+	for _, p := range s.Profiles {
+		n.profiles[p.Name] = true
+		if p.CloneFrom != "" {
+			n.profiles[p.CloneFrom] = true
+		}
+		addObjects(p.Objects)
+	}
+	for _, p := range s.PermissionSets {
+		n.permSets[p.Name] = true
+		addObjects(p.Objects)
+		for _, a := range p.ConnectedApps {
+			n.apps[a.Name] = true
+		}
+		for _, c := range p.ApexClasses {
+			n.classes[c.Name] = true
+		}
+	}
+	for _, g := range s.PermissionSetGroups {
+		n.groups[g.Name] = true
+		for _, r := range g.PermissionSets {
+			n.permSets[r.Name] = true
+		}
+	}
+	for _, u := range s.Users {
+		n.users[u.Username.Value] = true
+		if u.Profile != "" {
+			n.profiles[u.Profile] = true
+		}
+		for _, r := range u.PermissionSets {
+			n.permSets[r.Name] = true
+		}
+		for _, r := range u.PermissionSetGroups {
+			n.groups[r.Name] = true
+		}
+	}
+	for _, c := range conditions(s) {
+		if c.Kind == "package" {
+			n.needPackages = true
+		}
+		if c.Kind == "personAccounts" {
+			n.objects["Account"] = true
+		}
+	}
+	return n
+}
+
+// conditions lists every `if:` in the spec.
+func conditions(s *spec.Spec) []*spec.Condition {
+	var out []*spec.Condition
+	add := func(c *spec.Condition) {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	for _, p := range s.Profiles {
+		add(p.If)
+		for _, o := range p.Objects {
+			add(o.If)
+		}
+		for _, sp := range p.SystemPermissions {
+			add(sp.If)
+		}
+		for _, r := range p.RecordTypeDefaults {
+			add(r.If)
+		}
+	}
+	for _, p := range s.PermissionSets {
+		add(p.If)
+		for _, o := range p.Objects {
+			add(o.If)
+		}
+		for _, sp := range p.SystemPermissions {
+			add(sp.If)
+		}
+		for _, r := range p.ConnectedApps {
+			add(r.If)
+		}
+	}
+	for _, g := range s.PermissionSetGroups {
+		add(g.If)
+	}
+	for _, u := range s.Users {
+		add(u.If)
+		for _, r := range u.PermissionSets {
+			add(r.If)
+		}
+		for _, r := range u.PermissionSetLicenses {
+			add(r.If)
+		}
+		for _, r := range u.PermissionSetGroups {
+			add(r.If)
+		}
+	}
+	for _, m := range s.ManualSteps {
+		add(m.If)
+	}
+	for _, p := range s.Packages {
+		add(p.If)
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// quote renders a SOQL string literal.
+func quote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`)
+	return "'" + r.Replace(s) + "'"
+}
+
+func inList(vals []string) string {
+	if len(vals) == 0 {
+		return "('')" // matches nothing, keeps the query valid
+	}
+	q := make([]string, len(vals))
+	for i, v := range vals {
+		q[i] = quote(v)
+	}
+	return "(" + strings.Join(q, ", ") + ")"
+}
+
+// bareNames strips namespaces: PermissionSet.Name holds the name without ns__.
+func bareNames(full []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range full {
+		if i := strings.Index(f, "__"); i > 0 {
+			f = f[i+2:]
+		}
+		if !seen[strings.ToLower(f)] {
+			seen[strings.ToLower(f)] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Read reads the org state that s needs.
+func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, error) {
+	st := &State{
+		InstanceURL:      c.InstanceURL(),
+		Packages:         map[string]string{},
+		PermissionFields: map[string]bool{},
+		ObjectPermFields: map[string]bool{},
+		UserLicenses:     map[string]*UserLicense{},
+		Profiles:         map[string]*Profile{},
+		Groups:           map[string]*Group{},
+		Users:            map[string]*User{},
+		Apps:             map[string]*Named{},
+		ApexClasses:      map[string]*Named{},
+		ObjectPerms:      map[string]map[string]*ObjectPerm{},
+		FieldPerms:       map[string]map[string]*FieldPerm{},
+		EntityAccess:     map[string]map[string]string{},
+		Describes:        map[string]*salesforce.Describe{},
+	}
+	ui, err := c.UserInfo(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st.OrgID, st.Username = ui.OrganizationID, ui.Username
+	n := collect(s)
+
+	// Round 1: describes and the queries that need no Ids.
+	r1 := newRound(c)
+	r1.get("describe PermissionSet", c.DataPath("sobjects/PermissionSet/describe"), func(b []byte) error {
+		var d salesforce.Describe
+		if err := decode(b, &d); err != nil {
+			return err
+		}
+		for _, f := range d.Fields {
+			if strings.HasPrefix(f.Name, "Permissions") && f.Type == "boolean" {
+				st.PermissionFields[f.Name] = true
+			}
+		}
+		return nil
+	})
+	r1.get("describe ObjectPermissions", c.DataPath("sobjects/ObjectPermissions/describe"), func(b []byte) error {
+		var d salesforce.Describe
+		if err := decode(b, &d); err != nil {
+			return err
+		}
+		for _, f := range d.Fields {
+			if strings.HasPrefix(f.Name, "Permissions") {
+				st.ObjectPermFields[f.Name] = true
+			}
+		}
+		return nil
+	})
+	objects := sortedKeys(n.objects)
+	for _, obj := range objects {
+		obj := obj
+		r1.getOptional("describe "+obj, c.DataPath("sobjects/"+obj+"/describe"), func(b []byte, found bool) error {
+			if !found {
+				st.Describes[strings.ToLower(obj)] = nil
+				return nil
+			}
+			var d salesforce.Describe
+			if err := decode(b, &d); err != nil {
+				return err
+			}
+			st.Describes[strings.ToLower(obj)] = &d
+			return nil
+		})
+	}
+	r1.query("Organization", "SELECT Id, Name, IsSandbox FROM Organization", func(rs []salesforce.Record) {
+		if len(rs) > 0 {
+			st.OrgName = rs[0].String("Name")
+			st.IsSandbox = rs[0].Bool("IsSandbox")
+		}
+	})
+	r1.query("running user", "SELECT Id, Username, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey FROM User WHERE Id = "+quote(ui.UserID), func(rs []salesforce.Record) {
+		if len(rs) > 0 {
+			st.RunningUser = rs[0]
+			st.Username = rs[0].String("Username")
+		}
+	})
+	r1.query("user licences", "SELECT Id, Name, TotalLicenses, UsedLicenses FROM UserLicense", func(rs []salesforce.Record) {
+		for _, r := range rs {
+			st.UserLicenses[Key15(r.String("Id"))] = &UserLicense{ID: r.String("Id"), Name: r.String("Name"), Total: toInt(r.Get("TotalLicenses")), Used: toInt(r.Get("UsedLicenses"))}
+		}
+	})
+	r1.query("permission set licences", "SELECT Id, DeveloperName, MasterLabel FROM PermissionSetLicense", func(rs []salesforce.Record) {
+		for _, r := range rs {
+			st.PSLs = append(st.PSLs, &PSL{ID: r.String("Id"), DeveloperName: r.String("DeveloperName"), MasterLabel: r.String("MasterLabel")})
+		}
+	})
+	if len(n.apps) > 0 {
+		r1.query("connected apps", "SELECT Id, Name FROM ConnectedApplication WHERE Name IN "+inList(sortedKeys(n.apps)), func(rs []salesforce.Record) {
+			for _, r := range rs {
+				st.Apps[strings.ToLower(r.String("Name"))] = &Named{ID: r.String("Id"), Name: r.String("Name")}
+			}
+		})
+	}
+	if len(n.classes) > 0 {
+		r1.query("Apex classes", "SELECT Id, Name, NamespacePrefix FROM ApexClass WHERE Name IN "+inList(bareNames(sortedKeys(n.classes))), func(rs []salesforce.Record) {
+			for _, r := range rs {
+				name := r.String("Name")
+				if ns := r.String("NamespacePrefix"); ns != "" {
+					name = ns + "__" + name
+				}
+				st.ApexClasses[strings.ToLower(name)] = &Named{ID: r.String("Id"), Name: name}
+			}
+		})
+	}
+	if err := r1.run(ctx); err != nil {
+		return nil, err
+	}
+	if n.needPackages {
+		if err := readPackages(ctx, c, st); err != nil {
+			return nil, err
+		}
+	}
+	if d := st.Describes["account"]; d != nil && d.HasField("IsPersonAccount") {
+		// Person Accounts add IsPersonAccount to Account (CumulusCI's check;
+		// salesforce-api-facts.md §13).
+		st.PersonAccounts = true
+	}
+
+	// Round 2: the records, by the names the spec uses.
+	permFields := sortedKeys(st.PermissionFields)
+	permCols := ""
+	if len(permFields) > 0 {
+		permCols = ", " + strings.Join(permFields, ", ")
+	}
+	profiles := sortedKeys(n.profiles)
+	permSets := sortedKeys(n.permSets)
+	groups := sortedKeys(n.groups)
+	users := sortedKeys(n.users)
+	r2 := newRound(c)
+	r2.query("profiles", "SELECT Id, Name, Description, UserLicenseId, UserLicense.Name FROM Profile WHERE Name IN "+inList(profiles), func(rs []salesforce.Record) {
+		for _, r := range rs {
+			st.Profiles[strings.ToLower(r.String("Name"))] = &Profile{ID: r.String("Id"), Name: r.String("Name"), Description: r.String("Description"), UserLicenseID: r.String("UserLicenseId"), LicenseName: r.String("UserLicense.Name"), Perms: map[string]bool{}}
+		}
+	})
+	var psRows []salesforce.Record
+	r2.query("permission sets", "SELECT Id, Name, NamespacePrefix, Label, Description, LicenseId, IsOwnedByProfile, ProfileId, Profile.Name"+permCols+
+		" FROM PermissionSet WHERE Name IN "+inList(bareNames(permSets))+" OR Label IN "+inList(permSets)+" OR Profile.Name IN "+inList(profiles), func(rs []salesforce.Record) { psRows = rs })
+	parentFilter := "Parent.Name IN " + inList(bareNames(permSets)) + " OR Parent.Profile.Name IN " + inList(profiles)
+	r2.query("object permissions", "SELECT Id, ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords"+viewAllFieldsCol(st)+" FROM ObjectPermissions WHERE "+parentFilter, func(rs []salesforce.Record) {
+		for _, r := range rs {
+			op := &ObjectPerm{ID: r.String("Id"), Object: r.String("SobjectType"), Flags: map[string]bool{}}
+			for k, v := range r {
+				if b, ok := v.(bool); ok && strings.HasPrefix(k, "Permissions") {
+					op.Flags[k] = b
+				}
+			}
+			addTo(st.ObjectPerms, Key15(r.String("ParentId")), strings.ToLower(op.Object), op)
+		}
+	})
+	r2.query("field permissions", "SELECT Id, ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE "+parentFilter, func(rs []salesforce.Record) {
+		for _, r := range rs {
+			fp := &FieldPerm{ID: r.String("Id"), Field: r.String("Field"), Read: r.Bool("PermissionsRead"), Edit: r.Bool("PermissionsEdit")}
+			addTo(st.FieldPerms, Key15(r.String("ParentId")), strings.ToLower(fp.Field), fp)
+		}
+	})
+	if len(n.apps)+len(n.classes) > 0 {
+		r2.query("setup entity access", "SELECT Id, ParentId, SetupEntityId FROM SetupEntityAccess WHERE "+parentFilter, func(rs []salesforce.Record) {
+			for _, r := range rs {
+				addTo(st.EntityAccess, Key15(r.String("ParentId")), Key15(r.String("SetupEntityId")), r.String("Id"))
+			}
+		})
+	}
+	r2.query("permission set groups", "SELECT Id, DeveloperName, MasterLabel, Description, Status FROM PermissionSetGroup WHERE DeveloperName IN "+inList(groups), func(rs []salesforce.Record) {
+		for _, r := range rs {
+			st.Groups[strings.ToLower(r.String("DeveloperName"))] = &Group{ID: r.String("Id"), DeveloperName: r.String("DeveloperName"), MasterLabel: r.String("MasterLabel"), Description: r.String("Description"), Status: r.String("Status"), Components: map[string]string{}}
+		}
+	})
+	var comps []salesforce.Record
+	r2.query("permission set group components", "SELECT Id, PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroup.DeveloperName IN "+inList(groups), func(rs []salesforce.Record) { comps = rs })
+	userCols := "Id, Username, FirstName, LastName, Email, Alias, ProfileId, Profile.Name, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey, IsActive"
+	extra := map[string]bool{}
+	for _, u := range s.Users {
+		for f := range u.Fields {
+			if !strings.Contains(", "+userCols+", ", ", "+f+", ") {
+				extra[f] = true
+			}
+		}
+	}
+	for _, f := range sortedKeys(extra) {
+		userCols += ", " + f
+	}
+	r2.query("users", "SELECT "+userCols+" FROM User WHERE Username IN "+inList(users), func(rs []salesforce.Record) {
+		for _, r := range rs {
+			st.Users[strings.ToLower(r.String("Username"))] = &User{ID: r.String("Id"), Record: r, PSLs: map[string]string{}, Sets: map[string]string{}, Groups: map[string]string{}}
+		}
+	})
+	var psla, psa []salesforce.Record
+	r2.query("licence assignments", "SELECT Id, AssigneeId, PermissionSetLicenseId FROM PermissionSetLicenseAssign WHERE Assignee.Username IN "+inList(users), func(rs []salesforce.Record) { psla = rs })
+	r2.query("assignments", "SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignment WHERE Assignee.Username IN "+inList(users), func(rs []salesforce.Record) { psa = rs })
+	if err := r2.run(ctx); err != nil {
+		return nil, err
+	}
+	for _, r := range psRows {
+		if r.Bool("IsOwnedByProfile") {
+			if p := st.ProfileByID(r.String("ProfileId")); p != nil {
+				p.OwnedPermSet = r.String("Id")
+				p.Perms = permsOf(r)
+			}
+			continue
+		}
+		st.PermSets = append(st.PermSets, &PermSet{ID: r.String("Id"), Name: r.String("Name"), Namespace: r.String("NamespacePrefix"), Label: r.String("Label"), Description: r.String("Description"), LicenseID: r.String("LicenseId"), Perms: permsOf(r)})
+	}
+	for _, r := range comps {
+		for _, g := range st.Groups {
+			if Key15(g.ID) == Key15(r.String("PermissionSetGroupId")) {
+				g.Components[Key15(r.String("PermissionSetId"))] = r.String("Id")
+			}
+		}
+	}
+	byID := map[string]*User{}
+	for _, u := range st.Users {
+		byID[Key15(u.ID)] = u
+	}
+	for _, r := range psla {
+		if u := byID[Key15(r.String("AssigneeId"))]; u != nil {
+			u.PSLs[Key15(r.String("PermissionSetLicenseId"))] = r.String("Id")
+		}
+	}
+	for _, r := range psa {
+		u := byID[Key15(r.String("AssigneeId"))]
+		if u == nil || r.Bool("PermissionSet.IsOwnedByProfile") {
+			continue
+		}
+		if g := r.String("PermissionSetGroupId"); g != "" {
+			u.Groups[Key15(g)] = r.String("Id")
+			continue
+		}
+		u.Sets[Key15(r.String("PermissionSetId"))] = r.String("Id")
+	}
+	return st, nil
+}
+
+func viewAllFieldsCol(st *State) string {
+	// PermissionsViewAllFields exists only in recent versions; ask for it only
+	// when the org's describe has it (salesforce-api-facts.md §4).
+	if st.ObjectPermFields["PermissionsViewAllFields"] {
+		return ", PermissionsViewAllFields"
+	}
+	return ""
+}
+
+func permsOf(r salesforce.Record) map[string]bool {
+	out := map[string]bool{}
+	for k, v := range r {
+		if b, ok := v.(bool); ok && strings.HasPrefix(k, "Permissions") {
+			out[k] = b
+		}
+	}
+	return out
+}
+
+func addTo[V any](m map[string]map[string]V, k1, k2 string, v V) {
+	if m[k1] == nil {
+		m[k1] = map[string]V{}
+	}
+	m[k1][k2] = v
+}
+
+func toInt(v any) int {
+	switch n := v.(type) {
+	case float64:
+		return int(n)
+	case int:
+		return n
+	}
+	return 0
+}
+
+func readPackages(ctx context.Context, c *salesforce.Client, st *State) error {
+	rs, err := c.ToolingQuery(ctx, "SELECT SubscriberPackage.NamespacePrefix, SubscriberPackageVersion.MajorVersion, SubscriberPackageVersion.MinorVersion, SubscriberPackageVersion.PatchVersion, SubscriberPackageVersion.BuildNumber FROM InstalledSubscriberPackage")
+	if err != nil {
+		return fmt.Errorf("list installed packages: %w", err)
+	}
+	for _, r := range rs {
+		ns := strings.ToLower(r.String("SubscriberPackage.NamespacePrefix"))
+		st.Packages[ns] = fmt.Sprintf("%d.%d.%d.%d", toInt(r.Get("SubscriberPackageVersion.MajorVersion")), toInt(r.Get("SubscriberPackageVersion.MinorVersion")), toInt(r.Get("SubscriberPackageVersion.PatchVersion")), toInt(r.Get("SubscriberPackageVersion.BuildNumber")))
+	}
+	return nil
+}

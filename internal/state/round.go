@@ -1,0 +1,93 @@
+package state
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+
+	"github.com/sfprov/sfprov/internal/salesforce"
+)
+
+// round gathers independent reads and sends them as /composite calls, so that
+// reading the org costs one API call per 25 reads instead of one per read.
+type round struct {
+	c    *salesforce.Client
+	ctx  context.Context // set by run, for the follow-up pages of large queries
+	reqs []salesforce.SubRequest
+	done []func(salesforce.SubResponse) error
+}
+
+func newRound(c *salesforce.Client) *round { return &round{c: c} }
+
+func (r *round) add(what, path string, fn func(salesforce.SubResponse) error) {
+	r.reqs = append(r.reqs, salesforce.SubRequest{Method: "GET", URL: path, ReferenceID: fmt.Sprintf("r%d", len(r.reqs))})
+	r.done = append(r.done, func(resp salesforce.SubResponse) error {
+		if err := fn(resp); err != nil {
+			return fmt.Errorf("read %s: %w", what, err)
+		}
+		return nil
+	})
+}
+
+func (r *round) get(what, path string, fn func([]byte) error) {
+	r.add(what, path, func(resp salesforce.SubResponse) error {
+		if err := resp.Err("GET", path); err != nil {
+			return err
+		}
+		return fn(resp.Body)
+	})
+}
+
+// getOptional treats 404 as "not found" rather than an error.
+func (r *round) getOptional(what, path string, fn func([]byte, bool) error) {
+	r.add(what, path, func(resp salesforce.SubResponse) error {
+		if resp.HTTPStatusCode == 404 {
+			return fn(nil, false)
+		}
+		if err := resp.Err("GET", path); err != nil {
+			return err
+		}
+		return fn(resp.Body, true)
+	})
+}
+
+func (r *round) query(what, soql string, fn func([]salesforce.Record)) {
+	path := r.c.DataPath("query") + "?q=" + url.QueryEscape(soql)
+	r.add(what, path, func(resp salesforce.SubResponse) error {
+		if err := resp.Err("GET", path); err != nil {
+			return err
+		}
+		recs, done, next, err := salesforce.QueryResponse(resp.Body)
+		if err != nil {
+			return err
+		}
+		if !done && next != "" {
+			// Large answers page; the rest is fetched outside the composite.
+			if recs, err = r.c.FollowQuery(r.ctx, recs, next); err != nil {
+				return err
+			}
+		}
+		fn(recs)
+		return nil
+	})
+}
+
+func (r *round) run(ctx context.Context) error {
+	if len(r.reqs) == 0 {
+		return nil
+	}
+	r.ctx = ctx
+	resps, err := r.c.Composite(ctx, r.reqs)
+	if err != nil {
+		return fmt.Errorf("read the org: %w", err)
+	}
+	for i, resp := range resps {
+		if err := r.done[i](resp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func decode(b []byte, v any) error { return json.Unmarshal(b, v) }

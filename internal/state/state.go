@@ -1,0 +1,168 @@
+// Package state reads the part of an org that a spec talks about and holds it as
+// plain data for the planner. Reading costs a fixed number of API calls whatever
+// the size of the spec: one userinfo call and two /composite rounds (more only
+// when a round has over 25 subrequests or a query has over 2,000 rows).
+package state
+
+import (
+	"strings"
+
+	"github.com/sfprov/sfprov/internal/salesforce"
+)
+
+// State is what the org holds now. Maps are keyed by lower-cased names so that
+// lookups match Salesforce's case-insensitive names.
+type State struct {
+	InstanceURL string
+	OrgID       string
+	OrgName     string
+	Username    string // the running user
+	RunningUser salesforce.Record
+
+	IsSandbox      bool
+	PersonAccounts bool
+	Packages       map[string]string // namespace (lower) → version "1.27.0.3"
+
+	// PermissionFields are the Permissions* fields the org's PermissionSet has.
+	PermissionFields map[string]bool
+	// ObjectPermFields are the Permissions* fields of ObjectPermissions.
+	ObjectPermFields map[string]bool
+
+	UserLicenses map[string]*UserLicense // by Id
+	Profiles     map[string]*Profile     // by lower name
+	PermSets     []*PermSet
+	PSLs         []*PSL
+	Groups       map[string]*Group // by lower DeveloperName
+	Users        map[string]*User  // by lower Username
+	Apps         map[string]*Named // connected apps by lower name
+	ApexClasses  map[string]*Named
+
+	ObjectPerms  map[string]map[string]*ObjectPerm // ParentId → lower SobjectType
+	FieldPerms   map[string]map[string]*FieldPerm  // ParentId → lower "Object.Field"
+	EntityAccess map[string]map[string]string      // ParentId → SetupEntityId(15) → row Id
+
+	Describes map[string]*salesforce.Describe // lower object name → describe; nil value = no such object
+}
+
+// UserLicense is a user licence.
+type UserLicense struct {
+	ID, Name string
+	Total    int
+	Used     int
+}
+
+// Profile is a profile and its profile-owned permission set.
+type Profile struct {
+	ID            string
+	Name          string
+	Description   string
+	UserLicenseID string
+	LicenseName   string
+	OwnedPermSet  string // Id of the PermissionSet with IsOwnedByProfile
+	Perms         map[string]bool
+}
+
+// PermSet is a (non profile-owned) permission set.
+type PermSet struct {
+	ID          string
+	Name        string
+	Namespace   string
+	Label       string
+	Description string
+	LicenseID   string
+	Perms       map[string]bool
+}
+
+// FullName is ns__Name for packaged sets, else Name.
+func (p *PermSet) FullName() string {
+	if p.Namespace != "" {
+		return p.Namespace + "__" + p.Name
+	}
+	return p.Name
+}
+
+// PSL is a permission set licence.
+type PSL struct {
+	ID, DeveloperName, MasterLabel string
+}
+
+// Group is a permission set group with its member sets.
+type Group struct {
+	ID, DeveloperName, MasterLabel, Description, Status string
+	Components                                          map[string]string // member PermissionSetId(15) → component row Id
+}
+
+// User is a user with its assignments.
+type User struct {
+	ID     string
+	Record salesforce.Record
+	PSLs   map[string]string // PermissionSetLicenseId(15) → assignment Id
+	Sets   map[string]string // PermissionSetId(15) → assignment Id
+	Groups map[string]string // PermissionSetGroupId(15) → assignment Id
+}
+
+// Named is anything sfprov finds by name and refers to by Id.
+type Named struct{ ID, Name string }
+
+// ObjectPerm is an ObjectPermissions row.
+type ObjectPerm struct {
+	ID     string
+	Object string
+	Flags  map[string]bool // PermissionsRead ... as read from the org
+}
+
+// FieldPerm is a FieldPermissions row.
+type FieldPerm struct {
+	ID         string
+	Field      string // Object.Field
+	Read, Edit bool
+}
+
+// Key15 returns the case-sensitive 15-character form of a Salesforce Id, so that
+// 15- and 18-character spellings of one Id compare equal.
+func Key15(id string) string {
+	if len(id) == 18 {
+		return id[:15]
+	}
+	return id
+}
+
+// FindPermSet resolves a permission set named by API name (Name or ns__Name) or,
+// failing that, by Label. It returns the candidates when a label is ambiguous.
+func (s *State) FindPermSet(name string) (*PermSet, []*PermSet) {
+	for _, p := range s.PermSets {
+		if strings.EqualFold(p.FullName(), name) {
+			return p, nil
+		}
+	}
+	var byLabel []*PermSet
+	for _, p := range s.PermSets {
+		if strings.EqualFold(p.Label, name) {
+			byLabel = append(byLabel, p)
+		}
+	}
+	if len(byLabel) == 1 {
+		return byLabel[0], nil
+	}
+	return nil, byLabel
+}
+
+// FindPSL resolves a permission set licence by DeveloperName or MasterLabel.
+func (s *State) FindPSL(name string) *PSL {
+	for _, p := range s.PSLs {
+		if strings.EqualFold(p.DeveloperName, name) || strings.EqualFold(p.MasterLabel, name) {
+			return p
+		}
+	}
+	return nil
+}
+
+// ProfileByID finds a profile by Id.
+func (s *State) ProfileByID(id string) *Profile {
+	for _, p := range s.Profiles {
+		if Key15(p.ID) == Key15(id) {
+			return p
+		}
+	}
+	return nil
+}
