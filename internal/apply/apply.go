@@ -1,0 +1,350 @@
+// Package apply executes a plan against an org. It runs the plan's steps wave
+// by wave, batching every wave's records of one type into sObject Collections
+// calls, resolves the Ids that later steps need from what earlier steps
+// created, and stops after the first wave that has a failure, so that a re-run
+// (which plans again from the org) continues where this one stopped.
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sfprov/sfprov/internal/plan"
+	"github.com/sfprov/sfprov/internal/salesforce"
+)
+
+// Options tune Execute.
+type Options struct {
+	// OnStep is called after each step finishes (err nil on success).
+	OnStep func(s *plan.Step, err error)
+	// Getenv reads passwords for `password: {fromEnv: VAR}`.
+	Getenv func(string) (string, bool)
+	// GroupWait bounds the wait for permission set groups to reach "Updated"
+	// before users are assigned to them; PollInterval spaces the checks.
+	GroupWait    time.Duration
+	PollInterval time.Duration
+}
+
+// Result says what happened to each changing step.
+type Result struct {
+	Done   []*plan.Step
+	Failed []*plan.Step
+	NotRun []*plan.Step
+	Errors map[*plan.Step]error
+}
+
+// StepError is a step that Salesforce refused, with every error it gave.
+type StepError struct {
+	Errors []salesforce.ErrorItem
+}
+
+func (e *StepError) Error() string {
+	parts := make([]string, len(e.Errors))
+	for i, it := range e.Errors {
+		parts[i] = it.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+type executor struct {
+	c    *salesforce.Client
+	p    *plan.Plan
+	opts Options
+	ids  map[string]string
+	res  *Result
+}
+
+// Execute applies p's changing steps. It returns an error only when it could not
+// run at all; failed steps are in the Result.
+func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Options) (*Result, error) {
+	if opts.GroupWait == 0 {
+		opts.GroupWait = 5 * time.Minute
+	}
+	if opts.PollInterval == 0 {
+		opts.PollInterval = time.Second
+	}
+	e := &executor{c: c, p: p, opts: opts, ids: map[string]string{}, res: &Result{Errors: map[*plan.Step]error{}}}
+	for k, v := range p.IDs {
+		e.ids[k] = v
+	}
+	steps := p.Changing()
+	byWave := map[int][]*plan.Step{}
+	var waveNums []int
+	for _, s := range steps {
+		w := plan.Wave(s.Type)
+		if _, ok := byWave[w]; !ok {
+			waveNums = append(waveNums, w)
+		}
+		byWave[w] = append(byWave[w], s)
+	}
+	sort.Ints(waveNums)
+	for i, w := range waveNums {
+		if err := ctx.Err(); err != nil {
+			for _, rest := range waveNums[i:] {
+				e.res.NotRun = append(e.res.NotRun, byWave[rest]...)
+			}
+			return e.res, err
+		}
+		e.wave(ctx, byWave[w])
+		if len(e.res.Failed) > 0 {
+			for _, rest := range waveNums[i+1:] {
+				e.res.NotRun = append(e.res.NotRun, byWave[rest]...)
+			}
+			break
+		}
+		if w == plan.Wave(plan.TypeProfile) {
+			if err := e.ownedPermSets(ctx, byWave[w]); err != nil {
+				for _, rest := range waveNums[i+1:] {
+					e.res.NotRun = append(e.res.NotRun, byWave[rest]...)
+				}
+				return e.res, err
+			}
+		}
+	}
+	return e.res, nil
+}
+
+func (e *executor) finish(s *plan.Step, err error) {
+	if err != nil {
+		e.res.Failed = append(e.res.Failed, s)
+		e.res.Errors[s] = err
+	} else {
+		e.res.Done = append(e.res.Done, s)
+	}
+	if e.opts.OnStep != nil {
+		e.opts.OnStep(s, err)
+	}
+}
+
+// record builds the record a step writes, with its references resolved.
+func (e *executor) record(s *plan.Step) (salesforce.Record, error) {
+	r := salesforce.Record{"attributes": map[string]any{"type": s.SObject}}
+	for k, v := range s.Fields {
+		r[k] = v
+	}
+	refs := make([]string, 0, len(s.Refs))
+	for f := range s.Refs {
+		refs = append(refs, f)
+	}
+	sort.Strings(refs)
+	for _, f := range refs {
+		id := e.ids[s.Refs[f]]
+		if id == "" {
+			return nil, fmt.Errorf("needs %s, which does not exist (an earlier step did not create it)", s.Refs[f])
+		}
+		r[f] = id
+	}
+	if s.ID != "" {
+		r["Id"] = s.ID
+	}
+	return r, nil
+}
+
+// wave runs one wave: one Collections call per sObject and action.
+func (e *executor) wave(ctx context.Context, steps []*plan.Step) {
+	type batchKey struct {
+		sobject string
+		action  plan.Action
+		typ     string
+	}
+	batches := map[batchKey][]*plan.Step{}
+	var order []batchKey
+	for _, s := range steps {
+		k := batchKey{s.SObject, s.Action, s.Type}
+		if _, ok := batches[k]; !ok {
+			order = append(order, k)
+		}
+		batches[k] = append(batches[k], s)
+	}
+	// Prunes first: a removed assignment can free the seat a new one needs.
+	sort.SliceStable(order, func(i, j int) bool { return order[i].action == plan.Prune && order[j].action != plan.Prune })
+	for _, k := range order {
+		b := batches[k]
+		switch {
+		case k.typ == plan.TypePassword:
+			for _, s := range b {
+				e.finish(s, e.password(ctx, s))
+			}
+		case k.action == plan.Prune:
+			e.deleteBatch(ctx, b)
+		default:
+			if k.typ == plan.TypeGroupAssign {
+				if err := e.waitForGroups(ctx, b); err != nil {
+					for _, s := range b {
+						e.finish(s, err)
+					}
+					continue
+				}
+			}
+			e.saveBatch(ctx, k.action, b)
+		}
+	}
+}
+
+func (e *executor) saveBatch(ctx context.Context, action plan.Action, steps []*plan.Step) {
+	var recs []salesforce.Record
+	var sent []*plan.Step
+	for _, s := range steps {
+		r, err := e.record(s)
+		if err != nil {
+			e.finish(s, err)
+			continue
+		}
+		recs = append(recs, r)
+		sent = append(sent, s)
+	}
+	if len(recs) == 0 {
+		return
+	}
+	var results []salesforce.SaveResult
+	var err error
+	if action == plan.Create {
+		results, err = e.c.Create(ctx, recs)
+	} else {
+		results, err = e.c.Update(ctx, recs)
+	}
+	for i, s := range sent {
+		switch {
+		case i < len(results) && results[i].Success:
+			if action == plan.Create {
+				s.ID = results[i].ID
+				if s.Key != "" {
+					e.ids[s.Key] = results[i].ID
+				}
+			}
+			e.finish(s, nil)
+		case i < len(results):
+			e.finish(s, &StepError{Errors: results[i].Errors})
+		case err != nil:
+			e.finish(s, err)
+		default:
+			e.finish(s, errors.New("Salesforce returned no result for this record"))
+		}
+	}
+}
+
+func (e *executor) deleteBatch(ctx context.Context, steps []*plan.Step) {
+	ids := make([]string, len(steps))
+	for i, s := range steps {
+		ids[i] = s.ID
+	}
+	results, err := e.c.Delete(ctx, ids)
+	for i, s := range steps {
+		switch {
+		case i < len(results) && results[i].Success:
+			e.finish(s, nil)
+		case i < len(results):
+			e.finish(s, &StepError{Errors: results[i].Errors})
+		case err != nil:
+			e.finish(s, err)
+		default:
+			e.finish(s, errors.New("Salesforce returned no result for this record"))
+		}
+	}
+}
+
+// ownedPermSets learns the profile-owned permission sets of the profiles just
+// created, with one query: object and field access of a profile live there.
+func (e *executor) ownedPermSets(ctx context.Context, steps []*plan.Step) error {
+	byID := map[string]string{}
+	var ids []string
+	for _, s := range steps {
+		if s.Action == plan.Create && s.ID != "" {
+			byID[s.ID[:15]] = s.Key
+			ids = append(ids, "'"+s.ID+"'")
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	recs, err := e.c.Query(ctx, "SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN ("+strings.Join(ids, ", ")+")")
+	if err != nil {
+		return fmt.Errorf("find the permission sets of the new profiles: %w", err)
+	}
+	for _, r := range recs {
+		pid := r.String("ProfileId")
+		if len(pid) >= 15 {
+			if key := byID[pid[:15]]; key != "" {
+				e.ids["profileps:"+strings.TrimPrefix(key, "profile:")] = r.String("Id")
+			}
+		}
+	}
+	return nil
+}
+
+// waitForGroups waits until every group these assignments name has status
+// "Updated": Salesforce refuses assignments to a group that is still
+// recalculating (salesforce-api-facts.md §6).
+func (e *executor) waitForGroups(ctx context.Context, steps []*plan.Step) error {
+	seen := map[string]bool{}
+	var ids []string
+	for _, s := range steps {
+		id := e.ids[s.Refs["PermissionSetGroupId"]]
+		if id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, "'"+id+"'")
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	deadline := time.Now().Add(e.opts.GroupWait)
+	for {
+		recs, err := e.c.Query(ctx, "SELECT Id, DeveloperName, Status FROM PermissionSetGroup WHERE Id IN ("+strings.Join(ids, ", ")+")")
+		if err != nil {
+			return fmt.Errorf("check permission set group status: %w", err)
+		}
+		var waiting []string
+		for _, r := range recs {
+			switch r.String("Status") {
+			case "Updated":
+			case "Failed":
+				return fmt.Errorf("permission set group %q failed to recalculate (Status = Failed); fix it in Setup, then re-run", r.String("DeveloperName"))
+			default:
+				waiting = append(waiting, r.String("DeveloperName"))
+			}
+		}
+		if len(waiting) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("permission set groups still recalculating after %s: %s; re-run later", e.opts.GroupWait, strings.Join(waiting, ", "))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(e.opts.PollInterval):
+		}
+	}
+}
+
+// password sets or resets a new user's password. The value (from the
+// environment, or generated by a reset) is never kept or printed.
+func (e *executor) password(ctx context.Context, s *plan.Step) error {
+	id := e.ids[s.Refs["Id"]]
+	if id == "" {
+		return fmt.Errorf("user %q was not created", s.Name)
+	}
+	path := e.c.DataPath("sobjects/User/" + id + "/password")
+	switch s.Fields["mode"] {
+	case "reset":
+		// DELETE resets and emails the user; the body holds the new password,
+		// which is discarded (salesforce-api-facts.md §1).
+		return e.c.Do(ctx, "DELETE", path, nil, nil)
+	case "fromEnv":
+		name, _ := s.Fields["env"].(string)
+		v, ok := "", false
+		if e.opts.Getenv != nil {
+			v, ok = e.opts.Getenv(name)
+		}
+		if !ok || v == "" {
+			return fmt.Errorf("environment variable %s is not set; the password comes from it", name)
+		}
+		return e.c.Do(ctx, "POST", path, map[string]string{"NewPassword": v}, nil)
+	}
+	return nil
+}

@@ -1,0 +1,270 @@
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sfprov/sfprov/internal/diag"
+	"github.com/sfprov/sfprov/internal/salesforce"
+	"github.com/sfprov/sfprov/internal/spec"
+	"github.com/sfprov/sfprov/internal/state"
+)
+
+// objectFlags maps spec access words to ObjectPermissions fields.
+var objectFlags = map[string]string{
+	spec.AccessRead:          "PermissionsRead",
+	spec.AccessCreate:        "PermissionsCreate",
+	spec.AccessEdit:          "PermissionsEdit",
+	spec.AccessDelete:        "PermissionsDelete",
+	spec.AccessViewAll:       "PermissionsViewAllRecords",
+	spec.AccessModifyAll:     "PermissionsModifyAllRecords",
+	spec.AccessViewAllFields: "PermissionsViewAllFields",
+}
+
+// flagOrder is the order flags are shown and written in.
+var flagOrder = []string{"PermissionsRead", "PermissionsCreate", "PermissionsEdit", "PermissionsDelete", "PermissionsViewAllRecords", "PermissionsModifyAllRecords", "PermissionsViewAllFields"}
+
+// impliedFlags: Create and Edit need Read, Delete needs Read and Edit,
+// ViewAllRecords needs Read, ModifyAllRecords needs Read, Edit, Delete and
+// ViewAllRecords (ObjectPermissions object reference; salesforce-api-facts.md §4).
+// View All Fields needs Read (UNCONFIRMED: as Setup shows it).
+var impliedFlags = map[string][]string{
+	"PermissionsCreate":           {"PermissionsRead"},
+	"PermissionsEdit":             {"PermissionsRead"},
+	"PermissionsDelete":           {"PermissionsRead", "PermissionsEdit"},
+	"PermissionsViewAllRecords":   {"PermissionsRead"},
+	"PermissionsModifyAllRecords": {"PermissionsRead", "PermissionsEdit", "PermissionsDelete", "PermissionsViewAllRecords"},
+	"PermissionsViewAllFields":    {"PermissionsRead"},
+}
+
+func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parentLabel string, prune bool) {
+	var rows map[string]*state.ObjectPerm
+	var fieldRows map[string]*state.FieldPerm
+	if parentID != "" {
+		rows = pl.st.ObjectPerms[state.Key15(parentID)]
+		fieldRows = pl.st.FieldPerms[state.Key15(parentID)]
+	}
+	seenObj := map[string]bool{}
+	seenField := map[string]bool{}
+	for i := range list {
+		oa := &list[i]
+		if !pl.cond(oa.If) {
+			continue
+		}
+		d := pl.describe(oa.Object, oa.Pos)
+		if d == nil {
+			continue
+		}
+		obj := d.Name
+		seenObj[lower(obj)] = true
+		want := map[string]bool{}
+		for _, a := range oa.Access {
+			f := objectFlags[a]
+			want[f] = true
+			for _, imp := range impliedFlags[f] {
+				want[imp] = true
+			}
+		}
+		if want["PermissionsViewAllFields"] && len(pl.st.ObjectPermFields) > 0 && !pl.st.ObjectPermFields["PermissionsViewAllFields"] {
+			pl.errorf(oa.Pos, "object access viewAllFields on %q: this org's API version has no PermissionsViewAllFields", obj)
+			delete(want, "PermissionsViewAllFields")
+		}
+		if len(oa.RecordTypes) > 0 {
+			pl.p.Warnings = append(pl.p.Warnings, fmt.Sprintf("%s: recordTypes on %s %s are not applied by this version of sfprov", posString(oa.Pos), obj, parentLabel))
+		}
+		if len(want) > 0 {
+			pl.objectRow(obj, want, rows[lower(obj)], parentKey, parentLabel, prune)
+		}
+		pl.fields(oa, d, fieldRows, parentKey, parentLabel, prune, seenField)
+	}
+	if !prune {
+		return
+	}
+	for _, k := range sortedKeys(rows) {
+		if !seenObj[k] {
+			r := rows[k]
+			pl.add(&Step{Action: Prune, Type: TypeObjectAccess, Name: r.Object, Parent: parentLabel, SObject: "ObjectPermissions", ID: r.ID})
+		}
+	}
+	for _, k := range sortedKeys(fieldRows) {
+		if !seenField[k] {
+			r := fieldRows[k]
+			pl.add(&Step{Action: Prune, Type: TypeFieldAccess, Name: r.Field, Parent: parentLabel, SObject: "FieldPermissions", ID: r.ID})
+		}
+	}
+}
+
+func (pl *planner) objectRow(obj string, want map[string]bool, cur *state.ObjectPerm, parentKey, parentLabel string, prune bool) {
+	step := &Step{Type: TypeObjectAccess, Name: obj, Parent: parentLabel, SObject: "ObjectPermissions", Fields: map[string]any{}}
+	if cur == nil {
+		step.Action = Create
+		step.Fields["SobjectType"] = obj
+		step.Refs = map[string]string{"ParentId": parentKey}
+		for _, f := range flagOrder {
+			if want[f] {
+				step.Fields[f] = true
+				step.Changes = append(step.Changes, Change{Field: f, After: true})
+			}
+		}
+		pl.add(step)
+		return
+	}
+	step.ID = cur.ID
+	for _, f := range flagOrder {
+		switch {
+		case want[f] && !cur.Flags[f]:
+			step.Fields[f] = true
+			step.Changes = append(step.Changes, Change{Field: f, Before: false, After: true})
+		case prune && !want[f] && cur.Flags[f]:
+			step.Fields[f] = false
+			step.Changes = append(step.Changes, Change{Field: f, Before: true, After: false})
+		}
+	}
+	step.Action = actionFor(step)
+	pl.add(step)
+}
+
+// fieldLevels returns Object.Field → edit? for the fields oa grants.
+func (pl *planner) fieldLevels(oa *spec.ObjectAccess, d *salesforce.Describe) map[string]bool {
+	out := map[string]bool{}
+	switch oa.FieldsAll {
+	case "all-read", "all-edit":
+		// "Edit Access in the header" grants every field that can take field
+		// permissions; formula and other calculated fields can only be read.
+		// Fields that are not permissionable (required, system) have implicit
+		// access (salesforce-api-facts.md §4).
+		for _, f := range d.Fields {
+			if !f.Permissionable {
+				continue
+			}
+			out[d.Name+"."+f.Name] = oa.FieldsAll == "all-edit" && !f.Calculated && (f.Updateable || f.Createable)
+		}
+		return out
+	}
+	names := make([]string, 0, len(oa.Fields))
+	for name := range oa.Fields {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var all []string
+	for _, f := range d.Fields {
+		all = append(all, f.Name)
+	}
+	for _, name := range names {
+		pos := oa.FieldPos[name]
+		if pos.Line == 0 {
+			pos = oa.Pos
+		}
+		var field *salesforce.DescribeField
+		for i := range d.Fields {
+			if strings.EqualFold(d.Fields[i].Name, name) {
+				field = &d.Fields[i]
+			}
+		}
+		if field == nil {
+			hint := ""
+			if s := diag.Suggest(name, all); s != "" {
+				hint = fmt.Sprintf("; did you mean %q?", s)
+			}
+			pl.errorf(pos, "field %q does not exist on %s%s", name, d.Name, hint)
+			continue
+		}
+		if !field.Permissionable {
+			pl.errorf(pos, "field %s.%s cannot take field permissions (required and system fields always have access)", d.Name, field.Name)
+			continue
+		}
+		edit := oa.Fields[name] == spec.FieldEdit
+		if edit && field.Calculated {
+			pl.errorf(pos, "field %s.%s is calculated and can only be read", d.Name, field.Name)
+			edit = false
+		}
+		out[d.Name+"."+field.Name] = edit
+	}
+	return out
+}
+
+func (pl *planner) fields(oa *spec.ObjectAccess, d *salesforce.Describe, rows map[string]*state.FieldPerm, parentKey, parentLabel string, prune bool, seen map[string]bool) {
+	levels := pl.fieldLevels(oa, d)
+	for _, name := range sortedKeys(levels) {
+		edit := levels[name]
+		seen[lower(name)] = true
+		cur := rows[lower(name)]
+		step := &Step{Type: TypeFieldAccess, Name: name, Parent: parentLabel, SObject: "FieldPermissions", Fields: map[string]any{}}
+		if cur == nil {
+			step.Action = Create
+			step.Refs = map[string]string{"ParentId": parentKey}
+			step.Fields["SobjectType"] = d.Name
+			step.Fields["Field"] = name
+			step.Fields["PermissionsRead"] = true
+			step.Fields["PermissionsEdit"] = edit
+			step.Changes = []Change{{Field: "PermissionsRead", After: true}}
+			if edit {
+				step.Changes = append(step.Changes, Change{Field: "PermissionsEdit", After: true})
+			}
+			pl.add(step)
+			continue
+		}
+		step.ID = cur.ID
+		if !cur.Read {
+			step.Fields["PermissionsRead"] = true
+			step.Changes = append(step.Changes, Change{Field: "PermissionsRead", Before: false, After: true})
+		}
+		if edit && !cur.Edit {
+			step.Fields["PermissionsEdit"] = true
+			step.Changes = append(step.Changes, Change{Field: "PermissionsEdit", Before: false, After: true})
+		}
+		if prune && !edit && cur.Edit {
+			step.Fields["PermissionsEdit"] = false
+			step.Changes = append(step.Changes, Change{Field: "PermissionsEdit", Before: true, After: false})
+		}
+		step.Action = actionFor(step)
+		pl.add(step)
+	}
+}
+
+// entities grants a permission set access to connected apps and Apex classes
+// (SetupEntityAccess rows; salesforce-api-facts.md §5).
+func (pl *planner) entities(p *spec.PermissionSet, parentID, parentKey, parentLabel string) {
+	var rows map[string]string
+	if parentID != "" {
+		rows = pl.st.EntityAccess[state.Key15(parentID)]
+	}
+	grant := func(refs []spec.NamedRef, known map[string]*state.Named, what string) {
+		for _, r := range refs {
+			if !pl.cond(r.If) {
+				continue
+			}
+			target := known[lower(r.Name)]
+			if target == nil {
+				pl.errorf(r.Pos, "%s %q does not exist in the org", what, r.Name)
+				continue
+			}
+			step := &Step{Type: TypeSetupEntity, Name: target.Name, Parent: parentLabel, SObject: "SetupEntityAccess", Note: what}
+			if id, ok := rows[state.Key15(target.ID)]; ok {
+				step.Action, step.ID = NoOp, id
+			} else {
+				step.Action = Create
+				step.Fields = map[string]any{"SetupEntityId": target.ID}
+				step.Refs = map[string]string{"ParentId": parentKey}
+				step.Changes = []Change{{Field: "SetupEntityId", After: target.Name}}
+			}
+			pl.add(step)
+		}
+	}
+	grant(p.ConnectedApps, pl.st.Apps, "connected app")
+	grant(p.ApexClasses, pl.st.ApexClasses, "Apex class")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func posString(p spec.Pos) string {
+	return strings.TrimSuffix(diag.Diagnostic{File: p.File, Line: p.Line, Col: p.Col}.String(), ": ")
+}

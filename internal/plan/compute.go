@@ -1,0 +1,456 @@
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/sfprov/sfprov/internal/diag"
+	"github.com/sfprov/sfprov/internal/salesforce"
+	"github.com/sfprov/sfprov/internal/spec"
+	"github.com/sfprov/sfprov/internal/state"
+)
+
+// Options tune Compute.
+type Options struct {
+	Target Target
+	// Vars are the resolved spec variables, for `if: var:NAME` conditions.
+	Vars map[string]string
+	// Requires lists the system permissions (API names without "Permissions")
+	// that Salesforce requires before name can be enabled; nil = none known.
+	Requires func(name string) []string
+}
+
+type planner struct {
+	s    *spec.Spec
+	st   *state.State
+	opts Options
+	p    *Plan
+	ds   diag.Diagnostics
+	// spec-defined records, by lower name, for references between blocks.
+	specProfiles, specPermSets, specGroups map[string]bool
+}
+
+// Compute returns the plan that converges st to s. Diagnostics name the spec
+// position of every problem only the org can reveal (a missing profile, an
+// unknown field, an ambiguous permission set label).
+func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnostics) {
+	pl := &planner{s: s, st: st, opts: opts, p: &Plan{Target: opts.Target, IDs: map[string]string{}},
+		specProfiles: map[string]bool{}, specPermSets: map[string]bool{}, specGroups: map[string]bool{}}
+	for _, p := range s.Profiles {
+		if pl.cond(p.If) {
+			pl.specProfiles[lower(p.Name)] = true
+		}
+	}
+	for _, p := range s.PermissionSets {
+		if pl.cond(p.If) {
+			pl.specPermSets[lower(p.Name)] = true
+		}
+	}
+	for _, g := range s.PermissionSetGroups {
+		if pl.cond(g.If) {
+			pl.specGroups[lower(g.Name)] = true
+		}
+	}
+	for _, pr := range st.Profiles {
+		pl.p.IDs["profile:"+lower(pr.Name)] = pr.ID
+		if pr.OwnedPermSet != "" {
+			pl.p.IDs["profileps:"+lower(pr.Name)] = pr.OwnedPermSet
+		}
+	}
+	for _, ps := range st.PermSets {
+		pl.p.IDs["permset:"+lower(ps.FullName())] = ps.ID
+	}
+	for _, g := range st.Groups {
+		pl.p.IDs["group:"+lower(g.DeveloperName)] = g.ID
+	}
+	for name, u := range st.Users {
+		pl.p.IDs["user:"+name] = u.ID
+	}
+
+	for i := range s.Profiles {
+		pl.profile(&s.Profiles[i])
+	}
+	for i := range s.PermissionSets {
+		pl.permissionSet(&s.PermissionSets[i])
+	}
+	for i := range s.PermissionSetGroups {
+		pl.group(&s.PermissionSetGroups[i])
+	}
+	for i := range s.Users {
+		pl.user(&s.Users[i])
+	}
+	pl.notYet()
+	for _, m := range s.ManualSteps {
+		if pl.cond(m.If) {
+			pl.p.ManualSteps = append(pl.p.ManualSteps, m.Text)
+		}
+	}
+	pl.p.sortSteps()
+	pl.ds.Sort()
+	return pl.p, pl.ds
+}
+
+func (pl *planner) errorf(pos spec.Pos, format string, args ...any) {
+	pl.ds.Append(pos.File, pos.Line, pos.Col, fmt.Sprintf(format, args...))
+}
+
+func (pl *planner) add(s *Step) { pl.p.Steps = append(pl.p.Steps, s) }
+
+// cond evaluates an `if:` against the org.
+func (pl *planner) cond(c *spec.Condition) bool {
+	if c == nil {
+		return true
+	}
+	var v bool
+	switch c.Kind {
+	case "personAccounts":
+		v = pl.st.PersonAccounts
+	case "sandbox":
+		v = pl.st.IsSandbox
+	case "production":
+		v = !pl.st.IsSandbox
+	case "var":
+		v = strings.EqualFold(strings.TrimSpace(pl.opts.Vars[c.Var]), "true")
+	case "package":
+		installed, ok := pl.st.Packages[lower(c.Namespace)]
+		switch {
+		case !ok:
+			v = false
+		case c.Op == "":
+			v = true
+		default:
+			cmp := compareVersions(installed, c.Version)
+			switch c.Op {
+			case "<":
+				v = cmp < 0
+			case "<=":
+				v = cmp <= 0
+			case ">":
+				v = cmp > 0
+			case ">=":
+				v = cmp >= 0
+			}
+		}
+	}
+	if c.Negate {
+		return !v
+	}
+	return v
+}
+
+// compareVersions compares dotted numeric versions; missing parts count as 0.
+func compareVersions(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(pa), len(pb)); i++ {
+		var x, y int
+		if i < len(pa) {
+			x, _ = strconv.Atoi(pa[i])
+		}
+		if i < len(pb) {
+			y, _ = strconv.Atoi(pb[i])
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// systemPerms turns a spec list into the Permissions* fields to enable, adding
+// what Salesforce requires first (Setup adds those itself; the API refuses
+// without them). Each field maps to the reason it is there.
+func (pl *planner) systemPerms(list []spec.SystemPermission) (fields []string, reason map[string]string) {
+	reason = map[string]string{}
+	var visit func(name, why string, pos spec.Pos)
+	visit = func(name, why string, pos spec.Pos) {
+		f := "Permissions" + name
+		if _, seen := reason[f]; seen {
+			return
+		}
+		if len(pl.st.PermissionFields) > 0 && !pl.st.PermissionFields[f] {
+			if why == "" {
+				pl.errorf(pos, "system permission %q (%s) does not exist in this org", name, f)
+			}
+			return
+		}
+		reason[f] = why
+		fields = append(fields, f)
+		if pl.opts.Requires != nil {
+			for _, req := range pl.opts.Requires(name) {
+				visit(req, "required by "+name, pos)
+			}
+		}
+	}
+	for _, sp := range list {
+		if pl.cond(sp.If) {
+			visit(sp.Name, "", sp.Pos)
+		}
+	}
+	return fields, reason
+}
+
+func descOf(d *string) string {
+	if d == nil {
+		return ""
+	}
+	return *d
+}
+
+func (pl *planner) profile(p *spec.Profile) {
+	if !pl.cond(p.If) {
+		return
+	}
+	key := "profile:" + lower(p.Name)
+	cur := pl.st.Profiles[lower(p.Name)]
+	perms, why := pl.systemPerms(p.SystemPermissions)
+	step := &Step{Type: TypeProfile, Name: p.Name, SObject: "Profile", Key: key, Fields: map[string]any{}}
+	if cur == nil {
+		if p.CloneFrom == "" {
+			pl.errorf(p.Pos, "profile %q does not exist in the org; add cloneFrom: to create it%s", p.Name, pl.suggestProfile(p.Name))
+			return
+		}
+		src := pl.st.Profiles[lower(p.CloneFrom)]
+		if src == nil {
+			pl.errorf(p.Pos, "cloneFrom profile %q does not exist in the org%s", p.CloneFrom, pl.suggestProfile(p.CloneFrom))
+			return
+		}
+		step.Action = Create
+		step.Note = "clone of " + quoteName(src.Name)
+		step.Fields["Name"] = p.Name
+		step.Fields["UserLicenseId"] = src.UserLicenseID
+		step.Changes = append(step.Changes, Change{Field: "Name", After: p.Name}, Change{Field: "UserLicense", After: src.LicenseName})
+		if p.Description != nil {
+			step.Fields["Description"] = *p.Description
+			step.Changes = append(step.Changes, Change{Field: "Description", After: *p.Description})
+		}
+		// A clone starts from the source's system permissions.
+		enabled := map[string]bool{}
+		for f, on := range src.Perms {
+			if on {
+				enabled[f] = true
+			}
+		}
+		for _, f := range perms {
+			enabled[f] = true
+		}
+		for _, f := range sortedSet(enabled) {
+			step.Fields[f] = true
+		}
+		for _, f := range perms {
+			if !src.Perms[f] {
+				step.Changes = append(step.Changes, Change{Field: f, After: true})
+			}
+		}
+		pl.add(step)
+		pl.objects(p.Objects, "", "profileps:"+lower(p.Name), "profile "+quoteName(p.Name), p.Prune)
+		return
+	}
+	step.ID = cur.ID
+	step.Refs = nil
+	if p.Description != nil && *p.Description != cur.Description {
+		step.Fields["Description"] = *p.Description
+		step.Changes = append(step.Changes, Change{Field: "Description", Before: cur.Description, After: *p.Description})
+	}
+	for _, f := range perms {
+		if !cur.Perms[f] {
+			step.Fields[f] = true
+			step.Changes = append(step.Changes, Change{Field: f, Before: false, After: true})
+		}
+	}
+	if p.Prune {
+		for _, f := range sortedBools(cur.Perms) {
+			if _, want := why[f]; !want {
+				step.Fields[f] = false
+				step.Changes = append(step.Changes, Change{Field: f, Before: true, After: false})
+			}
+		}
+	}
+	step.Action = actionFor(step)
+	pl.add(step)
+	pl.objects(p.Objects, cur.OwnedPermSet, "profileps:"+lower(p.Name), "profile "+quoteName(p.Name), p.Prune)
+}
+
+func (pl *planner) suggestProfile(name string) string {
+	var names []string
+	for _, p := range pl.st.Profiles {
+		names = append(names, p.Name)
+	}
+	sort.Strings(names)
+	if s := diag.Suggest(name, names); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
+}
+
+func actionFor(s *Step) Action {
+	if len(s.Changes) == 0 {
+		return NoOp
+	}
+	if s.ID == "" {
+		return Create
+	}
+	return Update
+}
+
+func (pl *planner) permissionSet(p *spec.PermissionSet) {
+	if !pl.cond(p.If) {
+		return
+	}
+	key := "permset:" + lower(p.Name)
+	cur, _ := pl.st.FindPermSet(p.Name)
+	if cur != nil && !strings.EqualFold(cur.FullName(), p.Name) {
+		cur = nil // found by label only: the spec's API name is what it creates
+	}
+	perms, why := pl.systemPerms(p.SystemPermissions)
+	parentLabel := "permission set " + quoteName(p.Name)
+	step := &Step{Type: TypePermissionSet, Name: p.Name, SObject: "PermissionSet", Key: key, Fields: map[string]any{}}
+	label := p.Label
+	if label == "" {
+		label = strings.ReplaceAll(p.Name, "_", " ")
+	}
+	licenseID, licenseName := "", ""
+	if p.License != "" {
+		if psl := pl.st.FindPSL(p.License); psl != nil {
+			licenseID, licenseName = psl.ID, psl.MasterLabel
+		} else {
+			for _, ul := range pl.st.UserLicenses {
+				if strings.EqualFold(ul.Name, p.License) {
+					licenseID, licenseName = ul.ID, ul.Name
+				}
+			}
+		}
+		if licenseID == "" {
+			pl.errorf(p.Pos, "permission set %q: licence %q does not exist in the org%s", p.Name, p.License, pl.suggestLicense(p.License))
+		}
+	}
+	if cur == nil {
+		step.Action = Create
+		step.Fields["Name"] = p.Name
+		step.Fields["Label"] = label
+		step.Changes = append(step.Changes, Change{Field: "Label", After: label})
+		if p.Description != nil {
+			step.Fields["Description"] = *p.Description
+			step.Changes = append(step.Changes, Change{Field: "Description", After: *p.Description})
+		}
+		if licenseID != "" {
+			step.Fields["LicenseId"] = licenseID
+			step.Changes = append(step.Changes, Change{Field: "License", After: licenseName})
+		}
+		for _, f := range perms {
+			step.Fields[f] = true
+			step.Changes = append(step.Changes, Change{Field: f, After: true})
+		}
+		if notes := requiredNotes(perms, why); notes != "" {
+			step.Note = notes
+		}
+		pl.add(step)
+		pl.objects(p.Objects, "", key, parentLabel, p.Prune)
+		pl.entities(p, "", key, parentLabel)
+		return
+	}
+	step.ID = cur.ID
+	if p.Label != "" && p.Label != cur.Label {
+		step.Fields["Label"] = p.Label
+		step.Changes = append(step.Changes, Change{Field: "Label", Before: cur.Label, After: p.Label})
+	}
+	if p.Description != nil && *p.Description != cur.Description {
+		step.Fields["Description"] = *p.Description
+		step.Changes = append(step.Changes, Change{Field: "Description", Before: cur.Description, After: *p.Description})
+	}
+	if licenseID != "" && state.Key15(licenseID) != state.Key15(cur.LicenseID) {
+		// LicenseId is create-only (salesforce-api-facts.md §3).
+		pl.errorf(p.Pos, "permission set %q: its licence cannot be changed after creation (Salesforce allows LicenseId only on create); remove license: or recreate the permission set", p.Name)
+	}
+	for _, f := range perms {
+		if !cur.Perms[f] {
+			step.Fields[f] = true
+			step.Changes = append(step.Changes, Change{Field: f, Before: false, After: true})
+		}
+	}
+	if p.Prune {
+		for _, f := range sortedBools(cur.Perms) {
+			if _, want := why[f]; !want {
+				step.Fields[f] = false
+				step.Changes = append(step.Changes, Change{Field: f, Before: true, After: false})
+			}
+		}
+	}
+	step.Action = actionFor(step)
+	if notes := requiredNotes(changedFields(step), why); notes != "" {
+		step.Note = notes
+	}
+	pl.add(step)
+	pl.objects(p.Objects, cur.ID, key, parentLabel, p.Prune)
+	pl.entities(p, cur.ID, key, parentLabel)
+}
+
+func changedFields(s *Step) []string {
+	var out []string
+	for _, c := range s.Changes {
+		out = append(out, c.Field)
+	}
+	return out
+}
+
+func requiredNotes(fields []string, why map[string]string) string {
+	var notes []string
+	for _, f := range fields {
+		if w := why[f]; w != "" {
+			notes = append(notes, f+" "+w)
+		}
+	}
+	return strings.Join(notes, "; ")
+}
+
+func (pl *planner) suggestLicense(name string) string {
+	var names []string
+	for _, p := range pl.st.PSLs {
+		names = append(names, p.MasterLabel, p.DeveloperName)
+	}
+	for _, u := range pl.st.UserLicenses {
+		names = append(names, u.Name)
+	}
+	sort.Strings(names)
+	if s := diag.Suggest(name, names); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sortedBools lists the keys whose value is true.
+func sortedBools(m map[string]bool) []string {
+	var out []string
+	for k, v := range m {
+		if v {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (pl *planner) describe(obj string, pos spec.Pos) *salesforce.Describe {
+	d, known := pl.st.Describes[lower(obj)]
+	if d == nil {
+		if known {
+			pl.errorf(pos, "object %q does not exist in the org", obj)
+		} else {
+			pl.errorf(pos, "object %q was not described", obj)
+		}
+	}
+	return d
+}

@@ -1,0 +1,187 @@
+// Package plan holds the difference between a spec and an org as data: ordered
+// steps, each a create, update, no-op or prune of one Salesforce record, with the
+// field-level changes a human reviews. Compute is pure (no I/O): it reads a
+// spec.Spec and a state.State and returns a Plan; apply executes it.
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// FormatVersion is the version of the JSON plan document.
+const FormatVersion = "1"
+
+// Action is what a step does to the org.
+type Action string
+
+// Actions. "prune" deletes (or switches off) what the spec does not list, only
+// for blocks that say `prune: true`.
+const (
+	Create Action = "create"
+	Update Action = "update"
+	NoOp   Action = "no-op"
+	Prune  Action = "prune"
+)
+
+// Symbol is the one-character marker the human rendering uses.
+func (a Action) Symbol() string {
+	switch a {
+	case Create:
+		return "+"
+	case Update:
+		return "~"
+	case Prune:
+		return "-"
+	}
+	return " "
+}
+
+// Change is one field that a step sets. Secret values render as "(secret)".
+type Change struct {
+	Field  string
+	Before any
+	After  any
+	Secret bool
+}
+
+// Resource types, in the order apply runs them (their wave).
+const (
+	TypeProfile       = "profile"
+	TypePermissionSet = "permissionSet"
+	TypeObjectAccess  = "objectAccess"
+	TypeFieldAccess   = "fieldAccess"
+	TypeSetupEntity   = "setupEntityAccess"
+	TypeGroup         = "permissionSetGroup"
+	TypeGroupMember   = "permissionSetGroupComponent"
+	TypeUser          = "user"
+	TypePassword      = "userPassword"
+	TypeLicenseAssign = "permissionSetLicenseAssignment"
+	TypePermSetAssign = "permissionSetAssignment"
+	TypeGroupAssign   = "permissionSetGroupAssignment"
+)
+
+// waves orders the resource types: each wave needs the Ids that earlier waves
+// create. Licences come before permission sets because the Salesforce
+// Integration licence refuses standard-object access without the PSL
+// (salesforce-api-facts.md §1).
+var waves = map[string]int{
+	TypeProfile: 0, TypePermissionSet: 1, TypeObjectAccess: 2, TypeSetupEntity: 2,
+	TypeFieldAccess: 3, TypeGroup: 4, TypeGroupMember: 5, TypeUser: 6, TypePassword: 7,
+	TypeLicenseAssign: 8, TypePermSetAssign: 9, TypeGroupAssign: 10,
+}
+
+// Wave returns the execution wave of a resource type.
+func Wave(typ string) int { return waves[typ] }
+
+// Step is one record-level action.
+type Step struct {
+	Action  Action
+	Type    string // one of the Type constants
+	Name    string // what the record is, for humans: `Coconut_API_Access`, `Contact`, `Contact.Email`
+	Parent  string // what it belongs to, for humans: `permission set "X"`, `user "u@x"`
+	Note    string // why, when not obvious: "clone of ...", "implied by edit"
+	SObject string // the sObject written
+	ID      string // the record's Id when it exists
+	Changes []Change
+
+	// Key names the record for Refs of later steps (e.g. "permset:x").
+	Key string
+	// Fields are the values apply writes (create, update). Refs fill Id fields
+	// from the Ids of other records, by Key, once they exist.
+	Fields map[string]any
+	Refs   map[string]string
+}
+
+// Title renders the step for humans, e.g. `permission set "X"`.
+func (s *Step) Title() string {
+	t := typeNames[s.Type] + " " + quoteName(s.Name)
+	if s.Parent != "" {
+		t += " on " + s.Parent
+	}
+	return t
+}
+
+var typeNames = map[string]string{
+	TypeProfile: "profile", TypePermissionSet: "permission set", TypeObjectAccess: "object access",
+	TypeFieldAccess: "field access", TypeSetupEntity: "app access", TypeGroup: "permission set group",
+	TypeGroupMember: "group member", TypeUser: "user", TypePassword: "password",
+	TypeLicenseAssign: "licence", TypePermSetAssign: "permission set", TypeGroupAssign: "permission set group",
+}
+
+func quoteName(s string) string { return fmt.Sprintf("%q", s) }
+
+// Target names the org a plan is for, so output always says where changes go.
+type Target struct {
+	Name        string // "local" for the embedded emulator, else the instance URL
+	InstanceURL string
+	Username    string
+	OrgID       string
+}
+
+func (t Target) String() string {
+	s := t.Name
+	if t.InstanceURL != "" && t.InstanceURL != t.Name {
+		s += " (" + t.InstanceURL + ")"
+	}
+	if t.Username != "" {
+		s += " as " + t.Username
+	}
+	return s
+}
+
+// Plan is everything apply would do, in order.
+type Plan struct {
+	Target      Target
+	Steps       []*Step
+	Warnings    []string
+	ManualSteps []string
+	// IDs are the Ids already known for Keys (records that exist now).
+	IDs map[string]string
+}
+
+// Summary counts steps by action.
+type Summary struct{ Create, Update, NoOp, Prune int }
+
+// Summary counts the plan's steps.
+func (p *Plan) Summary() Summary {
+	var s Summary
+	for _, st := range p.Steps {
+		switch st.Action {
+		case Create:
+			s.Create++
+		case Update:
+			s.Update++
+		case Prune:
+			s.Prune++
+		default:
+			s.NoOp++
+		}
+	}
+	return s
+}
+
+// HasChanges reports whether applying the plan would change the org.
+func (p *Plan) HasChanges() bool {
+	s := p.Summary()
+	return s.Create+s.Update+s.Prune > 0
+}
+
+// Changing returns the steps that change something, in execution order.
+func (p *Plan) Changing() []*Step {
+	var out []*Step
+	for _, s := range p.Steps {
+		if s.Action != NoOp {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sortSteps orders steps by wave and keeps the spec's order within a wave.
+func (p *Plan) sortSteps() {
+	sort.SliceStable(p.Steps, func(i, j int) bool { return Wave(p.Steps[i].Type) < Wave(p.Steps[j].Type) })
+}
+
+func lower(s string) string { return strings.ToLower(s) }
