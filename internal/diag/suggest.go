@@ -9,10 +9,8 @@ import (
 // A choice equal to s ignoring case always wins. Otherwise the distance is the
 // Levenshtein distance between the lower-cased strings, and a choice counts as
 // close when that distance is at most a third of the longer string (at least 1,
-// at most 4): "raed" → "read", "permsets" → "permissionSets" is too far for
-// plain edit distance, so a choice that s is a prefix or abbreviation-by-prefix
-// of (same first letter, every letter of s appearing in order) is accepted too
-// when nothing is close by distance.
+// at most 4): "raed" → "read". When nothing is close by distance, an
+// abbreviation is accepted (see below).
 func Suggest(s string, choices []string) string {
 	if s == "" || len(choices) == 0 {
 		return ""
@@ -33,16 +31,20 @@ func Suggest(s string, choices []string) string {
 	if bestD >= 0 && bestD <= threshold(ls, strings.ToLower(best)) {
 		return best
 	}
-	// No close spelling: try the subsequence rule, which catches abbreviations
-	// such as "permsets" for "permissionSets" or "psg" style shorthands. Ties
-	// go to the shortest choice, which is the least surprising expansion.
-	if utf8.RuneCountInString(ls) < 3 {
+	// No close spelling: try abbreviations such as "permsets" for
+	// "permissionSets" or "View Setup" for "View Setup and Configuration":
+	// the choice must start with the same three letters and contain every
+	// letter of s in order. Ties go to the shortest choice, the least
+	// surprising expansion.
+	rs := []rune(ls)
+	if len(rs) < 4 {
 		return ""
 	}
+	prefix := string(rs[:3])
 	best = ""
 	for _, c := range choices {
 		lc := strings.ToLower(c)
-		if lc[0] == ls[0] && isSubsequence(ls, lc) {
+		if strings.HasPrefix(lc, prefix) && isSubsequence(ls, lc) {
 			if best == "" || len(c) < len(best) {
 				best = c
 			}

@@ -1,0 +1,91 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+var (
+	namespaceRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	versionRE   = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,3}$`)
+	condKinds   = []string{"personAccounts", "sandbox", "production", "package:<namespace>", "var:<NAME>", "not <condition>"}
+)
+
+// decodeIf reads an `if:` value. Conditions are not expanded: they name
+// variables (var:NAME) rather than use their values.
+func (p *parser) decodeIf(f *file, fs *fields) *Condition {
+	n := fs.get("if")
+	if n == nil {
+		return nil
+	}
+	raw, ok := p.rawScalar(f, n, "if")
+	if !ok {
+		return nil
+	}
+	c, msg := parseCondition(raw)
+	if msg != "" {
+		p.errAt(f, n, "%s", msg)
+		return nil
+	}
+	c.Pos = f.pos(n)
+	return c
+}
+
+// parseCondition parses one condition; the message is empty on success.
+func parseCondition(raw string) (*Condition, string) {
+	c := &Condition{Raw: raw}
+	s := strings.TrimSpace(raw)
+	for {
+		rest, isNot := strings.CutPrefix(s, "not ")
+		if !isNot {
+			break
+		}
+		c.Negate = !c.Negate
+		s = strings.TrimSpace(rest)
+	}
+	if s == "" {
+		return nil, fmt.Sprintf("invalid condition %q: nothing to test (valid: %s)", raw, strings.Join(condKinds, ", "))
+	}
+	switch {
+	case s == "personAccounts" || s == "sandbox" || s == "production":
+		c.Kind = s
+		return c, ""
+	case strings.HasPrefix(s, "package:"):
+		c.Kind = "package"
+		body := strings.Fields(strings.TrimPrefix(s, "package:"))
+		switch len(body) {
+		case 1, 3:
+		default:
+			return nil, fmt.Sprintf("invalid condition %q: write package:<namespace> or package:<namespace> <op> <version>", raw)
+		}
+		if !namespaceRE.MatchString(body[0]) {
+			return nil, fmt.Sprintf("invalid condition %q: %q is not a namespace prefix", raw, body[0])
+		}
+		c.Namespace = body[0]
+		if len(body) == 3 {
+			switch body[1] {
+			case "<", "<=", ">=", ">":
+			default:
+				return nil, fmt.Sprintf("invalid condition %q: unknown operator %q (valid: <, <=, >=, >)", raw, body[1])
+			}
+			if !versionRE.MatchString(body[2]) {
+				return nil, fmt.Sprintf("invalid condition %q: %q is not a version number such as 1.27", raw, body[2])
+			}
+			c.Op, c.Version = body[1], body[2]
+		}
+		return c, ""
+	case strings.HasPrefix(s, "var:"):
+		c.Kind = "var"
+		c.Var = strings.TrimSpace(strings.TrimPrefix(s, "var:"))
+		if !varNameRE.MatchString(c.Var) {
+			return nil, fmt.Sprintf("invalid condition %q: %q is not a variable name", raw, c.Var)
+		}
+		return c, ""
+	}
+	word := s
+	if i := strings.IndexAny(word, ": "); i >= 0 {
+		word = word[:i]
+	}
+	return nil, fmt.Sprintf("unknown condition %q%s (valid: %s)", raw, didYouMean(word, []string{"personAccounts", "sandbox", "production", "package", "var", "not"}), strings.Join(condKinds, ", "))
+}
