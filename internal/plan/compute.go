@@ -15,8 +15,8 @@ import (
 // Options tune Compute.
 type Options struct {
 	Target Target
-	// Vars are the resolved spec variables, for `if: var:NAME` conditions.
-	Vars map[string]string
+	// Var resolves a spec variable, for `if: var:NAME` conditions.
+	Var func(name string) string
 	// Requires lists the system permissions (API names without "Permissions")
 	// that Salesforce requires before name can be enabled; nil = none known.
 	Requires func(name string) []string
@@ -112,7 +112,7 @@ func (pl *planner) cond(c *spec.Condition) bool {
 	case "production":
 		v = !pl.st.IsSandbox
 	case "var":
-		v = strings.EqualFold(strings.TrimSpace(pl.opts.Vars[c.Var]), "true")
+		v = pl.opts.Var != nil && strings.EqualFold(strings.TrimSpace(pl.opts.Var(c.Var)), "true")
 	case "package":
 		installed, ok := pl.st.Packages[lower(c.Namespace)]
 		switch {
@@ -140,9 +140,14 @@ func (pl *planner) cond(c *spec.Condition) bool {
 	return v
 }
 
-// compareVersions compares dotted numeric versions; missing parts count as 0.
+// compareVersions compares the installed version a with the condition's b on
+// b's parts only, so that 1.27.0.3 counts as 1.27 in `<= 1.27`; missing parts
+// count as 0.
 func compareVersions(a, b string) int {
 	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	if len(pa) > len(pb) {
+		pa = pa[:len(pb)]
+	}
 	for i := 0; i < max(len(pa), len(pb)); i++ {
 		var x, y int
 		if i < len(pa) {

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/sfprov/sfprov/internal/cli"
+	"github.com/sfprov/sfprov/internal/emulator"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"sfprov": func() { os.Exit(cli.Main()) },
+	})
+}
+
+// emulatorToken is the access token of the per-script emulator org.
+const emulatorToken = "00D000000000001AAA!scripttoken"
+
+// TestScript runs the end-to-end scripts in testdata/script. Each script gets
+// its own data directory (SFPROV_HOME, for the embedded org) and its own
+// emulator org served over HTTP at $EMULATOR_URL with $SF_ACCESS_TOKEN.
+//
+// Extra commands:
+//
+//	exitcode N prog args...  run prog and require exit status N
+//	query SOQL               query the HTTP emulator; prints one sorted JSON object per record
+//	apicalls                 print how many API calls the HTTP emulator has counted
+func TestScript(t *testing.T) {
+	servers := map[string]*emulator.Org{}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "../../testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       os.Getenv("UPDATE_GOLDEN") != "",
+		Setup: func(env *testscript.Env) error {
+			org, err := emulator.New(emulator.Options{AccessToken: emulatorToken})
+			if err != nil {
+				return err
+			}
+			srv := httptest.NewServer(org)
+			env.Defer(srv.Close)
+			servers[env.WorkDir] = org
+			env.Setenv("SFPROV_HOME", env.WorkDir+"/home")
+			env.Setenv("EMULATOR_URL", srv.URL)
+			env.Setenv("SF_ACCESS_TOKEN", emulatorToken)
+			env.Setenv("SFPROV_TARGET_ORG", "")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exitcode": cmdExitCode,
+			"query":    cmdQuery,
+			"apicalls": func(ts *testscript.TestScript, neg bool, args []string) {
+				org := servers[ts.Getenv("WORK")]
+				fmt.Fprintln(ts.Stdout(), org.APICalls())
+			},
+		},
+	})
+}
+
+func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N prog args...")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exitcode: %v", err)
+	}
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		got = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("exitcode: %v", err)
+	}
+	if got != want {
+		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// cmdQuery reads state back through the emulator's REST API, as any client would.
+func cmdQuery(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: query SOQL")
+	}
+	u := ts.Getenv("EMULATOR_URL") + "/services/data/v62.0/query?q=" + url.QueryEscape(args[0])
+	req, _ := http.NewRequest("GET", u, nil)
+	req.Header.Set("Authorization", "Bearer "+emulatorToken)
+	resp, err := http.DefaultClient.Do(req)
+	ts.Check(err)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		if !neg {
+			ts.Fatalf("query: HTTP %d: %s", resp.StatusCode, body)
+		}
+		fmt.Fprintf(ts.Stdout(), "%s\n", body)
+		return
+	}
+	if neg {
+		ts.Fatalf("query succeeded unexpectedly")
+	}
+	var page struct {
+		Records []map[string]any `json:"records"`
+	}
+	ts.Check(json.Unmarshal(body, &page))
+	for _, r := range page.Records {
+		fmt.Fprintln(ts.Stdout(), flatten(r))
+	}
+}
+
+// flatten renders a record as sorted key=value pairs without attributes, with
+// parent relationships as Parent.Field.
+func flatten(r map[string]any) string {
+	var parts []string
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for k, v := range m {
+			if k == "attributes" {
+				continue
+			}
+			if sub, ok := v.(map[string]any); ok {
+				walk(prefix+k+".", sub)
+				continue
+			}
+			b, _ := json.Marshal(v)
+			parts = append(parts, prefix+k+"="+string(b))
+		}
+	}
+	walk("", r)
+	sort.Strings(parts)
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,271 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sfprov/sfprov/internal/apply"
+	"github.com/sfprov/sfprov/internal/emulator/emucmd"
+	"github.com/sfprov/sfprov/internal/perms"
+	"github.com/sfprov/sfprov/internal/plan"
+	"github.com/sfprov/sfprov/internal/render"
+	"github.com/sfprov/sfprov/internal/salesforce"
+	"github.com/sfprov/sfprov/internal/spec"
+	"github.com/sfprov/sfprov/internal/state"
+)
+
+// specFlags are the flags of every command that reads spec files.
+type specFlags struct {
+	vars []string
+}
+
+func (f *specFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.vars, "var", nil, "set a spec variable: --var NAME=value (wins over the environment; repeatable)")
+}
+
+func (f *specFlags) parseVars() (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range f.vars {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return nil, &usageError{fmt.Errorf("--var %q: want NAME=value", kv)}
+		}
+		out[name] = value
+	}
+	return out, nil
+}
+
+// load reads and validates the spec files; on problems it prints every
+// diagnostic as FILE:LINE:COL: message and returns an exit-1 error.
+func (f *specFlags) load(stdio IO, files []string) (*spec.Spec, func(string) string, error) {
+	vars, err := f.parseVars()
+	if err != nil {
+		return nil, nil, err
+	}
+	s, ds := spec.Load(files, spec.Options{Vars: vars, Getenv: stdio.Getenv})
+	if ds.HasErrors() {
+		ds.Sort()
+		for _, d := range ds {
+			fmt.Fprintln(stdio.Err, d.String())
+		}
+		return nil, nil, &exitError{code: ExitError, msg: fmt.Sprintf("%d %s in the spec", len(ds), plural(len(ds), "problem", "problems"))}
+	}
+	resolve := func(name string) string {
+		if v, ok := vars[name]; ok {
+			return v
+		}
+		if v, ok := stdio.Getenv(name); ok {
+			return v
+		}
+		if d, ok := s.Variables[name]; ok && d.Default != nil {
+			return *d.Default
+		}
+		return ""
+	}
+	return s, resolve, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// makePlan reads the org and computes the plan for s.
+func makePlan(ctx context.Context, g *globalFlags, stdio IO, s *spec.Spec, resolve func(string) string) (*plan.Plan, *org, error) {
+	o, err := g.connect(ctx, stdio)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := state.Read(ctx, o.client, s)
+	if err != nil {
+		return nil, nil, orgError(o, "read the org", err)
+	}
+	o.target.Username = st.Username
+	o.target.OrgID = st.OrgID
+	p, ds := plan.Compute(s, st, plan.Options{Target: o.target, Var: resolve, Requires: perms.Requires})
+	if ds.HasErrors() {
+		for _, d := range ds {
+			fmt.Fprintln(stdio.Err, d.String())
+		}
+		return nil, nil, &exitError{code: ExitError, msg: fmt.Sprintf("%d %s between the spec and %s", len(ds), plural(len(ds), "problem", "problems"), o.target)}
+	}
+	return p, o, nil
+}
+
+// orgError maps an API failure to an exit code and names the org.
+func orgError(o *org, what string, err error) error {
+	if errors.Is(err, salesforce.ErrAuth) {
+		return exitWith(ExitAuth, "%s %s: %v\nThe org refused the access token; get a new one (SF_ACCESS_TOKEN) and retry.", what, o.target.Name, err)
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return exitWith(ExitError, "%s %s: %v", what, o.target.Name, err)
+}
+
+func newValidateCmd(stdio IO, g *globalFlags) *cobra.Command {
+	var sf specFlags
+	var detailed bool
+	cmd := &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check spec files offline; with --target-org, also plan against the org without changing it",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			s, resolve, err := sf.load(stdio, files)
+			if err != nil {
+				return err
+			}
+			dryRun := cmd.Flags().Changed("target-org") || cmd.Flags().Changed("instance-url")
+			if !dryRun {
+				fmt.Fprintf(stdio.Out, "%s: valid\n", strings.Join(files, ", "))
+				return nil
+			}
+			p, _, err := makePlan(cmd.Context(), g, stdio, s, resolve)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdio.Out, "%s: valid. Dry run: nothing was changed; apply would do this:\n", strings.Join(files, ", "))
+			render.Plan(stdio.Out, p)
+			if detailed && p.HasChanges() {
+				return &exitError{code: ExitChanges}
+			}
+			return nil
+		},
+	}
+	sf.add(cmd)
+	cmd.Flags().BoolVar(&detailed, "detailed-exitcode", false, "with --target-org: exit 2 when the org differs from the spec")
+	return cmd
+}
+
+func newPlanCmd(stdio IO, g *globalFlags) *cobra.Command {
+	var sf specFlags
+	var asJSON, detailed bool
+	cmd := &cobra.Command{
+		Use:   "plan FILE...",
+		Short: "Show what apply would change in the org",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			s, resolve, err := sf.load(stdio, files)
+			if err != nil {
+				return err
+			}
+			p, _, err := makePlan(cmd.Context(), g, stdio, s, resolve)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if err := render.PlanJSON(stdio.Out, p); err != nil {
+					return err
+				}
+			} else {
+				render.Plan(stdio.Out, p)
+			}
+			if detailed && p.HasChanges() {
+				return &exitError{code: ExitChanges}
+			}
+			return nil
+		},
+	}
+	sf.add(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as a versioned JSON document")
+	cmd.Flags().BoolVar(&detailed, "detailed-exitcode", false, "exit 2 when the org differs from the spec (0 when it matches)")
+	return cmd
+}
+
+func newApplyCmd(stdio IO, g *globalFlags) *cobra.Command {
+	var sf specFlags
+	var asJSON, yes bool
+	cmd := &cobra.Command{
+		Use:   "apply FILE...",
+		Short: "Converge the org to the spec (shows the plan and asks first)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			ctx := cmd.Context()
+			s, resolve, err := sf.load(stdio, files)
+			if err != nil {
+				return err
+			}
+			p, o, err := makePlan(ctx, g, stdio, s, resolve)
+			if err != nil {
+				return err
+			}
+			out := stdio.Out
+			if asJSON {
+				out = stdio.Err // progress; stdout carries only the JSON report
+			} else {
+				render.Plan(out, p)
+			}
+			if !p.HasChanges() {
+				if asJSON {
+					return render.ApplyJSON(stdio.Out, p, render.Outcome{APICalls: o.client.Calls()})
+				}
+				render.ManualSteps(out, p.ManualSteps)
+				return nil
+			}
+			if !yes {
+				if !stdio.InteractiveIn {
+					return exitWith(ExitRefused, "refusing to change %s without confirmation: no terminal to ask on; pass --yes to apply non-interactively", o.target.Name)
+				}
+				fmt.Fprintf(stdio.Err, "\nApply these changes to %s? Only 'yes' will be accepted: ", o.target)
+				answer, _ := bufio.NewReader(stdio.In).ReadString('\n')
+				if strings.TrimSpace(answer) != "yes" {
+					return exitWith(ExitRefused, "apply cancelled; nothing was changed")
+				}
+			}
+			fmt.Fprintf(out, "\nApplying to %s:\n", o.target)
+			res, err := apply.Execute(ctx, o.client, p, apply.Options{
+				Getenv: stdio.Getenv,
+				OnStep: func(st *plan.Step, err error) { render.StepDone(out, st, err) },
+			})
+			outcome := render.Outcome{APICalls: o.client.Calls()}
+			if res != nil {
+				outcome.Done, outcome.Failed, outcome.NotRun, outcome.Errors = res.Done, res.Failed, res.NotRun, res.Errors
+			}
+			if asJSON {
+				if jerr := render.ApplyJSON(stdio.Out, p, outcome); jerr != nil {
+					return jerr
+				}
+			}
+			if err != nil || len(outcome.Failed)+len(outcome.NotRun) > 0 {
+				render.Failure(stdio.Err, outcome)
+				code := ExitPartial
+				if len(outcome.Done) == 0 {
+					code = ExitError
+				}
+				if err != nil {
+					return exitWith(code, "apply to %s stopped: %v", o.target.Name, err)
+				}
+				return &exitError{code: code}
+			}
+			sum := p.Summary()
+			fmt.Fprintf(out, "\nApply complete: %d created, %d updated, %d pruned in %s.\n", sum.Create, sum.Update, sum.Prune, o.target)
+			render.ManualSteps(out, p.ManualSteps)
+			return nil
+		},
+	}
+	sf.add(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan and the outcome of every step as JSON on stdout (progress goes to stderr)")
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "apply without asking for confirmation (required without a terminal)")
+	return cmd
+}
+
+func newSchemaCmd(stdio IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "Print the JSON Schema of the spec format",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := stdio.Out.Write(spec.JSONSchema())
+			return err
+		},
+	}
+}
+
+func newEmulatorCmd() *cobra.Command { return emucmd.New() }

@@ -1,0 +1,174 @@
+// Package cli is sfprov's command tree: it parses flags, wires the spec, state,
+// plan, apply and render packages together, prints, and maps every error to a
+// documented exit code. Commands return errors; only Main decides the exit code.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, documented in README.md and `sfprov help exit-codes`.
+const (
+	ExitOK          = 0   // success; or no changes
+	ExitError       = 1   // invalid spec, unknown names, API error before any change
+	ExitChanges     = 2   // plan/validate --detailed-exitcode: the org differs from the spec
+	ExitPartial     = 3   // apply stopped after changing part of the org; re-run to continue
+	ExitAuth        = 4   // no credentials, or the org refused them
+	ExitRefused     = 5   // apply needs confirmation: no terminal and no --yes, or declined
+	ExitUsage       = 64  // bad command line
+	ExitInterrupted = 130 // interrupted (Ctrl-C)
+)
+
+// exitError carries an exit code through cobra's error return. Message "" means
+// the command already printed everything.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func exitWith(code int, format string, args ...any) error {
+	return &exitError{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// Version is set at build time with -ldflags "-X github.com/sfprov/sfprov/internal/cli.Version=...".
+var Version = "dev"
+
+// IO is where commands read and write.
+type IO struct {
+	In            io.Reader
+	Out, Err      io.Writer
+	InteractiveIn bool // stdin is a terminal: apply may ask for confirmation
+	Getenv        func(string) (string, bool)
+}
+
+// Main runs sfprov with os.Args and returns the exit code.
+func Main() int {
+	// simpleforce logs failed requests through the standard logger; sfprov
+	// reports errors itself, so that output would only duplicate (or leak) them.
+	log.SetOutput(io.Discard)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	stdio := IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, InteractiveIn: isTerminal(os.Stdin), Getenv: os.LookupEnv}
+	code := Run(ctx, os.Args[1:], stdio)
+	if ctx.Err() != nil && code != ExitOK {
+		return ExitInterrupted
+	}
+	return code
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// Run executes one command line and returns its exit code.
+func Run(ctx context.Context, args []string, stdio IO) int {
+	root := newRoot(stdio)
+	root.SetArgs(args)
+	root.SetIn(stdio.In)
+	root.SetOut(stdio.Out)
+	root.SetErr(stdio.Err)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stdio.Err, "Error: "+ee.msg)
+		}
+		return ee.code
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stdio.Err, "Error: "+err.Error())
+		fmt.Fprintln(stdio.Err, "Run 'sfprov --help' for usage.")
+		return ExitUsage
+	}
+	fmt.Fprintln(stdio.Err, "Error: "+err.Error())
+	if errors.Is(err, context.Canceled) {
+		return ExitInterrupted
+	}
+	return ExitError
+}
+
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func newRoot(stdio IO) *cobra.Command {
+	g := &globalFlags{}
+	root := &cobra.Command{
+		Use:   "sfprov",
+		Short: "Provision Salesforce integration users from one reviewed YAML spec",
+		Long: `sfprov reads a spec (profiles, permission sets, groups, users, licences and
+assignments), reads the org, shows the difference, and converges the org to the
+spec. The default target is "local", an embedded Salesforce org emulator whose
+state persists in the user's data directory, so nothing here needs an account.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Version:       Version,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.PersistentFlags().StringVarP(&g.targetOrg, "target-org", "o", "", `org to work on: "local" (the embedded emulator; default) or an instance URL (env SFPROV_TARGET_ORG)`)
+	root.PersistentFlags().StringVar(&g.instanceURL, "instance-url", "", "instance URL of the org; the access token comes from SF_ACCESS_TOKEN")
+	root.PersistentFlags().StringVar(&g.apiVersion, "api-version", "", "REST API version (default "+defaultAPIVersion()+")")
+	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "trace every API call (method, path, status, duration) on stderr")
+	root.AddCommand(
+		newValidateCmd(stdio, g),
+		newPlanCmd(stdio, g),
+		newApplyCmd(stdio, g),
+		newSchemaCmd(stdio),
+		newVersionCmd(stdio),
+		newEmulatorCmd(),
+		newExitCodesTopic(stdio),
+	)
+	return root
+}
+
+func newVersionCmd(stdio IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the sfprov version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			fmt.Fprintf(stdio.Out, "sfprov %s\n", Version)
+			return nil
+		},
+	}
+}
+
+func newExitCodesTopic(stdio IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "exit-codes",
+		Short: "What sfprov's exit codes mean",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			fmt.Fprint(stdio.Out, exitCodesText)
+			return nil
+		},
+	}
+}
+
+const exitCodesText = `Exit codes:
+  0    success; or nothing to change
+  1    error: invalid spec, a name the org does not have, an API error before any change
+  2    plan or validate with --detailed-exitcode: the org differs from the spec
+  3    apply stopped after changing part of the org; fix the cause and re-run to continue
+  4    authentication: no credentials, or the org refused them
+  5    apply refused: no terminal to confirm on and no --yes, or the answer was not "yes"
+  64   bad command line (unknown flag, missing argument)
+  130  interrupted
+`

@@ -1,0 +1,290 @@
+// Package render turns plans and apply results into text for humans and into
+// the versioned JSON document for machines. Both come from the same plan data;
+// neither shapes the other.
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sfprov/sfprov/internal/plan"
+)
+
+// NoChanges is the one line a plan with nothing to do prints.
+const NoChanges = "No changes."
+
+// fieldGroupMin is how many field-access steps of one object on one parent are
+// shown as one summary line instead of one line each.
+const fieldGroupMin = 4
+
+// Plan writes the human rendering of p.
+func Plan(w io.Writer, p *plan.Plan) {
+	fmt.Fprintf(w, "Target org: %s\n", p.Target)
+	for _, warn := range p.Warnings {
+		fmt.Fprintf(w, "Warning: %s\n", warn)
+	}
+	steps := p.Changing()
+	if len(steps) == 0 {
+		fmt.Fprintln(w, NoChanges)
+		return
+	}
+	fmt.Fprintln(w)
+	for _, g := range group(steps) {
+		if len(g) >= fieldGroupMin {
+			writeFieldGroup(w, g)
+			continue
+		}
+		for _, s := range g {
+			writeStep(w, s)
+		}
+	}
+	sum := p.Summary()
+	fmt.Fprintf(w, "\nPlan: %d to create, %d to update, %d to prune.\n", sum.Create, sum.Update, sum.Prune)
+}
+
+// group splits steps into runs; field-access steps of one object and parent
+// with the same action form one run.
+func group(steps []*plan.Step) [][]*plan.Step {
+	var out [][]*plan.Step
+	for _, s := range steps {
+		if n := len(out); n > 0 && s.Type == plan.TypeFieldAccess {
+			last := out[n-1][0]
+			if last.Type == plan.TypeFieldAccess && last.Parent == s.Parent && last.Action == s.Action && object(last.Name) == object(s.Name) {
+				out[n-1] = append(out[n-1], s)
+				continue
+			}
+		}
+		out = append(out, []*plan.Step{s})
+	}
+	return out
+}
+
+func object(field string) string {
+	if i := strings.IndexByte(field, '.'); i >= 0 {
+		return field[:i]
+	}
+	return field
+}
+
+func writeStep(w io.Writer, s *plan.Step) {
+	line := fmt.Sprintf("  %s %s", s.Action.Symbol(), s.Title())
+	if s.Note != "" {
+		line += " (" + s.Note + ")"
+	}
+	fmt.Fprintln(w, line)
+	for _, c := range s.Changes {
+		fmt.Fprintf(w, "      %s: %s\n", c.Field, changeText(s.Action, c))
+	}
+}
+
+func writeFieldGroup(w io.Writer, g []*plan.Step) {
+	s := g[0]
+	edit, read := 0, 0
+	for _, f := range g {
+		if v, _ := f.Fields["PermissionsEdit"].(bool); v {
+			edit++
+		} else {
+			read++
+		}
+	}
+	detail := fmt.Sprintf("%d fields", len(g))
+	if s.Action != plan.Prune {
+		detail += fmt.Sprintf(": %d edit, %d read", edit, read)
+	}
+	fmt.Fprintf(w, "  %s field access %q on %s (%s)\n", s.Action.Symbol(), object(s.Name), s.Parent, detail)
+}
+
+func changeText(a plan.Action, c plan.Change) string {
+	after := value(c.After, c.Secret)
+	if a == plan.Create || c.Before == nil {
+		return after
+	}
+	return value(c.Before, c.Secret) + " → " + after
+}
+
+func value(v any, secret bool) string {
+	if secret {
+		return "(secret)"
+	}
+	switch x := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", x)
+	case nil:
+		return "null"
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// JSON document types: field names are part of the format (FormatVersion).
+type jsonPlan struct {
+	FormatVersion string      `json:"formatVersion"`
+	Target        jsonTarget  `json:"target"`
+	Changes       bool        `json:"changes"`
+	Summary       jsonSummary `json:"summary"`
+	Steps         []jsonStep  `json:"steps"`
+	Warnings      []string    `json:"warnings"`
+	ManualSteps   []string    `json:"manualSteps"`
+}
+
+type jsonTarget struct {
+	Name        string `json:"name"`
+	InstanceURL string `json:"instanceUrl"`
+	Username    string `json:"username"`
+	OrgID       string `json:"orgId"`
+}
+
+type jsonSummary struct {
+	Create int `json:"create"`
+	Update int `json:"update"`
+	Prune  int `json:"prune"`
+	NoOp   int `json:"noOp"`
+}
+
+type jsonStep struct {
+	Action  string       `json:"action"`
+	Type    string       `json:"type"`
+	Name    string       `json:"name"`
+	Parent  string       `json:"parent,omitempty"`
+	SObject string       `json:"sobject"`
+	ID      string       `json:"id,omitempty"`
+	Note    string       `json:"note,omitempty"`
+	Changes []jsonChange `json:"changes,omitempty"`
+	Status  string       `json:"status,omitempty"`
+	Error   string       `json:"error,omitempty"`
+}
+
+type jsonChange struct {
+	Field  string `json:"field"`
+	Before any    `json:"before"`
+	After  any    `json:"after"`
+}
+
+func toJSONStep(s *plan.Step) jsonStep {
+	js := jsonStep{Action: string(s.Action), Type: s.Type, Name: s.Name, Parent: s.Parent, SObject: s.SObject, ID: s.ID, Note: s.Note}
+	for _, c := range s.Changes {
+		jc := jsonChange{Field: c.Field, Before: c.Before, After: c.After}
+		if c.Secret {
+			jc.Before, jc.After = "(secret)", "(secret)"
+			if c.Before == nil {
+				jc.Before = nil
+			}
+		}
+		js.Changes = append(js.Changes, jc)
+	}
+	return js
+}
+
+func planDoc(p *plan.Plan) jsonPlan {
+	sum := p.Summary()
+	doc := jsonPlan{
+		FormatVersion: plan.FormatVersion,
+		Target:        jsonTarget{Name: p.Target.Name, InstanceURL: p.Target.InstanceURL, Username: p.Target.Username, OrgID: p.Target.OrgID},
+		Changes:       p.HasChanges(),
+		Summary:       jsonSummary{Create: sum.Create, Update: sum.Update, Prune: sum.Prune, NoOp: sum.NoOp},
+		Steps:         []jsonStep{},
+		Warnings:      append([]string{}, p.Warnings...),
+		ManualSteps:   append([]string{}, p.ManualSteps...),
+	}
+	for _, s := range p.Steps {
+		doc.Steps = append(doc.Steps, toJSONStep(s))
+	}
+	return doc
+}
+
+// PlanJSON writes p as the versioned JSON plan document.
+func PlanJSON(w io.Writer, p *plan.Plan) error {
+	return writeJSON(w, planDoc(p))
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// Outcome is how an apply ended, for the JSON report.
+type Outcome struct {
+	Done, Failed, NotRun []*plan.Step
+	Errors               map[*plan.Step]error
+	APICalls             int
+}
+
+// ApplyJSON writes the plan with each changing step's status ("done",
+// "failed", "not run") and error.
+func ApplyJSON(w io.Writer, p *plan.Plan, o Outcome) error {
+	doc := struct {
+		jsonPlan
+		Result struct {
+			Status   string `json:"status"`
+			Done     int    `json:"done"`
+			Failed   int    `json:"failed"`
+			NotRun   int    `json:"notRun"`
+			APICalls int    `json:"apiCalls"`
+		} `json:"result"`
+	}{jsonPlan: planDoc(p)}
+	status := map[*plan.Step]string{}
+	for _, s := range o.Done {
+		status[s] = "done"
+	}
+	for _, s := range o.Failed {
+		status[s] = "failed"
+	}
+	for _, s := range o.NotRun {
+		status[s] = "not run"
+	}
+	for i, s := range p.Steps {
+		doc.Steps[i].ID = s.ID
+		doc.Steps[i].Status = status[s]
+		if err := o.Errors[s]; err != nil {
+			doc.Steps[i].Error = err.Error()
+		}
+	}
+	doc.Result.Status = "succeeded"
+	if len(o.Failed)+len(o.NotRun) > 0 {
+		doc.Result.Status = "failed"
+	}
+	doc.Result.Done, doc.Result.Failed, doc.Result.NotRun, doc.Result.APICalls = len(o.Done), len(o.Failed), len(o.NotRun), o.APICalls
+	return writeJSON(w, doc)
+}
+
+// StepDone writes one progress line for a finished step.
+func StepDone(w io.Writer, s *plan.Step, err error) {
+	verb := map[plan.Action]string{plan.Create: "created", plan.Update: "updated", plan.Prune: "pruned"}[s.Action]
+	if s.Type == plan.TypePassword {
+		verb = "set"
+	}
+	if err != nil {
+		fmt.Fprintf(w, "  ✗ %s: %v\n", s.Title(), err)
+		return
+	}
+	fmt.Fprintf(w, "  ✓ %s %s\n", verb, s.Title())
+}
+
+// Failure writes what an apply that stopped did and did not do, and how to go on.
+func Failure(w io.Writer, o Outcome) {
+	fmt.Fprintf(w, "\nApply failed: %d done, %d failed, %d not run.\n", len(o.Done), len(o.Failed), len(o.NotRun))
+	for _, s := range o.Failed {
+		fmt.Fprintf(w, "Failed: %s\n  %v\n", s.Title(), o.Errors[s])
+	}
+	if len(o.NotRun) > 0 {
+		fmt.Fprintln(w, "Not run:")
+		for _, s := range o.NotRun {
+			fmt.Fprintf(w, "  %s %s\n", s.Action.Symbol(), s.Title())
+		}
+	}
+	fmt.Fprintln(w, "What was done stays done. Fix the cause and re-run the same apply: it plans again from the org and continues from here.")
+}
+
+// ManualSteps writes the checklist printed after apply.
+func ManualSteps(w io.Writer, steps []string) {
+	if len(steps) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nManual steps (no API can do these):")
+	for i, s := range steps {
+		fmt.Fprintf(w, "  %d. %s\n", i+1, s)
+	}
+}
