@@ -103,14 +103,14 @@ func (p *parser) decodeDocument(f *file, fs *fields) {
 func (p *parser) setOnce(f *file, n *yaml.Node, what string, dst *string, v string) {
 	key := "\x01" + what
 	if *dst != "" && *dst != v {
-		first := p.defs[key]
+		first := p.defs[key].pos
 		p.errAt(f, n, "%s %q conflicts with %q set at %s", what, v, *dst, posString(first))
 		p.errPos(first, "%s %q is set differently (%q) at %s", what, *dst, v, posString(f.pos(n)))
 		return
 	}
 	if *dst == "" {
 		*dst = v
-		p.defs[key] = f.pos(n)
+		p.defs[key] = definition{pos: f.pos(n)}
 	}
 }
 

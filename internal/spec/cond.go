@@ -44,7 +44,7 @@ func parseCondition(raw string) (*Condition, string) {
 		c.Negate = !c.Negate
 		s = strings.TrimSpace(rest)
 	}
-	if s == "" {
+	if s == "" || s == "not" {
 		return nil, fmt.Sprintf("invalid condition %q: nothing to test (valid: %s)", raw, strings.Join(condKinds, ", "))
 	}
 	switch {

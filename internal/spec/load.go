@@ -43,7 +43,10 @@ type parser struct {
 	opts  Options
 	diags diag.Diagnostics
 	spec  *Spec
-	defs  map[string]Pos // "kind\x00key" → where it was first defined
+	defs  map[string]definition // "kind\x00key" → its first definition
+	// secrets are the values of secret variables that expansion has used,
+	// longest first, scrubbed from every message.
+	secrets []string
 }
 
 // Load reads and parses the files, merging them into one Spec. Relative paths
@@ -79,7 +82,7 @@ func newParser(opts Options) *parser {
 	return &parser{
 		opts: opts,
 		spec: &Spec{Variables: map[string]Variable{}},
-		defs: map[string]Pos{},
+		defs: map[string]definition{},
 	}
 }
 
@@ -201,16 +204,23 @@ func (p *parser) decodeVersion(d document, fs *fields) {
 	p.spec.Version = 1
 }
 
-// define records a definition of kind/key at pos. A second definition is
-// reported at both places and define returns false.
+// definition is where something was first defined and how to name it.
+type definition struct {
+	pos   Pos
+	shown string
+}
+
+// define records a definition of kind/key at pos (shown names it in messages,
+// quoted). A second definition is reported at both places, each message
+// naming the other, and define returns false.
 func (p *parser) define(kind, key, shown string, pos Pos) bool {
 	k := kind + "\x00" + key
 	if first, ok := p.defs[k]; ok {
-		p.errPos(pos, "duplicate %s %s; first defined at %s", kind, shown, posString(first))
-		p.errPos(first, "%s %s is defined again at %s", kind, shown, posString(pos))
+		p.errPos(pos, "duplicate %s %s; first defined at %s", kind, shown, posString(first.pos))
+		p.errPos(first.pos, "%s %s is defined again at %s", kind, first.shown, posString(pos))
 		return false
 	}
-	p.defs[k] = pos
+	p.defs[k] = definition{pos: pos, shown: shown}
 	return true
 }
 

@@ -28,12 +28,19 @@ func (f *file) pos(n *yaml.Node) Pos {
 }
 
 func (p *parser) errAt(f *file, n *yaml.Node, format string, args ...any) {
-	pos := f.pos(n)
-	p.diags.Append(pos.File, pos.Line, pos.Col, fmt.Sprintf(format, args...))
+	p.errPos(f.pos(n), format, args...)
 }
 
+// errPos records a diagnostic. Messages quote secret values as (secret) where
+// they know a value is secret; as a second line of defence every secret value
+// that expansion has produced is scrubbed from the text, so that no message
+// can leak one, whatever check quoted it.
 func (p *parser) errPos(pos Pos, format string, args ...any) {
-	p.diags.Append(pos.File, pos.Line, pos.Col, fmt.Sprintf(format, args...))
+	msg := fmt.Sprintf(format, args...)
+	for _, s := range p.secrets {
+		msg = strings.ReplaceAll(msg, s, "(secret)")
+	}
+	p.diags.Append(pos.File, pos.Line, pos.Col, msg)
 }
 
 // resolve follows aliases (`*anchor`), bounded so that a cycle cannot hang us.
@@ -307,7 +314,7 @@ func (p *parser) required(f *file, fs *fields, k, what string) *yaml.Node {
 	n := fs.get(k)
 	if isNull(n) {
 		if fs.has(k) {
-			p.errAt(f, n, "%s: %q needs a value", what, k)
+			p.errAt(f, fs.key(k), "%s: %q needs a value", what, k)
 		} else {
 			p.errAt(f, fs.node, "%s: missing required key %q", what, k)
 		}

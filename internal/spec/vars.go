@@ -1,7 +1,9 @@
 package spec
 
 import (
+	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -62,6 +64,9 @@ func (p *parser) expand(f *file, n *yaml.Node, s string) (string, bool, bool) {
 				continue
 			}
 			secret = secret || sec
+			if sec {
+				p.addSecret(v)
+			}
 			b.WriteString(v)
 		default:
 			b.WriteByte(s[i])
@@ -127,8 +132,23 @@ func (p *parser) decodeVariables(f *file, n *yaml.Node) {
 				}
 			}
 		}
-		if p.define("variable", name, name, decl.Pos) {
+		if p.define("variable", name, fmt.Sprintf("%q", name), decl.Pos) {
 			p.spec.Variables[name] = decl
 		}
 	}
+}
+
+// addSecret remembers a secret value for scrubbing. One-character values are
+// skipped: scrubbing them would garble every message and hide nothing.
+func (p *parser) addSecret(v string) {
+	if len(v) < 2 {
+		return
+	}
+	for _, s := range p.secrets {
+		if s == v {
+			return
+		}
+	}
+	p.secrets = append(p.secrets, v)
+	sort.Slice(p.secrets, func(i, j int) bool { return len(p.secrets[i]) > len(p.secrets[j]) })
 }
