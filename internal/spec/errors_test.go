@@ -221,7 +221,7 @@ remoteSites:
 		},
 		{
 			name: "label and description limits",
-			src: "version: 1\npermissionSets:\n  - name: P\n    label: " + strings.Repeat("L", 81) + "\n    description: " + strings.Repeat("d", 256) + "\n",
+			src:  "version: 1\npermissionSets:\n  - name: P\n    label: " + strings.Repeat("L", 81) + "\n    description: " + strings.Repeat("d", 256) + "\n",
 			want: []string{
 				`testdata/spec.yaml:4:12: label is 81 characters long; the limit is 80`,
 				`testdata/spec.yaml:5:18: description is 256 characters long; the limit is 255`,
