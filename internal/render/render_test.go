@@ -1,0 +1,92 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sfprov/sfprov/internal/plan"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", name, diff)
+	}
+}
+
+func samplePlan() *plan.Plan {
+	p := &plan.Plan{Target: plan.Target{Name: "https://acme.my.salesforce.com", InstanceURL: "https://acme.my.salesforce.com", Username: "admin@acme.com", OrgID: "00D000000000001AAA"}}
+	p.Warnings = []string{"remoteSites: not applied by this version of sfprov (1 in the spec)"}
+	p.ManualSteps = []string{"Reset the security token of the service account."}
+	p.Steps = append(p.Steps,
+		&plan.Step{Action: plan.Create, Type: plan.TypeProfile, Name: "Acme Integration", SObject: "Profile", Note: `clone of "Minimum Access - API Only Integrations"`,
+			Changes: []plan.Change{{Field: "Name", After: "Acme Integration"}, {Field: "UserLicense", After: "Salesforce Integration"}}},
+		&plan.Step{Action: plan.Update, Type: plan.TypePermissionSet, Name: "Acme_API", SObject: "PermissionSet", ID: "0PS000000000001AAA",
+			Changes: []plan.Change{{Field: "Label", Before: "Acme", After: "Acme API"}, {Field: "PermissionsApiEnabled", Before: false, After: true}}},
+		&plan.Step{Action: plan.NoOp, Type: plan.TypeObjectAccess, Name: "Contact", Parent: `permission set "Acme_API"`, SObject: "ObjectPermissions", ID: "110000000000001AAA"},
+	)
+	for _, f := range []string{"Description", "Industry", "Phone", "Website"} {
+		p.Steps = append(p.Steps, &plan.Step{Action: plan.Create, Type: plan.TypeFieldAccess, Name: "Account." + f, Parent: `permission set "Acme_API"`, SObject: "FieldPermissions",
+			Fields: map[string]any{"PermissionsRead": true, "PermissionsEdit": f != "Industry"}, Changes: []plan.Change{{Field: "PermissionsRead", After: true}}})
+	}
+	p.Steps = append(p.Steps,
+		&plan.Step{Action: plan.Create, Type: plan.TypeUser, Name: "acme@acme.com", SObject: "User",
+			Changes: []plan.Change{{Field: "Username", After: "acme@acme.com"}, {Field: "Department", After: "Secret Dept", Secret: true}}},
+		&plan.Step{Action: plan.Prune, Type: plan.TypePermSetAssign, Name: "Old_Set", Parent: `user "acme@acme.com"`, SObject: "PermissionSetAssignment", ID: "0Pa000000000001AAA"},
+	)
+	return p
+}
+
+func TestPlanHumanGolden(t *testing.T) {
+	var b bytes.Buffer
+	Plan(&b, samplePlan())
+	golden(t, "plan.golden", b.Bytes())
+}
+
+func TestPlanJSONGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := PlanJSON(&b, samplePlan()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "plan.json.golden", b.Bytes())
+	if bytes.Contains(b.Bytes(), []byte("Secret Dept")) {
+		t.Error("JSON plan shows a secret value")
+	}
+}
+
+func TestNoChanges(t *testing.T) {
+	p := &plan.Plan{Target: plan.Target{Name: "local (embedded emulator org)", Username: "admin@emulator.sfprov.local"}}
+	p.Steps = []*plan.Step{{Action: plan.NoOp, Type: plan.TypePermissionSet, Name: "X"}}
+	var b bytes.Buffer
+	Plan(&b, p)
+	want := "Target org: local (embedded emulator org) as admin@emulator.sfprov.local\nNo changes.\n"
+	if b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
+
+func TestFailureReport(t *testing.T) {
+	p := samplePlan()
+	o := Outcome{Done: p.Steps[:1], Failed: p.Steps[1:2], NotRun: p.Steps[7:8], Errors: map[*plan.Step]error{p.Steps[1]: errors.New("FIELD_INTEGRITY_EXCEPTION: Permission Modify All Data depends on permission(s): View All Data")}}
+	var b bytes.Buffer
+	Failure(&b, o)
+	golden(t, "failure.golden", b.Bytes())
+}
