@@ -13,6 +13,9 @@ type Field struct {
 	Sortable         bool
 	Groupable        bool
 	Aggregatable     bool
+	// Createable and Updateable feed columnMetadata's insertable/updatable.
+	Createable bool
+	Updateable bool
 }
 
 // ChildRelationship is a describe childRelationships entry, used by subqueries.
