@@ -367,3 +367,15 @@ func globMatch(pattern, path string) bool {
 	}
 	return p == len(pattern)
 }
+
+// Help is the --fault flag's long help, for `sfprov emulator serve --help`.
+const Help = `--fault SPEC (repeatable) fails chosen API requests. SPEC is comma-separated key=value:
+  nth=N | every=N | rate=F   which counted requests fail (exactly one; rate draws from --fault-seed)
+  status=S                   answer HTTP S with a Salesforce error array
+  code=C, message=M          the errorCode and message (defaults by status: 401 INVALID_SESSION_ID,
+                             403 REQUEST_LIMIT_EXCEEDED, 404 NOT_FOUND, 500 UNKNOWN_EXCEPTION,
+                             503 SERVER_UNAVAILABLE); write message last, it may contain commas
+  expire-tokens              expire every issued access token (alone: the request then goes on)
+  path=GLOB                  count only matching paths (* matches anything, '/' included)
+Examples: nth=3,status=503   every=5,status=503   nth=2,status=401   nth=4,expire-tokens
+  rate=0.2,status=500,code=UNABLE_TO_LOCK_ROW   nth=1,status=503,path=/services/data/*/composite*`
