@@ -146,19 +146,25 @@ func (p *parser) item(f *file, n *yaml.Node, what string, keys []string) (*field
 
 // requiredStr decodes a required string key; "" when missing or invalid.
 func (p *parser) requiredStr(f *file, fs *fields, k, what string) (string, *yaml.Node) {
+	v, n := p.requiredValue(f, fs, k, what)
+	return v.Value, n
+}
+
+// requiredValue is requiredStr keeping the secret flag.
+func (p *parser) requiredValue(f *file, fs *fields, k, what string) (Value, *yaml.Node) {
 	n := p.required(f, fs, k, what)
 	if n == nil {
-		return "", nil
+		return Value{}, nil
 	}
-	s, ok := p.str(f, n, k)
+	v, ok := p.value(f, n, k)
 	if !ok {
-		return "", nil
+		return Value{}, nil
 	}
-	if strings.TrimSpace(s) == "" {
+	if strings.TrimSpace(v.Value) == "" {
 		p.errAt(f, n, "%s: %q must not be empty", what, k)
-		return "", nil
+		return Value{}, nil
 	}
-	return s, n
+	return v, n
 }
 
 func (p *parser) maxLen(f *file, n *yaml.Node, what string, s string, max int) {
@@ -306,10 +312,10 @@ func (p *parser) decodePermissionSet(f *file, n *yaml.Node) {
 		return
 	}
 	ps := PermissionSet{Pos: f.pos(n), If: p.decodeIf(f, fs)}
-	name, nameNode := p.requiredStr(f, fs, "name", "permission set")
-	if name != "" {
+	name, nameNode := p.requiredValue(f, fs, "name", "permission set")
+	if name.Value != "" {
 		p.checkAPIName(f, nameNode, "permission set name", name)
-		ps.Name = name
+		ps.Name = name.Value
 	}
 	if s := p.optStr(f, fs, "label"); s != nil {
 		ps.Label = *s
@@ -335,10 +341,10 @@ func (p *parser) decodeGroup(f *file, n *yaml.Node) {
 		return
 	}
 	g := PermissionSetGroup{Pos: f.pos(n), If: p.decodeIf(f, fs)}
-	name, nameNode := p.requiredStr(f, fs, "name", "permission set group")
-	if name != "" {
+	name, nameNode := p.requiredValue(f, fs, "name", "permission set group")
+	if name.Value != "" {
 		p.checkAPIName(f, nameNode, "permission set group name", name)
-		g.Name = name
+		g.Name = name.Value
 	}
 	if s := p.optStr(f, fs, "label"); s != nil {
 		g.Label = *s

@@ -89,9 +89,13 @@ func isAlnum(s string) bool {
 // characters ... must begin with a letter, not include spaces, not end with an
 // underscore, and not contain two consecutive underscores"; limit 80. A single
 // `ns__` prefix is how managed components are named.
-func (p *parser) checkAPIName(f *file, n *yaml.Node, what, s string) bool {
+func (p *parser) checkAPIName(f *file, n *yaml.Node, what string, v Value) bool {
+	s := v.Value
 	fail := func(reason string, hint string) bool {
-		p.errAt(f, n, "invalid %s %q: %s%s", what, s, reason, hint)
+		if v.Secret {
+			hint = "" // a hint derived from a secret would leak it
+		}
+		p.errAt(f, n, "invalid %s %s: %s%s", what, quoteValue(v), reason, hint)
 		return false
 	}
 	if l := len([]rune(s)); l > 80 {
@@ -146,10 +150,10 @@ func (p *parser) decodeECA(f *file, n *yaml.Node) {
 		return
 	}
 	app := ExternalClientApp{Pos: f.pos(n), If: p.decodeIf(f, fs)}
-	name, nameNode := p.requiredStr(f, fs, "name", "external client app")
-	if name != "" {
+	name, nameNode := p.requiredValue(f, fs, "name", "external client app")
+	if name.Value != "" {
 		p.checkAPIName(f, nameNode, "external client app name", name)
-		app.Name = name
+		app.Name = name.Value
 	}
 	if s := p.optStr(f, fs, "label"); s != nil {
 		app.Label = *s
@@ -216,10 +220,10 @@ func (p *parser) decodeRemoteSite(f *file, n *yaml.Node) {
 		return
 	}
 	rs := RemoteSite{Pos: f.pos(n), If: p.decodeIf(f, fs)}
-	name, nameNode := p.requiredStr(f, fs, "name", "remote site")
-	if name != "" {
+	name, nameNode := p.requiredValue(f, fs, "name", "remote site")
+	if name.Value != "" {
 		p.checkAPIName(f, nameNode, "remote site name", name)
-		rs.Name = name
+		rs.Name = name.Value
 	}
 	u, uNode := p.requiredStr(f, fs, "url", "remote site")
 	if u != "" {
