@@ -77,9 +77,8 @@ type notExpr struct{ x expr }
 // cmpExpr is "field op value".
 type cmpExpr struct {
 	field name
-	// pos is where errors about the comparison point: the field, or the
-	// opening parenthesis that directly wraps the comparison (the recorded
-	// "WHERE (Id = 'somethingwonky')" error points at the "(").
+	// pos is where errors about the comparison point: the field (the
+	// recorded "WHERE (Id = 'somethingwonky')" error points at Id).
 	pos    int
 	op     string // = != < <= > >= LIKE IN NOT IN INCLUDES EXCLUDES
 	values []literal

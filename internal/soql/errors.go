@@ -59,13 +59,15 @@ const (
 )
 
 // tokensBefore is how many tokens of context the message shows before the
-// token it points at. Recorded messages show four: "WebEmail__c,
-// Case_Resolution_Summary__c, MW_Case_ID__c" (boomii/bdw#94) and
-// "Assignable_Adoption_Date__c FROM Contact WHERE (Id = ..." (the fixture,
-// where the caret is under the "("). The fragment runs to the end of the line
-// the error is on, as in the fixture and in every short query recorded.
-// Some recordings cut the fragment earlier on the right; the rule for that is
-// not known, so the engine keeps the whole line.
+// token it points at, not counting parentheses. Recorded messages show four:
+// "WebEmail__c, Case_Resolution_Summary__c, MW_Case_ID__c" (boomii/bdw#94),
+// "ProductCode from Product2 where ProductCode = 3999"
+// (EloquentSalesForce#68) and "Assignable_Adoption_Date__c FROM Contact WHERE
+// (Id = ..." (the fixture, caret under Id, so the "(" is not counted). The
+// fragment runs to the end of the line the error is on, as in the fixture and
+// in every short query recorded. Some recordings of syntax errors show more
+// or less context, and some cut the fragment on the right; no rule fits them
+// all, so the engine keeps this one.
 const tokensBefore = 4
 
 // newError builds an Error whose message has Salesforce's shape:
@@ -98,8 +100,14 @@ func newError(src string, pos int, code, text string) *Error {
 			break
 		}
 	}
-	if k := at - tokensBefore; k >= 0 && toks[k].Pos > lineStart {
-		start = toks[k].Pos
+	for k, n := at-1, 0; k >= 0 && toks[k].Pos >= lineStart; k-- {
+		if t := toks[k]; t.Kind == tokPunct && (t.Text == "(" || t.Text == ")") {
+			continue
+		}
+		if n++; n == tokensBefore {
+			start = toks[k].Pos
+			break
+		}
 	}
 	frag := src[start:lineEnd]
 	frag = strings.TrimRight(frag, "\r")

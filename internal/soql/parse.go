@@ -422,9 +422,6 @@ func (p *parser) unary() (expr, error) {
 		if err := p.expectPunct(")"); err != nil {
 			return nil, err
 		}
-		if c, ok := x.(*cmpExpr); ok {
-			c.pos = t.Pos
-		}
 		return x, nil
 	}
 	return p.comparison()
