@@ -50,23 +50,35 @@ type Store interface {
 	Get(id string) (object string, rec Record, ok bool)
 }
 
-// The evaluator's entry points (implemented in this package):
+// The evaluator's entry points:
 //
-//	func Parse(q string) (*Query, error)                 // errors are *Error
-//	func (q *Query) Object() string                      // the FROM sObject as written
+//	func Parse(q string) (*Query, error)                          // errors are *Error (MALFORMED_QUERY)
+//	func (q *Query) Object() string                               // the FROM sObject as written
 //	func Execute(q *Query, s Schema, st Store, opts Options) (*Result, error)
+//	func Columns(q *Query, s Schema) ([]Column, error)            // columns=true metadata
+//	func Filter(object, where string, s Schema, st Store) ([]Record, error)
 //
 // Options carries APIVersion ("62.0"), used to build each row's attributes.url
-// (/services/data/v62.0/sobjects/User/005...) and Tooling (true on /tooling/query,
-// where attributes.url uses /tooling/sobjects/).
+// (/services/data/v62.0/sobjects/User/005...), Tooling (true on
+// /tooling/query, where attributes.url uses /tooling/sobjects/) and Now (the
+// instant date literals such as TODAY are relative to; zero means now).
 //
-// Result holds TotalSize, Rows (each Row marshals to JSON with "attributes"
-// {type,url} first and then the selected fields in SELECT order, parent
-// relationships as nested rows or null, child subqueries as
-// {totalSize,done,records} or null) and, for `SELECT COUNT() FROM ...`, only
-// TotalSize with no rows. Columns(q, s) gives the columnMetadata that
-// `columns=true` returns. Paging (2,000 rows a page) is the caller's job.
+// Result holds Object (the canonical FROM name), TotalSize and Rows. Each Row
+// marshals to JSON with "attributes" {type,url} first and then the selected
+// fields in SELECT order, parent relationships as nested rows or null, child
+// subqueries as {totalSize,done,records} or null. Encode rows with a
+// json.Encoder that has SetEscapeHTML(false): json.Marshal would turn "<" into
+// "\u003c", which Salesforce does not. `SELECT COUNT() FROM ...` gives only
+// TotalSize, with an empty (non-nil) Rows. Aggregate queries (COUNT(Id),
+// GROUP BY) give AggregateResult rows. Paging (2,000 rows a page) is the
+// caller's job: slice Result.Rows.
 //
-// Errors are *Error{Code, Message} with Salesforce's codes: MALFORMED_QUERY,
-// INVALID_FIELD, INVALID_TYPE, INVALID_QUERY_FILTER_OPERATOR, worded like
-// Salesforce's (see shared/reference/fixtures/error-*.json).
+// Columns gives the columnMetadata array; the columns=true response wraps it
+// as {"columnMetadata":[...],"entityName":...,"groupBy":...,"idSelected":...,
+// "keyPrefix":...} (salesforcecli/plugin-data's QueryColumnsSfdc type), which
+// the caller assembles.
+//
+// Errors are *Error{Code, Message, Row, Column} with Salesforce's codes:
+// MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE, INVALID_QUERY_FILTER_OPERATOR,
+// worded like Salesforce's (see shared/reference/fixtures/error-*.json). The
+// REST body is [{"message": Message, "errorCode": Code}] with HTTP 400.

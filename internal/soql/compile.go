@@ -149,6 +149,9 @@ func (c *compiler) resolvePath(object string, n name) (*fieldRef, error) {
 // compile resolves q. For a child subquery, object is the child sObject.
 func (c *compiler) compile(q *Query, object string) (*compiled, error) {
 	cq := &compiled{q: q, object: object}
+	if q.offset != nil && *q.offset > maxOffset {
+		return nil, &Error{Code: CodeOutOfRange, Message: msgMaxOffset}
+	}
 	seen := map[string]bool{}
 	exprN := 0
 	for _, it := range q.sel {
@@ -165,11 +168,16 @@ func (c *compiler) compile(q *Query, object string) (*compiled, error) {
 			}
 			k := strings.ToLower(ref.key())
 			if seen[k] {
-				return nil, c.errAt(it.pos, CodeMalformedQuery, msgDuplicateField, it.path.text)
+				return nil, c.errAt(it.pos, CodeInvalidField, msgDuplicateField, it.path.text)
 			}
 			seen[k] = true
 			cq.items = append(cq.items, outItem{kind: outField, ref: ref})
 		case selFields:
+			// FIELDS(ALL) and FIELDS(CUSTOM) are unbounded: they need LIMIT 200 or less.
+			// Source: SOQL "FIELDS()" (bounded and unbounded queries).
+			if it.fieldsSet != "STANDARD" && (q.limit == nil || *q.limit > 200) {
+				return nil, c.errAt(it.pos, CodeMalformedQuery, msgFieldsLimit)
+			}
 			for _, f := range c.s.Fields(object) {
 				custom := strings.HasSuffix(strings.ToLower(f.Name), "__c")
 				if (it.fieldsSet == "STANDARD" && custom) || (it.fieldsSet == "CUSTOM" && !custom) {
@@ -177,7 +185,7 @@ func (c *compiler) compile(q *Query, object string) (*compiled, error) {
 				}
 				k := strings.ToLower(f.Name)
 				if seen[k] {
-					continue
+					return nil, c.errAt(it.pos, CodeInvalidField, msgDuplicateField, f.Name)
 				}
 				seen[k] = true
 				cq.items = append(cq.items, outItem{kind: outField, ref: &fieldRef{field: f, kind: kindOf(f.Type), pos: it.pos}})
@@ -412,7 +420,7 @@ func (c *compiler) value(ref *fieldRef, x *cmpExpr, lit literal) (cval, error) {
 			return cval{}, quotedWrong()
 		}
 		if x.op == "LIKE" {
-			return cval{str: strings.ToLower(lit.str), raw: lit.str}, nil
+			return cval{str: strings.ToLower(lit.str), raw: lit.str, like: compileLike(lit.str)}, nil
 		}
 		if !validID(lit.str) {
 			return cval{}, c.errAt(x.pos, CodeInvalidFilter, msgInvalidID, lit.str)
@@ -423,7 +431,11 @@ func (c *compiler) value(ref *fieldRef, x *cmpExpr, lit literal) (cval, error) {
 			return cval{}, quotedWrong()
 		}
 		plain := unescapeWildcards(lit.str)
-		return cval{str: strings.ToLower(plain), raw: lit.str}, nil
+		cv := cval{str: strings.ToLower(plain), raw: lit.str}
+		if x.op == "LIKE" {
+			cv.like = compileLike(lit.str)
+		}
+		return cv, nil
 	case kBool:
 		if lit.kind != litBool {
 			return cval{}, unquotedWrong()

@@ -15,6 +15,7 @@ const (
 	CodeInvalidField   = "INVALID_FIELD"
 	CodeInvalidType    = "INVALID_TYPE"
 	CodeInvalidFilter  = "INVALID_QUERY_FILTER_OPERATOR"
+	CodeOutOfRange     = "NUMBER_OUTSIDE_VALID_RANGE"
 )
 
 // Error is a query error as Salesforce reports it: the REST body is
@@ -55,7 +56,16 @@ const (
 	msgNotGrouped = "Field must be grouped or aggregated: %s"
 	// SOQL "Using Aliases with GROUP BY": aliases are for aggregate expressions only.
 	msgAliasNotAggregate = "Only aggregate expressions use field aliasing"
-	msgDuplicateField    = "duplicate field selected: %s"
+	// SOQL "FIELDS()" doc: "SELECT Id, FIELDS(ALL) FROM User LIMIT 200" gives
+	// INVALID_FIELD "duplicate field selected: Id".
+	msgDuplicateField = "duplicate field selected: %s"
+	// Quoted by many clients that work around it, e.g. "The SOQL FIELDS
+	// function must have a LIMIT of at most 200" with MALFORMED_QUERY.
+	msgFieldsLimit = "The SOQL FIELDS function must have a LIMIT of at most 200"
+	// Recorded body [{"message":"Maximum SOQL offset allowed is 2000",
+	// "errorCode":"NUMBER_OUTSIDE_VALID_RANGE"}] (no caret block).
+	msgMaxOffset = "Maximum SOQL offset allowed is 2000"
+	maxOffset    = 2000
 )
 
 // tokensBefore is how many tokens of context the message shows before the

@@ -193,8 +193,32 @@ func TestErrors(t *testing.T) {
 		{
 			name: "duplicate field",
 			q:    "SELECT Id, Name, id FROM Account",
-			code: "MALFORMED_QUERY",
+			code: "INVALID_FIELD",
 			msg:  "\nId, Name, id FROM Account\n          ^\nERROR at Row:1:Column:18\nduplicate field selected: id",
+		},
+		{
+			name: "duplicate through FIELDS()",
+			q:    "SELECT Id, FIELDS(ALL) FROM User LIMIT 200",
+			code: "INVALID_FIELD",
+			msg:  "\nSELECT Id, FIELDS(ALL) FROM User LIMIT 200\n           ^\nERROR at Row:1:Column:12\nduplicate field selected: Id",
+		},
+		{
+			name: "FIELDS(ALL) needs a LIMIT",
+			q:    "SELECT FIELDS(ALL) FROM User",
+			code: "MALFORMED_QUERY",
+			msg:  "\nSELECT FIELDS(ALL) FROM User\n       ^\nERROR at Row:1:Column:8\nThe SOQL FIELDS function must have a LIMIT of at most 200",
+		},
+		{
+			name: "FIELDS(CUSTOM) with too large a LIMIT",
+			q:    "SELECT FIELDS(CUSTOM) FROM Account LIMIT 201",
+			code: "MALFORMED_QUERY",
+			msg:  "\nSELECT FIELDS(CUSTOM) FROM Account LIMIT 201\n       ^\nERROR at Row:1:Column:8\nThe SOQL FIELDS function must have a LIMIT of at most 200",
+		},
+		{
+			name: "OFFSET above 2000",
+			q:    "SELECT Id FROM User OFFSET 2001",
+			code: "NUMBER_OUTSIDE_VALID_RANGE",
+			msg:  "Maximum SOQL offset allowed is 2000",
 		},
 		{
 			name: "semi-join must select one Id field",

@@ -303,7 +303,7 @@ func (x *executor) sortRecords(cq *compiled, recs []Record) {
 	for i, r := range recs {
 		k := keyed{rec: r, keys: make([]any, len(cq.orderBy))}
 		for j, o := range cq.orderBy {
-			k.keys[j] = x.get(r, o.ref)
+			k.keys[j] = sortKey(x.get(r, o.ref), o.ref.kind)
 		}
 		ks[i] = k
 	}
@@ -320,6 +320,26 @@ func (x *executor) sortRecords(cq *compiled, recs []Record) {
 		recs[i] = ks[i].rec
 	}
 }
+
+// sortKey prepares a value for repeated comparison: text lower-cased once,
+// dates parsed once.
+func sortKey(v any, k fkind) any {
+	if v == nil {
+		return nil
+	}
+	switch k {
+	case kString:
+		return lowered(strings.ToLower(asString(v)))
+	case kDate, kDateTime:
+		if t, ok := asTime(v); ok {
+			return t
+		}
+	}
+	return v
+}
+
+// lowered marks text that sortKey already lower-cased.
+type lowered string
 
 // orderCompare compares two values for ORDER BY. Sorting is
 // case-insensitive. Source: SOQL "ORDER BY" ("Sorting is case insensitive").
@@ -348,6 +368,16 @@ func orderCompare(a, b any, o corder) int {
 
 // compareValues orders two non-null stored values of one field kind.
 func compareValues(a, b any, k fkind) int {
+	if la, ok := a.(lowered); ok {
+		if lb, ok := b.(lowered); ok {
+			return strings.Compare(string(la), string(lb))
+		}
+	}
+	if ta, ok := a.(time.Time); ok {
+		if tb, ok := b.(time.Time); ok {
+			return ta.Compare(tb)
+		}
+	}
 	switch k {
 	case kNumber:
 		fa, _ := asFloat(a)
@@ -465,7 +495,7 @@ func (c *ccmp) eval(x *executor, rec Record) (bool, error) {
 		if v == nil || c.vals[0].null {
 			return false, nil
 		}
-		return likeMatch(asString(v), c.vals[0].raw), nil
+		return likeMatch(asString(v), c.vals[0].like), nil
 	case "INCLUDES", "EXCLUDES":
 		has := c.includes(v)
 		if c.op == "EXCLUDES" {

@@ -324,7 +324,7 @@ func TestRowJSON(t *testing.T) {
 		},
 		{
 			name: "FIELDS(CUSTOM)",
-			q:    "SELECT FIELDS(CUSTOM) FROM Account WHERE Name = 'Acme'",
+			q:    "SELECT FIELDS(CUSTOM) FROM Account WHERE Name = 'Acme' LIMIT 200",
 			want: `[{"attributes":{"type":"Account","url":"/services/data/v62.0/sobjects/Account/001dM000000001AAAA"},"Markets__c":"EU;US","Rating__c":"Hot"}]`,
 		},
 		{

@@ -151,6 +151,7 @@ type cval struct {
 	// date literal (TODAY) or of a whole day compared to a datetime.
 	from, to time.Time
 	isRange  bool
+	like     []likeElem // the compiled pattern, for LIKE
 }
 
 // unescapeWildcards turns the \_ and \% escapes, which the lexer keeps for
@@ -240,30 +241,37 @@ func dateRange(name string, n int, now time.Time) (time.Time, time.Time) {
 	return d0, d0.AddDate(0, 0, 1)
 }
 
-// likeMatch reports whether s matches the SOQL LIKE pattern: % is any run
-// of characters, _ exactly one, \% and \_ are literal, and the match is
+// likeElem is one element of a compiled LIKE pattern.
+type likeElem struct {
+	any  bool // %
+	one  bool // _
+	char rune
+}
+
+// compileLike turns a SOQL LIKE pattern into elements: % is any run of
+// characters, _ exactly one, \% and \_ are literal, and the match is
 // case-insensitive. Source: SOQL "Comparison Operators" (LIKE).
-func likeMatch(s, pattern string) bool {
-	type elem struct {
-		any  bool // %
-		one  bool // _
-		char rune
-	}
-	var pat []elem
+func compileLike(pattern string) []likeElem {
+	var pat []likeElem
 	pr := []rune(strings.ToLower(pattern))
 	for i := 0; i < len(pr); i++ {
 		switch c := pr[i]; {
 		case c == '\\' && i+1 < len(pr) && (pr[i+1] == '%' || pr[i+1] == '_'):
-			pat = append(pat, elem{char: pr[i+1]})
+			pat = append(pat, likeElem{char: pr[i+1]})
 			i++
 		case c == '%':
-			pat = append(pat, elem{any: true})
+			pat = append(pat, likeElem{any: true})
 		case c == '_':
-			pat = append(pat, elem{one: true})
+			pat = append(pat, likeElem{one: true})
 		default:
-			pat = append(pat, elem{char: c})
+			pat = append(pat, likeElem{char: c})
 		}
 	}
+	return pat
+}
+
+// likeMatch reports whether s matches a compiled LIKE pattern.
+func likeMatch(s string, pat []likeElem) bool {
 	str := []rune(strings.ToLower(s))
 	// Iterative wildcard match with one backtrack point (the last %).
 	si, pi := 0, 0
