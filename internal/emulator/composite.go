@@ -1,0 +1,256 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// maxSubrequests is the composite limit (facts §10: "Limit: 25 subrequests").
+const maxSubrequests = 25
+
+type compositeRequest struct {
+	AllOrNone          bool              `json:"allOrNone"`
+	CollateSubrequests *bool             `json:"collateSubrequests"`
+	CompositeRequest   []compositeSubreq `json:"compositeRequest"`
+}
+
+type compositeSubreq struct {
+	Method      string            `json:"method"`
+	URL         string            `json:"url"`
+	ReferenceID string            `json:"referenceId"`
+	Body        json.RawMessage   `json:"body"`
+	HTTPHeaders map[string]string `json:"httpHeaders"`
+}
+
+// compositeResult is one subrequest's answer. Source: fixtures
+// composite-two-queries.json (body, httpHeaders, httpStatusCode, referenceId).
+type compositeResult struct {
+	Body           json.RawMessage   `json:"body"`
+	HTTPHeaders    map[string]string `json:"httpHeaders"`
+	HTTPStatusCode int               `json:"httpStatusCode"`
+	ReferenceID    string            `json:"referenceId"`
+}
+
+// refPattern matches @{refId.path} references (facts §10).
+var refPattern = regexp.MustCompile(`@\{([A-Za-z0-9_]+)\.([^}]+)\}`)
+
+// Messages of halted subrequests. Source: Salesforce composite resource
+// documentation (PROCESSING_HALTED); wording UNCONFIRMED.
+const msgRolledBack = "The transaction was rolled back since another operation in the same transaction failed."
+
+// serveComposite handles POST /composite (and /tooling/composite). The whole
+// request counts as one API call (facts §10); it answers 200 whatever the
+// subrequests did.
+func (o *Org) serveComposite(c *reqCtx) *apiError {
+	if c.r.Method != http.MethodPost {
+		return errMethod(c.r.Method)
+	}
+	var req compositeRequest
+	if aerr := decodeInto(c.r, &req); aerr != nil {
+		return aerr
+	}
+	if len(req.CompositeRequest) == 0 {
+		return errMsg(http.StatusBadRequest, "INVALID_BATCH_REQUEST", "compositeRequest must contain at least one subrequest")
+	}
+	if len(req.CompositeRequest) > maxSubrequests {
+		// UNCONFIRMED wording.
+		return errMsg(http.StatusBadRequest, "LIMIT_EXCEEDED", fmt.Sprintf("Composite request exceeds the maximum of %d subrequests", maxSubrequests))
+	}
+	seen := map[string]bool{}
+	for _, s := range req.CompositeRequest {
+		if s.ReferenceID == "" || seen[s.ReferenceID] {
+			return errMsg(http.StatusBadRequest, "INVALID_INPUT", "Duplicate or missing referenceId: "+s.ReferenceID)
+		}
+		seen[s.ReferenceID] = true
+	}
+	rollback, commit := o.st.begin()
+	results := make([]compositeResult, 0, len(req.CompositeRequest))
+	bodies := map[string]any{}  // referenceId → decoded body of a successful subrequest
+	failed := map[string]bool{} // referenceIds that failed
+	halted := false
+	for _, s := range req.CompositeRequest {
+		if halted {
+			results = append(results, haltedResult(s.ReferenceID, msgRolledBack))
+			continue
+		}
+		url, body, missing := substitute(s, bodies)
+		if missing != "" {
+			failed[s.ReferenceID] = true
+			results = append(results, haltedResult(s.ReferenceID, fmt.Sprintf("Invalid reference specified. No value for %s found in %s. Provided referenceId ('%s') might not be valid. Make sure that the referenced subrequest was run successfully.", missing, strings.SplitN(missing, ".", 2)[0], strings.SplitN(missing, ".", 2)[0])))
+			if req.AllOrNone {
+				halted = true
+			}
+			continue
+		}
+		res := o.subrequest(c, s.Method, url, body, s.ReferenceID)
+		results = append(results, res)
+		if res.HTTPStatusCode >= 400 {
+			failed[s.ReferenceID] = true
+			if req.AllOrNone {
+				halted = true
+			}
+			continue
+		}
+		var decoded any
+		if len(res.Body) > 0 {
+			_ = json.Unmarshal(res.Body, &decoded)
+		}
+		bodies[s.ReferenceID] = decoded
+	}
+	if halted {
+		// allOrNone: every change is undone and the successful subrequests
+		// report the roll-back (facts §10: "allOrNone=true rolls back everything").
+		rollback()
+		for i := range results {
+			if results[i].HTTPStatusCode < 400 {
+				results[i] = haltedResult(results[i].ReferenceID, msgRolledBack)
+			}
+		}
+	} else {
+		commit()
+	}
+	writeJSON(c.w, http.StatusOK, map[string]any{"compositeResponse": results})
+	return nil
+}
+
+func haltedResult(ref, msg string) compositeResult {
+	b, _ := json.Marshal([]codeFirst{{"PROCESSING_HALTED", msg}})
+	return compositeResult{Body: b, HTTPHeaders: map[string]string{}, HTTPStatusCode: http.StatusBadRequest, ReferenceID: ref}
+}
+
+// substitute resolves @{ref.path} in the url and body. missing names the
+// first reference without a value.
+func substitute(s compositeSubreq, bodies map[string]any) (url string, body []byte, missing string) {
+	resolve := func(text string, inJSON bool) string {
+		return refPattern.ReplaceAllStringFunc(text, func(m string) string {
+			sub := refPattern.FindStringSubmatch(m)
+			v, ok := lookupPath(bodies, sub[1], sub[2])
+			if !ok {
+				if missing == "" {
+					missing = sub[1] + "." + sub[2]
+				}
+				return m
+			}
+			s := fmt.Sprint(v)
+			if f, isNum := v.(float64); isNum {
+				s = strconv.FormatFloat(f, 'f', -1, 64)
+			}
+			if inJSON {
+				// Inside a JSON string literal the value must stay escaped.
+				q, _ := json.Marshal(s)
+				return string(q[1 : len(q)-1])
+			}
+			return s
+		})
+	}
+	url = resolve(s.URL, false)
+	if len(s.Body) > 0 && string(s.Body) != "null" {
+		body = []byte(resolve(string(s.Body), true))
+	}
+	return url, body, missing
+}
+
+// lookupPath follows "id", "records[0].Id" or "a.b" into a subrequest body.
+func lookupPath(bodies map[string]any, ref, path string) (any, bool) {
+	cur, ok := bodies[ref]
+	if !ok {
+		return nil, false
+	}
+	for _, seg := range strings.Split(path, ".") {
+		name, idx := seg, -1
+		if i := strings.IndexByte(seg, '['); i >= 0 && strings.HasSuffix(seg, "]") {
+			n, err := strconv.Atoi(seg[i+1 : len(seg)-1])
+			if err != nil {
+				return nil, false
+			}
+			name, idx = seg[:i], n
+		}
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[name]; !ok {
+			return nil, false
+		}
+		if idx >= 0 {
+			arr, ok := cur.([]any)
+			if !ok || idx >= len(arr) {
+				return nil, false
+			}
+			cur = arr[idx]
+		}
+	}
+	if cur == nil {
+		return nil, false
+	}
+	return cur, true
+}
+
+// subrequest runs one composite subrequest through the same routes as a
+// top-level request (without counting it again).
+func (o *Org) subrequest(c *reqCtx, method, url string, body []byte, ref string) compositeResult {
+	rec := httptest.NewRecorder()
+	req, err := http.NewRequestWithContext(c.r.Context(), method, url, bytes.NewReader(body))
+	out := compositeResult{HTTPHeaders: map[string]string{}, ReferenceID: ref}
+	prefix := "/services/data/v"
+	path := ""
+	if err == nil {
+		path = collapseSlashes(req.URL.Path)
+	}
+	if err != nil || !strings.HasPrefix(path, prefix) {
+		b, _ := json.Marshal([]codeFirst{{"NOT_FOUND", "The requested resource does not exist"}})
+		out.Body, out.HTTPStatusCode = b, http.StatusNotFound
+		return out
+	}
+	req.Host = c.r.Host
+	rest := strings.TrimPrefix(path, prefix)
+	ver, rest, _ := strings.Cut(rest, "/")
+	sub := &reqCtx{w: rec, r: req, user: c.user, ver: ver, base: c.base}
+	parts := splitPath(rest)
+	switch {
+	case !knownVersion(ver):
+		writeError(rec, errNotFound())
+	case len(parts) > 0 && (parts[0] == "composite" && len(parts) == 1 || len(parts) > 1 && parts[0] == "tooling" && parts[1] == "composite" && len(parts) == 2):
+		// Composite inside composite is not allowed (facts §10 lists what is).
+		writeError(rec, errMsg(http.StatusBadRequest, "INVALID_URL", "The composite resource cannot be a subrequest"))
+	default:
+		o.route(sub, rest)
+	}
+	if sub.mutated {
+		c.mutated = true
+	}
+	out.HTTPStatusCode = rec.Code
+	if b := bytes.TrimSpace(rec.Body.Bytes()); len(b) > 0 {
+		out.Body = b
+	} else {
+		out.Body = json.RawMessage("null")
+	}
+	if rec.Code == http.StatusCreated && method == http.MethodPost {
+		// A create subrequest carries its Location (fixtures composite-graph-v66.json).
+		var sr struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(out.Body, &sr) == nil && sr.ID != "" {
+			out.HTTPHeaders["Location"] = strings.TrimSuffix(path, "/") + "/" + sr.ID
+		}
+	}
+	return out
+}
+
+func decodeInto(r *http.Request, v any) *apiError {
+	raw, aerr := decodeBody(r)
+	if aerr != nil {
+		return aerr
+	}
+	b, _ := json.Marshal(raw)
+	if err := json.Unmarshal(b, v); err != nil {
+		return errJSON("Cannot deserialize the request body: " + err.Error())
+	}
+	return nil
+}

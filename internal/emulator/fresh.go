@@ -1,0 +1,346 @@
+package emulator
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sfprov/sfprov/internal/emulator/schema"
+	"github.com/sfprov/sfprov/internal/emulator/sfid"
+	"github.com/sfprov/sfprov/internal/perms"
+	"github.com/sfprov/sfprov/internal/soql"
+)
+
+// AdminUsername is the username of the org's admin user, whom the static
+// access token belongs to.
+const AdminUsername = "admin@emulator.sfprov.local"
+
+// userLicense is a user licence of the fresh org. Seat counts: Enterprise
+// Edition orgs get 5 "Salesforce Integration" licences (facts §1); the other
+// counts are the emulator's choice (a seed overrides them).
+type userLicense struct {
+	name, key string
+	seats     int
+}
+
+// LicenseDefinitionKey values: SFDC, AUL, PID_Chatter and
+// CLOUD_INTEGRATION_USER are among the keys Terraform's provider knows
+// (facts §1); the key of "Salesforce Integration" is UNCONFIRMED there.
+var freshLicenses = []userLicense{
+	{"Salesforce", "SFDC", 10},
+	{"Salesforce Platform", "AUL", 10},
+	{"Salesforce Integration", "PID_SALESFORCE_INTEGRATION", 5},
+	{"Chatter Free", "PID_Chatter", 5000},
+	{"Analytics Cloud Integration User", "CLOUD_INTEGRATION_USER", 1},
+}
+
+// IntegrationLicense is the user licence whose users need the
+// SalesforceAPIIntegrationPsl before permission sets with object access (facts §1).
+const IntegrationLicense = "Salesforce Integration"
+
+// IntegrationPSL is the companion permission set licence (facts §1).
+const IntegrationPSL = "SalesforceAPIIntegrationPsl"
+
+// IntegrationProfile is the standard profile of the Salesforce Integration
+// licence. Salesforce first called it "Salesforce API Only System
+// Integrations"; newer orgs show this name (facts §1; the rename date is
+// UNCONFIRMED). The emulator is a new org, so it uses the newer name.
+const IntegrationProfile = "Minimum Access - API Only Integrations"
+
+// standardProfile is a standard profile of the fresh org and the system
+// permissions its owned permission set grants.
+type standardProfile struct {
+	name, license string
+	perms         []string
+}
+
+// Permission sets of the standard profiles. Names from the Admin profile XML
+// (facts §3 table); which profile gets which is the emulator's sensible
+// default, not a recording.
+var freshProfiles = []standardProfile{
+	{"System Administrator", "Salesforce", []string{"ApiEnabled", "ModifyAllData", "ViewAllData", "ViewSetup", "CustomizeApplication",
+		"ManageUsers", "AssignPermissionSets", "ModifyMetadata", "AuthorApex", "ApexRestServices", "ActivitiesAccess", "ManageProfilesPermissionsets",
+		"ManageInternalUsers", "ResetPasswords", "ViewAllUsers", "EditTask", "EditEvent", "ConvertLeads", "ImportLeads", "RunReports", "ExportReport"}},
+	{"Standard User", "Salesforce", []string{"ApiEnabled", "ActivitiesAccess", "EditTask", "EditEvent", "ConvertLeads", "RunReports", "ExportReport"}},
+	{"Read Only", "Salesforce", []string{"ApiEnabled", "RunReports"}},
+	{"Minimum Access - Salesforce", "Salesforce", nil},
+	{"Standard Platform User", "Salesforce Platform", []string{"ApiEnabled", "ActivitiesAccess", "EditTask", "EditEvent", "RunReports"}},
+	{IntegrationProfile, IntegrationLicense, []string{"ApiEnabled", "ApiUserOnly"}},
+	{"Chatter Free User", "Chatter Free", nil},
+	{"Analytics Cloud Integration User", "Analytics Cloud Integration User", []string{"ApiEnabled", "ApiUserOnly", "ViewAllData"}},
+}
+
+// populate creates the fresh org's records and applies the seed.
+func (o *Org) populate(seed *Seed) error {
+	now := timestamp(o.now())
+	orgObj, _ := o.cat.Object("Organization")
+	o.meta.Counter++
+	o.meta.OrgID = sfid.New(orgObj.KeyPrefix, o.meta.Counter)
+	// The admin user's Id is needed for CreatedById of everything, including itself.
+	userObj, _ := o.cat.Object("User")
+	o.meta.AdminID = o.newID(userObj)
+
+	seats := map[string]int{}
+	for _, l := range seed.Licenses {
+		seats[strings.ToLower(l.Name)] = l.Seats
+	}
+	seatsFor := func(name string, def int) int {
+		if n, ok := seats[strings.ToLower(name)]; ok {
+			return n
+		}
+		return def
+	}
+
+	o.seedInsert("Organization", soql.Record{"Id": o.meta.OrgID, "Name": "sfprov Emulator Org", "Country": "US",
+		"DefaultLocaleSidKey": "en_US", "TimeZoneSidKey": "America/Los_Angeles", "LanguageLocaleKey": "en_US",
+		"OrganizationType": "Enterprise Edition", "InstanceName": "EMU1", "IsSandbox": seed.Sandbox, "FiscalYearStartMonth": 1.0,
+		"ReceivesInfoEmails": true, "ReceivesAdminInfoEmails": true, "PrimaryContact": "Admin User"}, now)
+
+	licenseIDs := map[string]string{}
+	for _, l := range freshLicenses {
+		licenseIDs[l.name] = o.seedInsert("UserLicense", soql.Record{"Name": l.name, "MasterLabel": l.name, "LicenseDefinitionKey": l.key,
+			"TotalLicenses": float64(seatsFor(l.name, l.seats)), "UsedLicenses": 0.0, "Status": "Active", "UsedLicensesLastUpdated": now}, now)
+	}
+	o.seedInsert("PermissionSetLicense", soql.Record{"DeveloperName": IntegrationPSL, "MasterLabel": "Salesforce API Integration",
+		"PermissionSetLicenseKey": IntegrationPSL, "TotalLicenses": float64(seatsFor(IntegrationPSL, seatsFor("Salesforce API Integration", 5))),
+		"UsedLicenses": 0.0, "Status": "Active", "IsAvailableForIntegrations": true, "Language": "en_US"}, now)
+
+	profileIDs := map[string]string{}
+	for _, p := range freshProfiles {
+		grant := map[string]bool{}
+		for _, n := range p.perms {
+			if pm, ok := perms.Lookup(n); ok {
+				grant[pm.Name] = true
+			}
+		}
+		profileIDs[p.name] = o.seedProfile(p.name, licenseIDs[p.license], grant, now)
+	}
+	// Seed licence names must exist.
+	for _, l := range seed.Licenses {
+		found := false
+		for _, fl := range freshLicenses {
+			found = found || strings.EqualFold(fl.name, l.Name)
+		}
+		found = found || strings.EqualFold(l.Name, IntegrationPSL) || strings.EqualFold(l.Name, "Salesforce API Integration")
+		if !found {
+			return fmt.Errorf("licenses: no user licence or permission set licence named %q", l.Name)
+		}
+	}
+
+	o.seedUser(o.meta.AdminID, AdminUsername, "Admin", "User", "admin@emulator.sfprov.local", "admin", profileIDs["System Administrator"], true, now)
+
+	// A few business records, as a fresh Developer/Enterprise org has sample data.
+	acme := o.seedInsert("Account", soql.Record{"Name": "Acme Corporation", "Industry": "Manufacturing", "Type": "Customer - Direct"}, now)
+	globex := o.seedInsert("Account", soql.Record{"Name": "Globex", "Industry": "Technology", "Type": "Prospect"}, now)
+	jane := o.seedInsert("Contact", soql.Record{"FirstName": "Jane", "LastName": "Doe", "AccountId": acme, "Email": "jane.doe@example.com"}, now)
+	o.seedInsert("Contact", soql.Record{"FirstName": "John", "LastName": "Roe", "AccountId": globex}, now)
+	o.seedInsert("Case", soql.Record{"Subject": "Cannot log in", "Status": "New", "Origin": "Web", "AccountId": acme, "ContactId": jane}, now)
+	o.seedInsert("Lead", soql.Record{"LastName": "Smith", "Company": "Initech", "Status": "Open - Not Contacted"}, now)
+	o.seedInsert("Opportunity", soql.Record{"Name": "Acme renewal", "StageName": "Prospecting", "CloseDate": "2027-01-31", "AccountId": acme}, now)
+	for _, n := range []string{"SiteLoginController", "ChangePasswordController"} {
+		o.seedInsert("ApexClass", soql.Record{"Name": n, "ApiVersion": 62.0, "Status": "Active", "IsValid": true, "LengthWithoutComments": 512.0}, now)
+	}
+	o.seedInsert("ConnectedApplication", soql.Record{"Name": "Salesforce CLI", "OptionsAllowAdminApprovedUsersOnly": false}, now)
+
+	if seed.PersonAccounts {
+		// Source: describe-Account-personaccounts-v59.json recordTypeInfos
+		// (DeveloperName PersonAccount, label "Person Account"); facts §13.
+		o.seedInsert("RecordType", soql.Record{"Name": "Person Account", "DeveloperName": "PersonAccount", "SobjectType": "Account",
+			"IsActive": true, "IsPersonType": true}, now)
+	}
+
+	for _, p := range seed.Packages {
+		o.seedPackage(p, now)
+	}
+	for _, u := range seed.Users {
+		pid, ok := profileIDs[u.Profile]
+		if !ok {
+			return fmt.Errorf("users: %s: no profile named %q (have: %s)", u.Username, u.Profile, strings.Join(sortedKeys(profileIDs), ", "))
+		}
+		active := u.Active == nil || *u.Active
+		alias := u.Alias
+		if alias == "" {
+			alias = defaultAlias(u.FirstName, u.LastName)
+		}
+		email := u.Email
+		if email == "" {
+			email = u.Username
+		}
+		id := o.newID(userObj)
+		if _, dup := o.userByUsername(u.Username); dup {
+			return fmt.Errorf("users: %s appears twice", u.Username)
+		}
+		o.seedUser(id, u.Username, u.FirstName, u.LastName, email, alias, pid, active, now)
+		if u.Password != "" {
+			o.meta.Passwords[id] = u.Password
+		}
+	}
+	o.recountLicenses()
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func defaultAlias(first, last string) string {
+	a := strings.ToLower(last)
+	if first != "" {
+		a = strings.ToLower(first[:1]) + a
+	}
+	a = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, a)
+	if len(a) > 8 {
+		a = a[:8]
+	}
+	if a == "" {
+		a = "user"
+	}
+	return a
+}
+
+// seedInsert stores a record without rules (the org's own data).
+func (o *Org) seedInsert(object string, fields soql.Record, now string) string {
+	obj, ok := o.cat.Object(object)
+	if !ok {
+		panic("emulator: fresh org refers to unknown object " + object) // programming error, not user input
+	}
+	r := o.blankRecord(obj, now, o.meta.AdminID)
+	for k, v := range fields {
+		r[k] = v
+	}
+	if _, ok := r["Id"].(string); !ok || r["Id"] == "" {
+		r["Id"] = o.newID(obj)
+	}
+	o.st.insert(obj.Name, r)
+	return r["Id"].(string)
+}
+
+// blankRecord is a new record with the defaults the platform fills in:
+// booleans false (or their default), defaulted picklists, audit fields.
+func (o *Org) blankRecord(obj *schema.Object, now, userID string) soql.Record {
+	r := soql.Record{}
+	for _, f := range obj.Fields {
+		switch {
+		case f.Type == "boolean":
+			dv, _ := f.Describe()["defaultValue"].(bool)
+			r[f.Name] = dv
+		case f.Type == "picklist" && f.DefaultedOnCreate && f.Createable:
+			if dv, ok := f.Describe()["defaultValue"].(string); ok {
+				r[f.Name] = dv
+			}
+		}
+	}
+	for _, k := range []string{"CreatedDate", "LastModifiedDate", "SystemModstamp"} {
+		if _, ok := obj.Field(k); ok {
+			r[k] = now
+		}
+	}
+	for _, k := range []string{"CreatedById", "LastModifiedById"} {
+		if _, ok := obj.Field(k); ok {
+			r[k] = userID
+		}
+	}
+	if _, ok := obj.Field("OwnerId"); ok {
+		r["OwnerId"] = userID
+	}
+	if _, ok := obj.Field("IsDeleted"); ok {
+		r["IsDeleted"] = false
+	}
+	return r
+}
+
+// seedProfile creates a profile and its profile-owned permission set.
+// Source: facts §2 ("Every profile has a hidden PermissionSet with
+// IsOwnedByProfile = true and ProfileId set"). The owned set's Name
+// ("X" + profile Id) is UNCONFIRMED.
+func (o *Org) seedProfile(name, licenseID string, grant map[string]bool, now string) string {
+	prof, _ := o.cat.Object("Profile")
+	pid := o.newID(prof)
+	fields := soql.Record{"Id": pid, "Name": name, "UserLicenseId": licenseID, "UserType": "Standard"}
+	for _, p := range perms.All() {
+		fields[p.Field()] = grant[p.Name]
+	}
+	o.seedInsert("Profile", fields, now)
+	o.insertOwnedPermissionSet(pid, licenseID, fields, now)
+	return pid
+}
+
+func (o *Org) insertOwnedPermissionSet(profileID, licenseID string, profile soql.Record, now string) string {
+	ps := soql.Record{"Name": "X" + profileID, "Label": profileID, "ProfileId": profileID, "IsOwnedByProfile": true,
+		"IsCustom": false, "Type": "Profile", "LicenseId": licenseID}
+	for _, p := range perms.All() {
+		v, _ := profile[p.Field()].(bool)
+		ps[p.Field()] = v
+	}
+	return o.seedInsert("PermissionSet", ps, now)
+}
+
+func (o *Org) seedUser(id, username, first, last, email, alias, profileID string, active bool, now string) {
+	name := strings.TrimSpace(first + " " + last)
+	o.seedInsert("User", soql.Record{"Id": id, "Username": username, "FirstName": nilIfEmpty(first), "LastName": last, "Name": name,
+		"Email": email, "Alias": alias, "CommunityNickname": nickname(username), "IsActive": active,
+		"TimeZoneSidKey": "America/Los_Angeles", "LocaleSidKey": "en_US", "LanguageLocaleKey": "en_US", "EmailEncodingKey": "UTF-8",
+		"ProfileId": profileID, "UserType": "Standard", "DigestFrequency": "N", "DefaultGroupNotificationFrequency": "N",
+		"ReceivesInfoEmails": true}, now)
+}
+
+func nickname(username string) string {
+	n := username
+	if i := strings.IndexByte(n, '@'); i > 0 {
+		n = n[:i]
+	}
+	if len(n) > 40 {
+		n = n[:40]
+	}
+	return n
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// seedPackage installs a managed package: Tooling rows for the package and its
+// version (fixtures tooling-query-InstalledSubscriberPackage.json and
+// tooling-query-SubscriberPackageVersion.json), its permission sets with the
+// namespace (sf CLI queries them with NamespacePrefix, real-clients.md §3.4),
+// and its connected apps.
+func (o *Org) seedPackage(p SeedPackage, now string) {
+	v, _ := parseVersion(p.Version)
+	if p.Version == "" {
+		v = packageVersion{1, 0, 0, 1}
+	}
+	name := p.Name
+	if name == "" {
+		name = p.Namespace
+	}
+	pkg := o.seedInsert("SubscriberPackage", soql.Record{"Name": name, "NamespacePrefix": p.Namespace, "IsPackageValid": true}, now)
+	ver := o.seedInsert("SubscriberPackageVersion", soql.Record{"SubscriberPackageId": pkg, "Name": name + " " + p.Version,
+		"MajorVersion": float64(v.major), "MinorVersion": float64(v.minor), "PatchVersion": float64(v.patch),
+		"BuildNumber": float64(v.build), "IsBeta": false, "IsManaged": true, "Package2ContainerOptions": "Managed"}, now)
+	o.seedInsert("InstalledSubscriberPackage", soql.Record{"SubscriberPackageId": pkg, "SubscriberPackageVersionId": ver}, now)
+	for _, ps := range p.PermissionSets {
+		fields := soql.Record{"Name": ps, "Label": strings.ReplaceAll(ps, "_", " "), "NamespacePrefix": p.Namespace,
+			"IsOwnedByProfile": false, "IsCustom": true, "Type": "Regular"}
+		for _, pm := range perms.All() {
+			fields[pm.Field()] = false
+		}
+		o.seedInsert("PermissionSet", fields, now)
+	}
+	for _, a := range p.ConnectedApps {
+		o.seedInsert("ConnectedApplication", soql.Record{"Name": a.Name,
+			"OptionsAllowAdminApprovedUsersOnly": permittedUsers[strings.ToLower(a.PermittedUsers)]}, now)
+	}
+}

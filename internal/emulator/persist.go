@@ -1,0 +1,114 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sfprov/sfprov/internal/soql"
+)
+
+// stateFile is the persisted org: its metadata and every record, by object
+// in insertion order. The format is versioned so that a later emulator can
+// refuse (rather than misread) an older file.
+type stateFile struct {
+	Format  int                      `json:"format"`
+	Meta    *orgMeta                 `json:"meta"`
+	Records map[string][]soql.Record `json:"records"`
+}
+
+const stateFormat = 1
+
+// load reads the state file; ok is false when it does not exist.
+func (o *Org) load(path string) (ok bool, err error) {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("emulator: read state: %w", err)
+	}
+	var sf stateFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&sf); err != nil {
+		return false, fmt.Errorf("emulator: state file %s: %w", path, err)
+	}
+	if sf.Format != stateFormat || sf.Meta == nil {
+		return false, fmt.Errorf("emulator: state file %s: unsupported format %d (want %d); delete it to start a fresh org", path, sf.Format, stateFormat)
+	}
+	o.meta = sf.Meta
+	if o.meta.Seed == nil {
+		o.meta.Seed = &Seed{}
+	}
+	if o.meta.Passwords == nil {
+		o.meta.Passwords = map[string]string{}
+	}
+	if o.meta.PSGReadyAt == nil {
+		o.meta.PSGReadyAt = map[string]time.Time{}
+	}
+	if err := o.buildCatalog(); err != nil {
+		return false, err
+	}
+	o.st = newStore()
+	for object, recs := range sf.Records {
+		for _, r := range recs {
+			for k, v := range r {
+				if n, ok := v.(json.Number); ok {
+					f, err := n.Float64()
+					if err != nil {
+						return false, fmt.Errorf("emulator: state file %s: %s.%s: %w", path, object, k, err)
+					}
+					r[k] = f
+				}
+			}
+			if _, ok := r["Id"].(string); !ok {
+				return false, fmt.Errorf("emulator: state file %s: a %s record has no Id", path, object)
+			}
+			o.st.insert(object, r)
+		}
+	}
+	return true, nil
+}
+
+// save writes the state atomically: a temporary file in the same directory,
+// then a rename, so that a crash never leaves half a file.
+func (o *Org) save() error {
+	path := o.opts.StatePath
+	if path == "" {
+		return nil
+	}
+	sf := stateFile{Format: stateFormat, Meta: o.meta, Records: map[string][]soql.Record{}}
+	for _, object := range o.st.objects() {
+		sf.Records[object] = o.st.All(object)
+	}
+	data, err := json.Marshal(sf)
+	if err != nil {
+		return fmt.Errorf("emulator: encode state: %w", err)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("emulator: state directory: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".emulator-state-*")
+	if err != nil {
+		return fmt.Errorf("emulator: write state: %w", err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("emulator: write state: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("emulator: write state: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("emulator: write state: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,212 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/sfprov/sfprov/internal/emulator/schema"
+	"github.com/sfprov/sfprov/internal/emulator/sfid"
+	"github.com/sfprov/sfprov/internal/soql"
+)
+
+// pageSize is the default batch of a query page. Source: fixtures
+// query-last-page-v60.json (locator "<queryId>-2000"); INDEX.md.
+const pageSize = 2000
+
+// maxCursors bounds the open query cursors kept for query-more; the oldest
+// is dropped first (Salesforce also expires locators, after a timeout).
+const maxCursors = 100
+
+// cursor is the rest of a query's result, for nextRecordsUrl.
+type cursor struct {
+	id      string
+	rows    []soql.Row
+	total   int
+	batch   int
+	object  string
+	tooling bool
+	seq     uint64
+}
+
+// queryPage is a data API query result page (fixtures query-*.json: totalSize,
+// done, nextRecordsUrl when not done, records).
+type queryPage struct {
+	TotalSize      int        `json:"totalSize"`
+	Done           bool       `json:"done"`
+	NextRecordsURL string     `json:"nextRecordsUrl,omitempty"`
+	Records        []soql.Row `json:"records"`
+}
+
+// toolingPage is a Tooling query page. Source: fixtures
+// tooling-query-InstalledSubscriberPackage.json (size, totalSize, done,
+// queryLocator, entityTypeName, records).
+type toolingPage struct {
+	Size           int        `json:"size"`
+	TotalSize      int        `json:"totalSize"`
+	Done           bool       `json:"done"`
+	QueryLocator   *string    `json:"queryLocator"`
+	EntityTypeName *string    `json:"entityTypeName"`
+	NextRecordsURL string     `json:"nextRecordsUrl,omitempty"`
+	Records        []soql.Row `json:"records"`
+}
+
+// serveQuery handles /query?q=, /queryAll?q= and /query/<locator>-<offset>.
+func (o *Org) serveQuery(c *reqCtx, all bool, parts []string) *apiError {
+	if c.r.Method != http.MethodGet && c.r.Method != http.MethodHead {
+		return errMethod(c.r.Method)
+	}
+	if len(parts) == 1 {
+		return o.serveQueryMore(c, parts[0])
+	}
+	if len(parts) > 1 {
+		return errNotFound()
+	}
+	q := c.r.URL.Query().Get("q")
+	if q == "" {
+		// UNCONFIRMED wording.
+		return errMsg(http.StatusBadRequest, "MALFORMED_QUERY", "A query string has to be specified")
+	}
+	body, aerr := o.runQuery(c, q)
+	if aerr != nil {
+		return aerr
+	}
+	writeJSON(c.w, http.StatusOK, body)
+	return nil
+}
+
+// runQuery executes a query and returns its first page (or, with
+// columns=true, its column metadata).
+func (o *Org) runQuery(c *reqCtx, q string) (any, *apiError) {
+	parsed, err := soql.Parse(q)
+	if err != nil {
+		return nil, soqlError(err)
+	}
+	view := o.view(c)
+	if c.r != nil && c.r.URL.Query().Get("columns") == "true" {
+		return o.columns(parsed, view)
+	}
+	res, err := soql.Execute(parsed, view, o.st, soql.Options{APIVersion: c.ver, Tooling: c.tooling, Now: o.now().UTC()})
+	if err != nil {
+		return nil, soqlError(err)
+	}
+	batch := pageSize
+	if c.r != nil {
+		batch = batchSize(c.r.Header.Get("Sforce-Query-Options"))
+	}
+	cur := &cursor{rows: res.Rows, total: res.TotalSize, batch: batch, object: res.Object, tooling: c.tooling}
+	return o.page(c, cur, 0), nil
+}
+
+// batchSize reads "batchSize=N" from Sforce-Query-Options (200..2000,
+// default 2000; Salesforce "Query Options Header").
+func batchSize(h string) int {
+	for _, part := range strings.Split(h, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if ok && strings.EqualFold(k, "batchSize") {
+			if n, err := strconv.Atoi(v); err == nil && n >= 200 && n <= pageSize {
+				return n
+			}
+		}
+	}
+	return pageSize
+}
+
+func (o *Org) columns(q *soql.Query, view schema.View) (any, *apiError) {
+	cols, err := soql.Columns(q, view)
+	if err != nil {
+		return nil, soqlError(err)
+	}
+	obj, _ := view.Lookup(q.Object())
+	entity, prefix := q.Object(), ""
+	if obj != nil {
+		entity, prefix = obj.Name, obj.KeyPrefix
+	}
+	idSelected := false
+	for _, col := range cols {
+		idSelected = idSelected || col.ColumnName == "Id"
+	}
+	if cols == nil {
+		cols = []soql.Column{}
+	}
+	// Keys of the columns=true answer (an undocumented Salesforce feature that
+	// sf data query needs, real-clients.md §3.4).
+	return schema.OrderedMap{{Key: "columnMetadata", Value: cols}, {Key: "entityName", Value: entity},
+		{Key: "groupBy", Value: false}, {Key: "idSelected", Value: idSelected}, {Key: "keyPrefix", Value: prefix}}, nil
+}
+
+// page returns rows [offset, offset+batch) of a cursor, registering the
+// cursor for query-more when rows remain.
+func (o *Org) page(c *reqCtx, cur *cursor, offset int) any {
+	end := min(offset+cur.batch, len(cur.rows))
+	rows := cur.rows[offset:end]
+	if rows == nil {
+		rows = []soql.Row{}
+	}
+	done := end >= len(cur.rows)
+	next := ""
+	var locator *string
+	if !done {
+		if cur.id == "" {
+			o.nextCur++
+			cur.id = sfid.New("01g", o.nextCur)
+			cur.seq = o.nextCur
+			o.cursors[cur.id] = cur
+			o.trimCursors()
+		}
+		loc := fmt.Sprintf("%s-%d", cur.id, end)
+		locator = &loc
+		prefix := "/services/data/v" + c.ver
+		if cur.tooling {
+			prefix += "/tooling"
+		}
+		next = prefix + "/query/" + loc
+	} else if cur.id != "" {
+		delete(o.cursors, cur.id)
+	}
+	if cur.tooling {
+		var ent *string
+		if cur.object != "" {
+			e := cur.object
+			ent = &e
+		}
+		return toolingPage{Size: len(rows), TotalSize: cur.total, Done: done, QueryLocator: locator, EntityTypeName: ent, NextRecordsURL: next, Records: rows}
+	}
+	return queryPage{TotalSize: cur.total, Done: done, NextRecordsURL: next, Records: rows}
+}
+
+func (o *Org) trimCursors() {
+	for len(o.cursors) > maxCursors {
+		var oldest *cursor
+		for _, c := range o.cursors {
+			if oldest == nil || c.seq < oldest.seq {
+				oldest = c
+			}
+		}
+		delete(o.cursors, oldest.id)
+	}
+}
+
+func (o *Org) serveQueryMore(c *reqCtx, locator string) *apiError {
+	id, off, ok := strings.Cut(locator, "-")
+	n, err := strconv.Atoi(off)
+	cur := o.cursors[id]
+	if !ok || err != nil || cur == nil || n < 0 || n > len(cur.rows) || cur.tooling != c.tooling {
+		// UNCONFIRMED wording; INVALID_QUERY_LOCATOR is an ExceptionCode (facts §12 enumerations).
+		return errMsg(http.StatusBadRequest, "INVALID_QUERY_LOCATOR", "invalid query locator")
+	}
+	writeJSON(c.w, http.StatusOK, o.page(c, cur, n))
+	return nil
+}
+
+// soqlError turns a SOQL engine error into Salesforce's 400 answer
+// (message then errorCode, no fields: fixtures error-INVALID_TYPE-query-v50.json).
+func soqlError(err error) *apiError {
+	var se *soql.Error
+	if errors.As(err, &se) {
+		return errMsg(http.StatusBadRequest, se.Code, se.Message)
+	}
+	return errMsg(http.StatusBadRequest, "MALFORMED_QUERY", err.Error())
+}

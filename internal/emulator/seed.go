@@ -1,0 +1,241 @@
+package emulator
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Seed describes an org beyond the default fresh org (issue 3, "Seeding").
+// Every key is optional; LoadSeed refuses any key not listed here.
+type Seed struct {
+	PersonAccounts bool          `yaml:"personAccounts" json:"personAccounts,omitempty"`
+	Sandbox        bool          `yaml:"sandbox" json:"sandbox,omitempty"`
+	Licenses       []SeedLicense `yaml:"licenses" json:"licenses,omitempty"`
+	Packages       []SeedPackage `yaml:"packages" json:"packages,omitempty"`
+	Objects        []SeedObject  `yaml:"objects" json:"objects,omitempty"`
+	Users          []SeedUser    `yaml:"users" json:"users,omitempty"`
+}
+
+// SeedLicense sets the seat count of a user licence (by Name) or of a
+// permission set licence (by DeveloperName or MasterLabel).
+type SeedLicense struct {
+	Name  string `yaml:"name" json:"name"`
+	Seats int    `yaml:"seats" json:"seats"`
+}
+
+// SeedPackage is an installed managed package.
+type SeedPackage struct {
+	Namespace      string             `yaml:"namespace" json:"namespace"`
+	Name           string             `yaml:"name" json:"name"`
+	Version        string             `yaml:"version" json:"version"`
+	PermissionSets []string           `yaml:"permissionSets" json:"permissionSets,omitempty"`
+	ConnectedApps  []SeedConnectedApp `yaml:"connectedApps" json:"connectedApps,omitempty"`
+}
+
+// SeedConnectedApp is a connected app installed by a package.
+type SeedConnectedApp struct {
+	Name           string `yaml:"name" json:"name"`
+	PermittedUsers string `yaml:"permittedUsers" json:"permittedUsers,omitempty"` // allSelfAuthorize | adminApprovedPreAuthorize
+	IPRelaxation   string `yaml:"ipRelaxation" json:"ipRelaxation,omitempty"`     // enforce | bypass | bypass2fa | enforceRelaxRefresh
+}
+
+// SeedObject is a custom object with its fields.
+type SeedObject struct {
+	Name   string      `yaml:"name" json:"name"`
+	Label  string      `yaml:"label" json:"label,omitempty"`
+	Fields []SeedField `yaml:"fields" json:"fields,omitempty"`
+}
+
+// SeedField is a custom field.
+type SeedField struct {
+	Name string `yaml:"name" json:"name"`
+	Type string `yaml:"type" json:"type"`
+}
+
+// SeedUser is an extra user; Password enables the password grant for it.
+type SeedUser struct {
+	Username  string `yaml:"username" json:"username"`
+	FirstName string `yaml:"firstName" json:"firstName,omitempty"`
+	LastName  string `yaml:"lastName" json:"lastName"`
+	Email     string `yaml:"email" json:"email,omitempty"`
+	Alias     string `yaml:"alias" json:"alias,omitempty"`
+	Profile   string `yaml:"profile" json:"profile"`
+	Password  string `yaml:"password" json:"password,omitempty"`
+	Active    *bool  `yaml:"active" json:"active,omitempty"`
+}
+
+// seedKeys lists the keys each mapping of the seed file may hold.
+var seedKeys = map[string][]string{
+	"":              {"personAccounts", "sandbox", "licenses", "packages", "objects", "users"},
+	"licenses":      {"name", "seats"},
+	"packages":      {"namespace", "name", "version", "permissionSets", "connectedApps"},
+	"connectedApps": {"name", "permittedUsers", "ipRelaxation"},
+	"objects":       {"name", "label", "fields"},
+	"fields":        {"name", "type"},
+	"users":         {"username", "firstName", "lastName", "email", "alias", "profile", "password", "active"},
+}
+
+// LoadSeed reads a seed file strictly: an unknown key, a wrong type or a
+// missing required value is an error naming the file and line.
+func LoadSeed(path string) (*Seed, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read seed: %w", err)
+	}
+	return parseSeed(path, data)
+}
+
+func parseSeed(path string, data []byte) (*Seed, error) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if err.Error() == "EOF" {
+			return &Seed{}, nil
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(doc.Content) == 0 {
+		return &Seed{}, nil
+	}
+	root := doc.Content[0]
+	var errs []string
+	checkKeys(path, root, "", &errs)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	var s Seed
+	if err := root.Decode(&s); err != nil {
+		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n  "))
+	}
+	if err := s.validate(path, root); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func checkKeys(path string, n *yaml.Node, ctx string, errs *[]string) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		allowed, known := seedKeys[ctx]
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if known && !contains(allowed, k.Value) {
+				*errs = append(*errs, fmt.Sprintf("%s:%d:%d: unknown key %q (allowed: %s)", path, k.Line, k.Column, k.Value, strings.Join(allowed, ", ")))
+				continue
+			}
+			if _, nested := seedKeys[k.Value]; nested && k.Value != "" {
+				checkKeys(path, v, k.Value, errs)
+			}
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			checkKeys(path, c, ctx, errs)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// validate checks values that decoding cannot: required names and known enums.
+func (s *Seed) validate(path string, root *yaml.Node) error {
+	var errs []string
+	add := func(format string, a ...any) { errs = append(errs, path+": "+fmt.Sprintf(format, a...)) }
+	for i, l := range s.Licenses {
+		if l.Name == "" {
+			add("licenses[%d]: name is required", i)
+		}
+		if l.Seats < 0 {
+			add("licenses[%d]: seats must be 0 or more", i)
+		}
+	}
+	nsSeen := map[string]bool{}
+	for i, p := range s.Packages {
+		if p.Namespace == "" {
+			add("packages[%d]: namespace is required", i)
+		}
+		if nsSeen[strings.ToLower(p.Namespace)] {
+			add("packages[%d]: namespace %q appears twice", i, p.Namespace)
+		}
+		nsSeen[strings.ToLower(p.Namespace)] = true
+		if p.Version != "" {
+			if _, err := parseVersion(p.Version); err != nil {
+				add("packages[%d]: version %q: %v", i, p.Version, err)
+			}
+		}
+		for j, a := range p.ConnectedApps {
+			if a.Name == "" {
+				add("packages[%d].connectedApps[%d]: name is required", i, j)
+			}
+			if _, ok := permittedUsers[strings.ToLower(a.PermittedUsers)]; !ok && a.PermittedUsers != "" {
+				add("packages[%d].connectedApps[%d]: permittedUsers %q: want allSelfAuthorize or adminApprovedPreAuthorize", i, j, a.PermittedUsers)
+			}
+			if _, ok := ipRelaxation[strings.ToLower(a.IPRelaxation)]; !ok && a.IPRelaxation != "" {
+				add("packages[%d].connectedApps[%d]: ipRelaxation %q: want one of enforce, bypass, bypass2fa, enforceRelaxRefresh", i, j, a.IPRelaxation)
+			}
+		}
+	}
+	for i, o := range s.Objects {
+		if !strings.HasSuffix(o.Name, "__c") {
+			add("objects[%d]: name %q must end in __c", i, o.Name)
+		}
+	}
+	for i, u := range s.Users {
+		if u.Username == "" || !strings.Contains(u.Username, "@") {
+			add("users[%d]: username %q must be in the form of an email address", i, u.Username)
+		}
+		if u.LastName == "" {
+			add("users[%d]: lastName is required", i)
+		}
+		if u.Profile == "" {
+			add("users[%d]: profile is required", i)
+		}
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+// permittedUsers maps the seed's spelling to ConnectedApplication.OptionsAllowAdminApprovedUsersOnly.
+// Source: salesforce-api-facts.md §7 ("Permitted users", AdminApprovedPreAuthorized/AllSelfAuthorized).
+var permittedUsers = map[string]bool{
+	"": false, "allselfauthorize": false, "allselfauthorized": false,
+	"adminapprovedpreauthorize": true, "adminapprovedpreauthorized": true,
+}
+
+// ipRelaxation values. Source: salesforce-api-facts.md §7 (ipRelaxationPolicyType:
+// Enforce, Bypass, Bypass_2factor, Enforce_RelaxRefresh).
+var ipRelaxation = map[string]string{
+	"": "ENFORCE", "enforce": "ENFORCE", "bypass": "BYPASS", "bypass2fa": "BYPASS_2FACTOR", "enforcerelaxrefresh": "ENFORCE_RELAX_REFRESH",
+}
+
+// packageVersion is major.minor[.patch[.build]].
+type packageVersion struct{ major, minor, patch, build int }
+
+func parseVersion(v string) (packageVersion, error) {
+	var pv packageVersion
+	parts := strings.Split(v, ".")
+	if len(parts) < 2 || len(parts) > 4 {
+		return pv, fmt.Errorf("want major.minor[.patch[.build]]")
+	}
+	dst := []*int{&pv.major, &pv.minor, &pv.patch, &pv.build}
+	for i, p := range parts {
+		if _, err := fmt.Sscanf(p, "%d", dst[i]); err != nil || p == "" || strings.TrimLeft(p, "0123456789") != "" {
+			return pv, fmt.Errorf("%q is not a number", p)
+		}
+	}
+	return pv, nil
+}

@@ -1,0 +1,198 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/sfprov/sfprov/internal/emulator/oauth"
+)
+
+// reqCtx is one authenticated API request.
+type reqCtx struct {
+	w       http.ResponseWriter
+	r       *http.Request
+	user    oauth.User
+	ver     string // API version, e.g. "62.0"
+	tooling bool   // under /tooling/
+	base    string // instance URL, e.g. http://127.0.0.1:8080
+	mutated bool   // whether the request changed the org (then it is saved)
+}
+
+// counted reports whether a request counts against DailyApiRequests: every
+// REST call under /services/data/vXX.X. The version list /services/data does
+// not count and gets no Sforce-Limit-Info header (facts §12,
+// api_rest/headers_api_usage.htm); neither do the OAuth endpoints.
+func counted(r *http.Request) bool {
+	p := collapseSlashes(r.URL.Path)
+	return strings.HasPrefix(p, "/services/data/v")
+}
+
+// instanceURL is the URL clients reach the org at, from the request.
+func instanceURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
+	p := strings.TrimSuffix(r.URL.Path, "/")
+	switch {
+	case p == "/services/oauth2/token":
+		o.auth.ServeToken(w, r)
+		return
+	case p == "/services/oauth2/revoke":
+		o.auth.ServeRevoke(w, r)
+		return
+	case p == "/services/data":
+		o.serveVersions(w, r)
+		return
+	}
+	user, aerr := o.authenticate(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	switch {
+	case p == "/services/oauth2/userinfo":
+		o.serveUserinfo(w, r, user)
+		return
+	case strings.HasPrefix(p, "/id/"):
+		o.serveIdentity(w, r, user, strings.TrimPrefix(p, "/id/"))
+		return
+	case strings.HasPrefix(p, "/services/data/v"):
+	default:
+		writeError(w, errNotFound())
+		return
+	}
+	rest := strings.TrimPrefix(p, "/services/data/v")
+	ver, rest, _ := strings.Cut(rest, "/")
+	if !knownVersion(ver) {
+		// Versions must be written with the decimal ("v60.0"); others are 404 (facts §12).
+		writeError(w, errNotFound())
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	// Source: facts §12: REQUEST_LIMIT_EXCEEDED comes as 403. The message is
+	// UNCONFIRMED (the one widely quoted from Salesforce).
+	if o.meta.APICalls >= DailyAPILimit {
+		writeError(w, errMsg(http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."))
+		return
+	}
+	o.meta.APICalls++
+	// Source: facts §12 (Sforce-Limit-Info: api-usage=used/limit on counted responses);
+	// fixtures/INDEX.md recorded "api-usage=924/15000".
+	w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", o.meta.APICalls, DailyAPILimit))
+	o.refreshGroups()
+	c := &reqCtx{w: w, r: r, user: user, ver: ver, base: instanceURL(r)}
+	o.route(c, rest)
+	if c.mutated {
+		// facts: the brief's persistence contract — save after every mutating request.
+		if err := o.save(); err != nil {
+			// The response is already written; the operator sees the failure.
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}
+}
+
+// authenticate checks the bearer token (Authorization header, or the
+// oauth_token parameter that jsforce adds to identity URLs, real-clients.md §2).
+func (o *Org) authenticate(r *http.Request) (oauth.User, *apiError) {
+	token := ""
+	if h := r.Header.Get("Authorization"); h != "" {
+		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+			token = strings.TrimSpace(t)
+		} else if t, ok := strings.CutPrefix(h, "OAuth "); ok {
+			token = strings.TrimSpace(t)
+		}
+	}
+	if token == "" {
+		token = r.URL.Query().Get("oauth_token")
+	}
+	u, err := o.auth.Authenticate(token)
+	if err != nil {
+		if errors.Is(err, oauth.ErrExpired) || errors.Is(err, oauth.ErrInvalid) {
+			return oauth.User{}, errSession()
+		}
+		return oauth.User{}, errSession()
+	}
+	return u, nil
+}
+
+// route dispatches /services/data/vXX.X/<rest>.
+func (o *Org) route(c *reqCtx, rest string) {
+	parts := splitPath(rest)
+	if len(parts) > 0 && parts[0] == "tooling" {
+		c.tooling = true
+		parts = parts[1:]
+		if len(parts) == 0 {
+			o.serveToolingResources(c)
+			return
+		}
+	}
+	if len(parts) == 0 {
+		o.serveResources(c)
+		return
+	}
+	var err *apiError
+	switch parts[0] {
+	case "sobjects":
+		err = o.serveSObjects(c, parts[1:])
+	case "query", "queryAll":
+		err = o.serveQuery(c, parts[0] == "queryAll", parts[1:])
+	case "composite":
+		if len(parts) >= 2 && parts[1] == "sobjects" {
+			err = o.serveCollections(c, parts[2:])
+		} else if len(parts) == 1 {
+			err = o.serveComposite(c)
+		} else {
+			err = errNotFound()
+		}
+	case "limits":
+		if c.tooling {
+			err = errNotFound()
+		} else {
+			err = o.serveLimits(c, parts[1:])
+		}
+	default:
+		err = errNotFound()
+	}
+	if err != nil {
+		writeError(c.w, err)
+	}
+}
+
+func splitPath(p string) []string {
+	var out []string
+	for _, s := range strings.Split(p, "/") {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// apiVersions are the versions the org serves: those of the recorded
+// version list fixtures/services-data-versions.json (31.0 to 66.0).
+var apiVersions = func() []string {
+	var out []string
+	for v := 31; v <= 66; v++ {
+		out = append(out, strconv.Itoa(v)+".0")
+	}
+	return out
+}()
+
+func knownVersion(v string) bool {
+	for _, x := range apiVersions {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

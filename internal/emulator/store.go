@@ -1,0 +1,170 @@
+package emulator
+
+import (
+	"sort"
+
+	"github.com/sfprov/sfprov/internal/emulator/sfid"
+	"github.com/sfprov/sfprov/internal/soql"
+)
+
+// store holds the org's records. Records are keyed by their 18-character Id;
+// 15-character Ids are accepted on lookup. Mutations go through insert, set
+// and remove so that a transaction (allOrNone) can undo them.
+type store struct {
+	recs  map[string]soql.Record // id18 → record
+	typ   map[string]string      // id18 → object name
+	order map[string][]string    // object → ids in insertion order
+	undo  *[]func()              // non-nil inside a transaction
+}
+
+func newStore() *store {
+	return &store{recs: map[string]soql.Record{}, typ: map[string]string{}, order: map[string][]string{}}
+}
+
+var _ soql.Store = (*store)(nil)
+
+// All implements soql.Store.
+func (s *store) All(object string) []soql.Record {
+	ids := s.order[object]
+	out := make([]soql.Record, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, s.recs[id])
+	}
+	return out
+}
+
+// Get implements soql.Store.
+func (s *store) Get(id string) (string, soql.Record, bool) {
+	c := sfid.Canonical(id)
+	if c == "" {
+		return "", nil, false
+	}
+	r, ok := s.recs[c]
+	if !ok {
+		return "", nil, false
+	}
+	return s.typ[c], r, true
+}
+
+func (s *store) count(object string) int { return len(s.order[object]) }
+
+func (s *store) logUndo(f func()) {
+	if s.undo != nil {
+		*s.undo = append(*s.undo, f)
+	}
+}
+
+func (s *store) insert(object string, r soql.Record) {
+	id := r["Id"].(string)
+	s.recs[id] = r
+	s.typ[id] = object
+	s.order[object] = append(s.order[object], id)
+	s.logUndo(func() { s.drop(object, id) })
+}
+
+// set changes fields of a stored record.
+func (s *store) set(id string, fields map[string]any) {
+	r := s.recs[id]
+	old := make(map[string]any, len(fields))
+	missing := []string{}
+	for k, v := range fields {
+		if ov, ok := r[k]; ok {
+			old[k] = ov
+		} else {
+			missing = append(missing, k)
+		}
+		r[k] = v
+	}
+	s.logUndo(func() {
+		for k, v := range old {
+			r[k] = v
+		}
+		for _, k := range missing {
+			delete(r, k)
+		}
+	})
+}
+
+func (s *store) remove(id string) {
+	object, r := s.typ[id], s.recs[id]
+	idx := -1
+	for i, x := range s.order[object] {
+		if x == id {
+			idx = i
+			break
+		}
+	}
+	s.drop(object, id)
+	s.logUndo(func() {
+		s.recs[id] = r
+		s.typ[id] = object
+		ids := s.order[object]
+		if idx < 0 || idx > len(ids) {
+			idx = len(ids)
+		}
+		ids = append(ids, "")
+		copy(ids[idx+1:], ids[idx:])
+		ids[idx] = id
+		s.order[object] = ids
+	})
+}
+
+func (s *store) drop(object, id string) {
+	delete(s.recs, id)
+	delete(s.typ, id)
+	ids := s.order[object]
+	for i, x := range ids {
+		if x == id {
+			s.order[object] = append(ids[:i:i], ids[i+1:]...)
+			break
+		}
+	}
+}
+
+// find returns the records of object for which match is true.
+func (s *store) find(object string, match func(soql.Record) bool) []soql.Record {
+	var out []soql.Record
+	for _, id := range s.order[object] {
+		if r := s.recs[id]; match(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// begin starts a transaction (possibly inside another one); rollback undoes
+// every change made since begin, commit keeps them (an enclosing transaction
+// can still undo them).
+func (s *store) begin() (rollback func(), commit func()) {
+	outer := s.undo
+	if outer == nil {
+		log := []func(){}
+		s.undo = &log
+	}
+	start := len(*s.undo)
+	done := func() {
+		if outer == nil {
+			s.undo = nil
+		}
+	}
+	return func() {
+		log := *s.undo
+		for i := len(log) - 1; i >= start; i-- {
+			log[i]()
+		}
+		*s.undo = log[:start]
+		done()
+	}, done
+}
+
+// objects lists object names with at least one record, sorted.
+func (s *store) objects() []string {
+	var out []string
+	for o, ids := range s.order {
+		if len(ids) > 0 {
+			out = append(out, o)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
