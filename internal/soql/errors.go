@@ -135,8 +135,9 @@ func newError(src string, pos int, code, text string) *Error {
 func unexpected(src string, t token) *Error {
 	pos := t.Pos
 	lineStart := strings.LastIndexByte(src[:pos], '\n') + 1
-	if pos-1 >= lineStart {
-		pos--
+	if pos > lineStart {
+		_, size := utf8.DecodeLastRuneInString(src[lineStart:pos])
+		pos -= size
 	}
 	return newError(src, pos, CodeMalformedQuery, fmt.Sprintf(msgUnexpected, t.display()))
 }

@@ -53,6 +53,13 @@ func TestErrors(t *testing.T) {
 			msg:  "\nSELECT Id FROM XYZZY WHERE Name = 'x'\n               ^\nERROR at Row:1:Column:16\nsObject type 'XYZZY' is not supported." + wsdlObject,
 		},
 		{
+			// ORDER is not reserved: Order is a standard object.
+			name: "Order parses as an object name",
+			q:    "SELECT Id FROM Order ORDER BY Id",
+			code: "INVALID_TYPE",
+			msg:  "\nSELECT Id FROM Order ORDER BY Id\n               ^\nERROR at Row:1:Column:16\nsObject type 'Order' is not supported." + wsdlObject,
+		},
+		{
 			name: "unknown field",
 			q:    "SELECT Id, Foo FROM User",
 			code: "INVALID_FIELD",

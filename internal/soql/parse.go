@@ -61,14 +61,14 @@ func (p *parser) expectKeyword(kw string) error {
 	return nil
 }
 
-// reserved words cannot name fields or objects.
-// Source: SOQL "Reserved Characters/Keywords" list.
+// reserved words cannot name fields or objects. ORDER, OFFSET and the like
+// are not on the list: "SELECT Id FROM Order" queries the Order object.
+// Source: SOQL "Reserved Characters" / reserved keywords list.
 var reserved = map[string]bool{
 	"AND": true, "ASC": true, "DESC": true, "EXCLUDES": true, "FIRST": true, "FROM": true,
 	"GROUP": true, "HAVING": true, "IN": true, "INCLUDES": true, "LAST": true, "LIKE": true,
 	"LIMIT": true, "NOT": true, "NULL": true, "NULLS": true, "OR": true, "SELECT": true,
-	"WHERE": true, "WITH": true, "ORDER": true, "OFFSET": true, "TYPEOF": true, "WHEN": true,
-	"THEN": true, "ELSE": true, "END": true, "FOR": true, "USING": true, "TRUE": true, "FALSE": true,
+	"WHERE": true, "WITH": true,
 }
 
 func isReserved(t token) bool {
