@@ -272,11 +272,23 @@ func (c *compiler) compile(q *Query, object string) (*compiled, error) {
 		if err != nil {
 			return nil, err
 		}
+		if cq.aggregate && !groupedKey(cq.groupBy, ref) {
+			return nil, c.errAt(o.path.pos, CodeMalformedQuery, msgOrderNotGrouped, o.path.text)
+		}
 		// By default nulls sort first, whatever the direction.
 		// Source: SOQL "ORDER BY" ("By default, null values are sorted first").
 		cq.orderBy = append(cq.orderBy, corder{ref: ref, desc: o.desc, nullsLast: o.nullsLast})
 	}
 	return cq, nil
+}
+
+func groupedKey(groupBy []*fieldRef, ref *fieldRef) bool {
+	for _, g := range groupBy {
+		if g.key() == ref.key() {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *compiler) compileTypeof(object string, it selectItem) (outItem, error) {

@@ -54,6 +54,8 @@ const (
 	msgUnexpected = "unexpected token: '%s'"
 	// SOQL "GROUP BY" doc: every non-aggregated selected field must be grouped.
 	msgNotGrouped = "Field must be grouped or aggregated: %s"
+	// The same rule for ORDER BY in an aggregate query.
+	msgOrderNotGrouped = "Ordered field must be grouped or aggregated: %s"
 	// SOQL "Using Aliases with GROUP BY": aliases are for aggregate expressions only.
 	msgAliasNotAggregate = "Only aggregate expressions use field aliasing"
 	// SOQL "FIELDS()" doc: "SELECT Id, FIELDS(ALL) FROM User LIMIT 200" gives

@@ -192,6 +192,12 @@ func TestErrors(t *testing.T) {
 			msg:  "\nSELECT Name, COUNT(Id) FROM Account GROUP BY Industry\n       ^\nERROR at Row:1:Column:8\nField must be grouped or aggregated: Name",
 		},
 		{
+			name: "ordering an aggregate query by an ungrouped field",
+			q:    "SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry ORDER BY Name",
+			code: "MALFORMED_QUERY",
+			msg:  "\nBY Industry ORDER BY Name\n                     ^\nERROR at Row:1:Column:68\nOrdered field must be grouped or aggregated: Name",
+		},
+		{
 			name: "alias on a plain field",
 			q:    "SELECT TOLABEL(Industry) ind FROM Account",
 			code: "MALFORMED_QUERY",
