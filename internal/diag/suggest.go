@@ -22,13 +22,20 @@ func Suggest(s string, choices []string) string {
 		}
 	}
 	best, bestD := "", -1
+	n := utf8.RuneCountInString(ls)
 	for _, c := range choices {
-		d := Levenshtein(ls, strings.ToLower(c))
-		if bestD < 0 || d < bestD {
+		lc := strings.ToLower(c)
+		// Lengths further apart than the largest threshold cannot be close;
+		// skipping them keeps long inputs against long lists cheap.
+		if m := utf8.RuneCountInString(lc); m-n > maxThreshold || n-m > maxThreshold {
+			continue
+		}
+		d := Levenshtein(ls, lc)
+		if d <= threshold(ls, lc) && (bestD < 0 || d < bestD) {
 			best, bestD = c, d
 		}
 	}
-	if bestD >= 0 && bestD <= threshold(ls, strings.ToLower(best)) {
+	if bestD >= 0 {
 		return best
 	}
 	// No close spelling: try abbreviations such as "permsets" for
@@ -53,6 +60,9 @@ func Suggest(s string, choices []string) string {
 	return best
 }
 
+// maxThreshold is the largest edit distance that still counts as close.
+const maxThreshold = 4
+
 func threshold(a, b string) int {
 	n := utf8.RuneCountInString(a)
 	if m := utf8.RuneCountInString(b); m > n {
@@ -62,8 +72,8 @@ func threshold(a, b string) int {
 	if t < 1 {
 		t = 1
 	}
-	if t > 4 {
-		t = 4
+	if t > maxThreshold {
+		t = maxThreshold
 	}
 	return t
 }

@@ -134,6 +134,13 @@ func (p *parser) split(name string, data []byte) []document {
 		if isNull(root) {
 			continue // an empty document (a stray ---) says nothing
 		}
+		budget := maxExpandedNodes
+		if !withinBudget(root, &budget) {
+			// Aliases can make a small file expand exponentially (or forever,
+			// when an alias refers to its own ancestor); refuse such documents.
+			p.diags.Append(name, root.Line, root.Column, fmt.Sprintf("document is too large once its aliases are expanded (more than %d nodes)", maxExpandedNodes))
+			continue
+		}
 		docs = append(docs, document{file: f, root: root, first: len(docs) == 0})
 	}
 	if len(docs) == 0 && p.diagsFor(name) == 0 {
@@ -232,4 +239,29 @@ func posString(pos Pos) string {
 		return fmt.Sprintf("%s:%d", pos.File, pos.Line)
 	}
 	return pos.File
+}
+
+// maxExpandedNodes bounds a document's size with aliases expanded. Real specs
+// have a few hundred nodes.
+const maxExpandedNodes = 100000
+
+// withinBudget walks n following aliases and reports whether it has at most
+// *budget nodes.
+func withinBudget(n *yaml.Node, budget *int) bool {
+	if n == nil {
+		return true
+	}
+	*budget--
+	if *budget < 0 {
+		return false
+	}
+	if n.Kind == yaml.AliasNode {
+		return withinBudget(n.Alias, budget)
+	}
+	for _, c := range n.Content {
+		if !withinBudget(c, budget) {
+			return false
+		}
+	}
+	return true
 }

@@ -210,3 +210,21 @@ permissionSets:
 		t.Errorf("merge key not honoured: %+v", s.PermissionSets)
 	}
 }
+
+func TestAliasBomb(t *testing.T) {
+	src := `version: 1
+a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+`
+	got := diagsOf(t, src, Options{})
+	want := []string{
+		`testdata/spec.yaml:1:1: document is too large once its aliases are expanded (more than 100000 nodes)`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
