@@ -240,6 +240,9 @@ func (o *Org) serveRecord(c *reqCtx, obj *schema.Object, id string) *apiError {
 		writeJSON(c.w, http.StatusOK, o.renderRecord(c, obj, rec, fields))
 		return nil
 	case http.MethodPatch:
+		if !obj.Updateable || !o.dmlOf(c).writable(obj) {
+			return o.methodNotAllowed(c, obj)
+		}
 		body, aerr := decodeObject(c.r)
 		if aerr != nil {
 			return aerr
