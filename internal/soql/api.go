@@ -9,10 +9,13 @@ type Field struct {
 	Type             string   // describe type: id, string, boolean, reference, date, datetime, int, double, currency, percent, picklist, multipicklist, email, phone, url, textarea, base64, ...
 	ReferenceTo      []string // for references: target sObjects (polymorphic when more than one)
 	RelationshipName string   // for references: e.g. "Profile" for ProfileId
-	Filterable       bool
-	Sortable         bool
-	Groupable        bool
-	Aggregatable     bool
+	// Filterable, Sortable and Groupable are enforced as a real org does
+	// (WHERE, ORDER BY and GROUP BY on a field without the flag fail), so a
+	// Schema must set them from describe: the zero value means "not allowed".
+	Filterable   bool
+	Sortable     bool
+	Groupable    bool
+	Aggregatable bool
 	// Createable and Updateable feed columnMetadata's insertable/updatable.
 	Createable bool
 	Updateable bool

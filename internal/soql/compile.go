@@ -239,6 +239,9 @@ func (c *compiler) compile(q *Query, object string) (*compiled, error) {
 		if err != nil {
 			return nil, err
 		}
+		if !ref.field.Groupable {
+			return nil, c.errAt(g.pos, CodeMalformedQuery, msgNotGroupable, ref.field.Name)
+		}
 		cq.groupBy = append(cq.groupBy, ref)
 	}
 	if len(q.groupBy) > 0 {
@@ -271,6 +274,9 @@ func (c *compiler) compile(q *Query, object string) (*compiled, error) {
 		ref, err := c.resolvePath(object, o.path)
 		if err != nil {
 			return nil, err
+		}
+		if !ref.field.Sortable {
+			return nil, c.errAt(o.path.pos, CodeMalformedQuery, msgNotSortable, ref.field.Name)
 		}
 		if cq.aggregate && !groupedKey(cq.groupBy, ref) {
 			return nil, c.errAt(o.path.pos, CodeMalformedQuery, msgOrderNotGrouped, o.path.text)
@@ -385,6 +391,12 @@ func (c *compiler) compileCmp(object string, x *cmpExpr) (cexpr, error) {
 	ref, err := c.resolvePath(object, x.field)
 	if err != nil {
 		return nil, err
+	}
+	if strings.EqualFold(ref.field.Type, "address") {
+		return nil, c.errAt(x.field.pos, CodeInvalidField, msgAddressFilter)
+	}
+	if !ref.field.Filterable {
+		return nil, c.errAt(x.field.pos, CodeInvalidField, msgNotFilterable, ref.field.Name)
 	}
 	cc := &ccmp{ref: ref, op: x.op}
 	if x.sub != nil {

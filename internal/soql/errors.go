@@ -61,6 +61,17 @@ const (
 	// SOQL "FIELDS()" doc: "SELECT Id, FIELDS(ALL) FROM User LIMIT 200" gives
 	// INVALID_FIELD "duplicate field selected: Id".
 	msgDuplicateField = "duplicate field selected: %s"
+	// Describe's filterable/sortable/groupable flags, enforced. Wording and
+	// codes as reproduced on a live org and recorded in a public client's
+	// comment ("WHERE Description -> INVALID_FIELD ... can not be filtered",
+	// "ORDER BY Description -> MALFORMED_QUERY ... can not be sorted",
+	// "WHERE BillingAddress -> INVALID_FIELD Address fields can only be
+	// filtered using Distance expressions"); also forcedotcom/soql-tooling#171.
+	// The GROUP BY wording follows the same pattern and is not confirmed.
+	msgNotFilterable = "field '%s' can not be filtered in query call"
+	msgNotSortable   = "field '%s' can not be sorted in a query call"
+	msgNotGroupable  = "field '%s' can not be grouped in a query call"
+	msgAddressFilter = "Address fields can only be filtered using Distance expressions"
 	// Quoted by many clients that work around it, e.g. "The SOQL FIELDS
 	// function must have a LIMIT of at most 200" with MALFORMED_QUERY.
 	msgFieldsLimit = "The SOQL FIELDS function must have a LIMIT of at most 200"

@@ -198,6 +198,36 @@ func TestErrors(t *testing.T) {
 			msg:  "\nBY Industry ORDER BY Name\n                     ^\nERROR at Row:1:Column:68\nOrdered field must be grouped or aggregated: Name",
 		},
 		{
+			name: "long text area in WHERE",
+			q:    "SELECT Id FROM Profile WHERE Description = 'x'",
+			code: "INVALID_FIELD",
+			msg:  "\nId FROM Profile WHERE Description = 'x'\n                      ^\nERROR at Row:1:Column:30\nfield 'Description' can not be filtered in query call",
+		},
+		{
+			name: "long text area through a relationship",
+			q:    "SELECT Id FROM User WHERE profile.description LIKE 'x%'",
+			code: "INVALID_FIELD",
+			msg:  "\nId FROM User WHERE profile.description LIKE 'x%'\n                   ^\nERROR at Row:1:Column:27\nfield 'Description' can not be filtered in query call",
+		},
+		{
+			name: "address field in WHERE",
+			q:    "SELECT Id FROM Profile WHERE Address = null",
+			code: "INVALID_FIELD",
+			msg:  "\nId FROM Profile WHERE Address = null\n                      ^\nERROR at Row:1:Column:30\nAddress fields can only be filtered using Distance expressions",
+		},
+		{
+			name: "long text area in ORDER BY",
+			q:    "SELECT Id FROM Profile ORDER BY Description",
+			code: "MALFORMED_QUERY",
+			msg:  "\nFROM Profile ORDER BY Description\n                      ^\nERROR at Row:1:Column:33\nfield 'Description' can not be sorted in a query call",
+		},
+		{
+			name: "long text area in GROUP BY",
+			q:    "SELECT Description FROM Profile GROUP BY Description",
+			code: "MALFORMED_QUERY",
+			msg:  "\nFROM Profile GROUP BY Description\n                      ^\nERROR at Row:1:Column:42\nfield 'Description' can not be grouped in a query call",
+		},
+		{
 			name: "alias on a plain field",
 			q:    "SELECT TOLABEL(Industry) ind FROM Account",
 			code: "MALFORMED_QUERY",

@@ -320,7 +320,7 @@ func TestRowJSON(t *testing.T) {
 		{
 			name: "FIELDS(STANDARD) in describe order",
 			q:    "SELECT FIELDS(STANDARD) FROM Profile WHERE Name = 'System Administrator'",
-			want: `[{"attributes":{"type":"Profile","url":"/services/data/v62.0/sobjects/Profile/00edM000000001AAAA"},"Id":"00edM000000001AAAA","Name":"System Administrator","Description":null}]`,
+			want: `[{"attributes":{"type":"Profile","url":"/services/data/v62.0/sobjects/Profile/00edM000000001AAAA"},"Id":"00edM000000001AAAA","Name":"System Administrator","Description":null,"Address":null}]`,
 		},
 		{
 			name: "FIELDS(CUSTOM)",

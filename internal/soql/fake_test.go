@@ -43,6 +43,14 @@ func fld(name, typ string) soql.Field {
 	return soql.Field{Name: name, Type: typ, Filterable: true, Sortable: true, Groupable: true, Createable: typ != "id", Updateable: typ != "id"}
 }
 
+// longText is a long text area: describe marks it neither filterable,
+// sortable nor groupable.
+func longText(name string) soql.Field {
+	f := fld(name, "textarea")
+	f.Filterable, f.Sortable, f.Groupable = false, false, false
+	return f
+}
+
 func ref(name, rel string, to ...string) soql.Field {
 	f := fld(name, "reference")
 	f.RelationshipName = rel
@@ -57,7 +65,7 @@ func newSchema() *fakeSchema {
 			"User": {fld("Id", "id"), fld("Username", "string"), fld("LastName", "string"), fld("Email", "email"),
 				fld("IsActive", "boolean"), ref("ProfileId", "Profile", "Profile"), ref("ManagerId", "Manager", "User"),
 				fld("CreatedDate", "datetime"), fld("NumberOfFailedLogins", "int")},
-			"Profile": {fld("Id", "id"), fld("Name", "string"), fld("Description", "textarea")},
+			"Profile": {fld("Id", "id"), fld("Name", "string"), longText("Description"), fld("Address", "address")},
 			"PermissionSet": {fld("Id", "id"), fld("Name", "string"), fld("Label", "string"), fld("NamespacePrefix", "string"),
 				fld("IsOwnedByProfile", "boolean"), ref("ProfileId", "Profile", "Profile")},
 			"PermissionSetAssignment": {fld("Id", "id"), ref("AssigneeId", "Assignee", "User"),
@@ -138,8 +146,8 @@ var (
 
 func newOrg() (*fakeSchema, *fakeStore) {
 	st := newStore()
-	st.add("Profile", soql.Record{"Id": profAdmin, "Name": "System Administrator", "Description": nil})
-	st.add("Profile", soql.Record{"Id": profMin, "Name": "Minimum Access - API Only Integrations", "Description": "API only"})
+	st.add("Profile", soql.Record{"Id": profAdmin, "Name": "System Administrator", "Description": nil, "Address": nil})
+	st.add("Profile", soql.Record{"Id": profMin, "Name": "Minimum Access - API Only Integrations", "Description": "API only", "Address": nil})
 	st.add("User", soql.Record{"Id": userAdmin, "Username": "admin@example.com", "LastName": "Admin", "Email": "admin@example.com",
 		"IsActive": true, "ProfileId": profAdmin, "ManagerId": nil, "CreatedDate": "2024-01-01T00:00:00.000+0000", "NumberOfFailedLogins": 0.0})
 	st.add("User", soql.Record{"Id": userInteg, "Username": "integ@example.com", "LastName": "Integration", "Email": "integ@example.com",
