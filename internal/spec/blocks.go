@@ -184,6 +184,29 @@ func (p *parser) description(f *file, fs *fields) *string {
 // namedRefs decodes a list whose items are names or {name, if} mappings.
 func (p *parser) namedRefs(f *file, n *yaml.Node, what string) []NamedRef {
 	var out []NamedRef
+	for _, r := range p.namedRefsAll(f, n, what) {
+		// The same name twice without conditions says nothing new, and
+		// planning it twice would make the org refuse the second assignment.
+		if r.If == nil && containsUnconditional(out, r.Name) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func containsUnconditional(refs []NamedRef, name string) bool {
+	for _, r := range refs {
+		if r.If == nil && strings.EqualFold(r.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// namedRefsAll decodes the list keeping repeats.
+func (p *parser) namedRefsAll(f *file, n *yaml.Node, what string) []NamedRef {
+	var out []NamedRef
 	for _, it := range p.list(f, n, what) {
 		if it.Kind == yaml.MappingNode {
 			fs, ok := p.item(f, it, what+" item", namedRefKeys)
@@ -219,7 +242,7 @@ func (p *parser) stringList(f *file, n *yaml.Node, what string) []string {
 func (p *parser) systemPermissions(f *file, n *yaml.Node) []SystemPermission {
 	var out []SystemPermission
 	seen := map[string]bool{}
-	for _, ref := range p.namedRefs(f, n, "systemPermissions") {
+	for _, ref := range p.namedRefsAll(f, n, "systemPermissions") {
 		perm, ok := perms.Lookup(ref.Name)
 		if !ok {
 			hint := ""

@@ -146,6 +146,16 @@ users: {username: a@example.com}
 			want: []string{`testdata/spec.yaml:2: invalid YAML: did not find expected node content`},
 		},
 		{
+			name: "tab indentation",
+			src:  "version: 1\nusers:\n\t- username: a\n",
+			want: []string{`testdata/spec.yaml:3: invalid YAML: found character that cannot start any token (tabs are not allowed for indentation in YAML; use spaces)`},
+		},
+		{
+			name: "tab indentation without a line from the scanner",
+			src:  "\tversion: 1\n",
+			want: []string{`testdata/spec.yaml:1: invalid YAML: found character that cannot start any token (tabs are not allowed for indentation in YAML; use spaces)`},
+		},
+		{
 			name: "key given twice",
 			src:  "version: 1\nname: a\nname: b\n",
 			want: []string{

@@ -121,6 +121,14 @@ func (p *parser) split(name string, data []byte) []document {
 			} else {
 				msg = strings.TrimPrefix(msg, "yaml: ")
 			}
+			// Tabs in indentation are the usual cause of this one, and the
+			// scanner does not always say where it is.
+			if strings.Contains(msg, "cannot start any token") {
+				if tab := firstTabIndent(data); tab > 0 && (line == 0 || line == tab) {
+					line = tab
+					msg += " (tabs are not allowed for indentation in YAML; use spaces)"
+				}
+			}
 			p.diags.Append(name, line, 0, "invalid YAML: "+msg)
 			return docs
 		}
@@ -264,4 +272,16 @@ func withinBudget(n *yaml.Node, budget *int) bool {
 		}
 	}
 	return true
+}
+
+// firstTabIndent returns the 1-based number of the first line whose
+// indentation contains a tab, or 0.
+func firstTabIndent(data []byte) int {
+	for i, line := range strings.Split(string(data), "\n") {
+		indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+		if strings.Contains(indent, "\t") {
+			return i + 1
+		}
+	}
+	return 0
 }

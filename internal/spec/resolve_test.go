@@ -228,3 +228,29 @@ f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestRepeatedNamesCollapse(t *testing.T) {
+	src := `version: 1
+users:
+  - username: a@example.com
+    lastName: A
+    email: a@example.com
+    profile: P
+    permissionSets: [X, x, {name: X, if: sandbox}, Y, X]
+`
+	s, ds := Parse("spec.yaml", []byte(src), Options{})
+	if ds.HasErrors() {
+		t.Fatal(ds.Strings())
+	}
+	var got []string
+	for _, r := range s.Users[0].PermissionSets {
+		c := ""
+		if r.If != nil {
+			c = " if " + r.If.Raw
+		}
+		got = append(got, r.Name+c)
+	}
+	if diff := cmp.Diff([]string{"X", "X if sandbox", "Y"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
