@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -39,6 +40,8 @@ type compositeResult struct {
 
 // refPattern matches @{refId.path} references (facts §10).
 var refPattern = regexp.MustCompile(`@\{([A-Za-z0-9_]+)\.([^}]+)\}`)
+
+var encodedRef = regexp.MustCompile(`(?i)%40%7B([A-Za-z0-9_]+\.[^%]+?(?:%5B[0-9]+%5D[^%]*?)*)%7D`)
 
 // Messages of halted subrequests. Source: Salesforce composite resource
 // documentation (PROCESSING_HALTED); wording UNCONFIRMED.
@@ -149,7 +152,14 @@ func substitute(s compositeSubreq, bodies map[string]any) (url string, body []by
 			return s
 		})
 	}
-	url = resolve(s.URL, false)
+	// References inside a query string may arrive percent-encoded.
+	url = resolve(encodedRef.ReplaceAllStringFunc(s.URL, func(m string) string {
+		inner := encodedRef.FindStringSubmatch(m)[1]
+		if u, err := neturl.PathUnescape(inner); err == nil {
+			inner = u
+		}
+		return "@{" + inner + "}"
+	}), false)
 	if len(s.Body) > 0 && string(s.Body) != "null" {
 		body = []byte(resolve(string(s.Body), true))
 	}

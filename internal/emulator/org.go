@@ -264,5 +264,3 @@ func RandomToken(orgID string) (string, error) {
 	}
 	return orgID + "!AQ" + strings.ToUpper(hex.EncodeToString(b)), nil
 }
-
-

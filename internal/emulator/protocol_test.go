@@ -1,0 +1,345 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func bulkAccounts(t testing.TB, h http.Handler, n int) {
+	t.Helper()
+	for start := 0; start < n; start += maxCollection {
+		var recs []any
+		for i := start; i < min(start+maxCollection, n); i++ {
+			recs = append(recs, map[string]any{"attributes": map[string]any{"type": "Account"}, "Name": fmt.Sprintf("Bulk %05d", i)})
+		}
+		r := do(t, h, "POST", v+"/composite/sobjects", map[string]any{"allOrNone": true, "records": recs})
+		if r.status != 200 || strings.Contains(string(r.body), `"success":false`) {
+			t.Fatalf("bulk create: %d %.300s", r.status, r.body)
+		}
+	}
+}
+
+func TestQueryPaging(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	bulkAccounts(t, o, 4500)
+	q := "SELECT Id, Name FROM Account WHERE Name LIKE 'Bulk%' ORDER BY Name"
+	r := do(t, o, "GET", v+"/query?q="+urlQuery(q), nil)
+	page := r.obj(t)
+	var names []string
+	pages := 0
+	for {
+		pages++
+		for _, rec := range page["records"].([]any) {
+			names = append(names, rec.(map[string]any)["Name"].(string))
+		}
+		if page["totalSize"] != 4500.0 {
+			t.Fatalf("totalSize %v", page["totalSize"])
+		}
+		if page["done"] == true {
+			if _, ok := page["nextRecordsUrl"]; ok {
+				t.Fatal("last page has nextRecordsUrl")
+			}
+			break
+		}
+		next := page["nextRecordsUrl"].(string)
+		if want := fmt.Sprintf("-%d", len(names)); !strings.HasPrefix(next, v+"/query/01g") || !strings.HasSuffix(next, want) {
+			t.Fatalf("nextRecordsUrl %q (want /services/data/v62.0/query/<locator>%s)", next, want)
+		}
+		page = do(t, o, "GET", next, nil).obj(t)
+	}
+	if pages != 3 || len(names) != 4500 || names[0] != "Bulk 00000" || names[4499] != "Bulk 04499" || names[2000] != "Bulk 02000" {
+		t.Fatalf("pages %d, rows %d, first %q, last %q", pages, len(names), names[0], names[len(names)-1])
+	}
+	expectErr(t, do(t, o, "GET", v+"/query/01gEm0000000zzzAAA-2000", nil), 400, "INVALID_QUERY_LOCATOR", "invalid query locator")
+	// Tooling pages carry size, queryLocator and entityTypeName.
+	tp := do(t, o, "GET", v+"/tooling/query?q="+urlQuery("SELECT Id, Name FROM PermissionSet"), nil).obj(t)
+	if tp["entityTypeName"] != "PermissionSet" || tp["queryLocator"] != nil || tp["size"] != tp["totalSize"] {
+		t.Errorf("tooling page: %v", tp)
+	}
+}
+
+func TestColumnsMetadata(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	r := do(t, o, "GET", v+"/query?q="+urlQuery("SELECT Id, Name, Profile.Name FROM User")+"&columns=true", nil)
+	m := r.obj(t)
+	cols, ok := m["columnMetadata"].([]any)
+	if !ok || len(cols) != 3 || m["entityName"] != "User" || m["keyPrefix"] != "005" || m["idSelected"] != true {
+		t.Fatalf("columns: %s", r.body)
+	}
+	if join := cols[2].(map[string]any)["joinColumns"].([]any); len(join) != 1 || join[0].(map[string]any)["columnName"] != "Name" {
+		t.Errorf("relationship column: %v", cols[2])
+	}
+}
+
+func TestCompositeReferencesAndRollback(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	r := do(t, o, "POST", v+"/composite", map[string]any{"allOrNone": true, "compositeRequest": []any{
+		map[string]any{"method": "POST", "url": v + "/sobjects/Account", "referenceId": "acct", "body": map[string]any{"Name": "Composite Co"}},
+		map[string]any{"method": "POST", "url": v + "/sobjects/Contact", "referenceId": "ct", "body": map[string]any{"LastName": "Ref", "AccountId": "@{acct.id}"}},
+		map[string]any{"method": "GET", "url": v + "/query?q=" + urlQuery("SELECT Id FROM Contact WHERE AccountId = '@{acct.id}'"), "referenceId": "q"},
+		map[string]any{"method": "PATCH", "url": v + "/sobjects/Contact/@{q.records[0].Id}", "referenceId": "upd", "body": map[string]any{"FirstName": "Via"}},
+	}})
+	res := r.obj(t)["compositeResponse"].([]any)
+	codes := []float64{}
+	for _, x := range res {
+		codes = append(codes, x.(map[string]any)["httpStatusCode"].(float64))
+	}
+	if !reflect.DeepEqual(codes, []float64{201, 201, 200, 204}) {
+		t.Fatalf("status codes %v: %s", codes, r.body)
+	}
+	if loc := res[0].(map[string]any)["httpHeaders"].(map[string]any)["Location"]; !strings.HasPrefix(loc.(string), v+"/sobjects/Account/001") {
+		t.Errorf("Location %v", loc)
+	}
+	if got := query(t, o, "SELECT Name, Account.Name FROM Contact WHERE LastName = 'Ref'"); len(got) != 1 ||
+		got[0].(map[string]any)["Name"] != "Via Ref" || got[0].(map[string]any)["Account"].(map[string]any)["Name"] != "Composite Co" {
+		t.Fatalf("after composite: %v", got)
+	}
+	// allOrNone: one failure rolls everything back.
+	before := len(query(t, o, "SELECT Id FROM Account"))
+	r = do(t, o, "POST", v+"/composite", map[string]any{"allOrNone": true, "compositeRequest": []any{
+		map[string]any{"method": "POST", "url": v + "/sobjects/Account", "referenceId": "a", "body": map[string]any{"Name": "Rolled Back"}},
+		map[string]any{"method": "POST", "url": v + "/sobjects/Contact", "referenceId": "bad", "body": map[string]any{"FirstName": "NoLastName"}},
+		map[string]any{"method": "POST", "url": v + "/sobjects/Account", "referenceId": "after", "body": map[string]any{"Name": "Never"}},
+	}})
+	res = r.obj(t)["compositeResponse"].([]any)
+	want := []string{"PROCESSING_HALTED", "REQUIRED_FIELD_MISSING", "PROCESSING_HALTED"}
+	for i, x := range res {
+		e := x.(map[string]any)["body"].([]any)[0].(map[string]any)
+		if e["errorCode"] != want[i] || x.(map[string]any)["httpStatusCode"] != 400.0 {
+			t.Errorf("subrequest %d: %v", i, x)
+		}
+	}
+	if after := len(query(t, o, "SELECT Id FROM Account")); after != before {
+		t.Errorf("accounts %d → %d after a rolled-back composite", before, after)
+	}
+	// Without allOrNone, a subrequest that depends on a failed one is not run.
+	r = do(t, o, "POST", v+"/composite", map[string]any{"compositeRequest": []any{
+		map[string]any{"method": "POST", "url": v + "/sobjects/Contact", "referenceId": "bad", "body": map[string]any{"FirstName": "NoLastName"}},
+		map[string]any{"method": "GET", "url": v + "/sobjects/Contact/@{bad.id}", "referenceId": "dep"},
+		map[string]any{"method": "POST", "url": v + "/sobjects/Account", "referenceId": "ok", "body": map[string]any{"Name": "Independent"}},
+	}})
+	res = r.obj(t)["compositeResponse"].([]any)
+	if res[1].(map[string]any)["body"].([]any)[0].(map[string]any)["errorCode"] != "PROCESSING_HALTED" || res[2].(map[string]any)["httpStatusCode"] != 201.0 {
+		t.Errorf("partial composite: %s", r.body)
+	}
+	var many []any
+	for i := 0; i < 26; i++ {
+		many = append(many, map[string]any{"method": "GET", "url": v + "/limits", "referenceId": fmt.Sprintf("r%d", i)})
+	}
+	expectErr(t, do(t, o, "POST", v+"/composite", map[string]any{"compositeRequest": many}), 400, "LIMIT_EXCEEDED", "Composite request exceeds the maximum of 25 subrequests")
+}
+
+func TestCollections(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	admin := idOf(t, o, "SELECT Id FROM User WHERE Username = '"+AdminUsername+"'")
+	ps1 := create(t, o, "PermissionSet", map[string]any{"Name": "One", "Label": "One"})
+	ps2 := create(t, o, "PermissionSet", map[string]any{"Name": "Two", "Label": "Two"})
+	psa := func(ps string) map[string]any {
+		return map[string]any{"attributes": map[string]any{"type": "PermissionSetAssignment"}, "AssigneeId": admin, "PermissionSetId": ps}
+	}
+	// allOrNone false (the default): the duplicate fails alone, without an id.
+	r := do(t, o, "POST", v+"/composite/sobjects", map[string]any{"records": []any{psa(ps1), psa(ps1)}})
+	res := r.json(t).([]any)
+	first, second := res[0].(map[string]any), res[1].(map[string]any)
+	if first["success"] != true || second["success"] != false {
+		t.Fatalf("results %s", r.body)
+	}
+	if _, hasID := second["id"]; hasID {
+		t.Errorf("a failed record has an id: %v", second)
+	}
+	wantErr := map[string]any{"statusCode": "DUPLICATE_VALUE", "message": "duplicate value found: <unknown> duplicates value on record with id: " + first["id"].(string), "fields": []any{}}
+	if got := second["errors"].([]any)[0]; !reflect.DeepEqual(got, wantErr) {
+		t.Errorf("error %v, want %v", got, wantErr)
+	}
+	// allOrNone true: the valid record is rolled back too.
+	r = do(t, o, "POST", v+"/composite/sobjects", map[string]any{"allOrNone": true, "records": []any{psa(ps2), psa(ps1)}})
+	res = r.json(t).([]any)
+	if e := res[0].(map[string]any)["errors"].([]any)[0].(map[string]any); e["statusCode"] != "ALL_OR_NONE_OPERATION_ROLLED_BACK" {
+		t.Errorf("rolled back record: %v", res[0])
+	}
+	if n := len(query(t, o, "SELECT Id FROM PermissionSetAssignment WHERE PermissionSetId = '"+ps2+"'")); n != 0 {
+		t.Errorf("allOrNone left %d assignments", n)
+	}
+	// Delete by ids, with an unknown one failing alone.
+	r = do(t, o, "DELETE", v+"/composite/sobjects?ids="+first["id"].(string)+",0PaEm0000000zzzAAA&allOrNone=false", nil)
+	res = r.json(t).([]any)
+	if res[0].(map[string]any)["success"] != true || res[1].(map[string]any)["success"] != false {
+		t.Errorf("delete results: %s", r.body)
+	}
+	expectErr(t, do(t, o, "DELETE", v+"/composite/sobjects", nil), 400, "REQUIRED_FIELD_MISSING", "At least 1 Id is required.")
+	// GET retrieve.
+	r = do(t, o, "GET", v+"/composite/sobjects/PermissionSet?ids="+ps1+","+ps2+"&fields=Name,Label", nil)
+	got := r.json(t).([]any)
+	if len(got) != 2 || got[1].(map[string]any)["Name"] != "Two" {
+		t.Errorf("retrieve: %s", r.body)
+	}
+	// More than 200 records is refused as a whole.
+	var recs []any
+	for i := 0; i < 201; i++ {
+		recs = append(recs, map[string]any{"attributes": map[string]any{"type": "Account"}, "Name": "x"})
+	}
+	expectErr(t, do(t, o, "POST", v+"/composite/sobjects", map[string]any{"records": recs}), 400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call")
+	// Upsert by external id: created then updated.
+	up := func(last string) []any {
+		return do(t, o, "PATCH", v+"/composite/sobjects/Contact/Email", map[string]any{"records": []any{
+			map[string]any{"attributes": map[string]any{"type": "Contact"}, "Email": "up@example.com", "LastName": last}}}).json(t).([]any)
+	}
+	if c := up("First")[0].(map[string]any); c["created"] != true || c["success"] != true {
+		t.Errorf("upsert create: %v", c)
+	}
+	if c := up("Second")[0].(map[string]any); c["created"] != false || c["success"] != true {
+		t.Errorf("upsert update: %v", c)
+	}
+}
+
+func TestDoubleSlashesAreNotRedirected(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	for _, p := range []string{"//services/data", "//services/data/v62.0/query?q=" + urlQuery("SELECT Id FROM Organization"), "/services//data/v62.0//sobjects/User/describe"} {
+		r := do(t, o, "GET", p, nil)
+		if r.status != 200 {
+			t.Errorf("%s: %d %s", p, r.status, r.header.Get("Location"))
+		}
+	}
+}
+
+func TestAuthAndAPICounting(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	req := httptest.NewRequest("GET", v+"/limits", nil)
+	req.Header.Set("Authorization", "Bearer wrong")
+	rec := httptest.NewRecorder()
+	o.ServeHTTP(rec, req)
+	expectErr(t, resp{rec.Code, rec.Header(), rec.Body.Bytes()}, 401, "INVALID_SESSION_ID", "Session expired or invalid")
+	if o.APICalls() != 0 {
+		t.Fatalf("a refused request was counted")
+	}
+	r := do(t, o, "GET", "/services/data", nil)
+	if r.header.Get("Sforce-Limit-Info") != "" || o.APICalls() != 0 {
+		t.Errorf("the version list counted: %q %d", r.header.Get("Sforce-Limit-Info"), o.APICalls())
+	}
+	do(t, o, "GET", v+"/sobjects", nil)
+	r = do(t, o, "GET", v+"/limits", nil)
+	if got := r.header.Get("Sforce-Limit-Info"); got != "api-usage=2/15000" {
+		t.Errorf("Sforce-Limit-Info %q", got)
+	}
+	daily := r.obj(t)["DailyApiRequests"].(map[string]any)
+	if daily["Max"] != 15000.0 || daily["Remaining"] != 14998.0 {
+		t.Errorf("DailyApiRequests %v", daily)
+	}
+	// A composite request counts once (facts §10).
+	do(t, o, "POST", v+"/composite", map[string]any{"compositeRequest": []any{
+		map[string]any{"method": "GET", "url": v + "/limits", "referenceId": "a"},
+		map[string]any{"method": "GET", "url": v + "/limits", "referenceId": "b"}}})
+	if o.APICalls() != 3 {
+		t.Errorf("APICalls %d after a composite, want 3", o.APICalls())
+	}
+	o.mu.Lock()
+	o.meta.APICalls = DailyAPILimit
+	o.mu.Unlock()
+	expectErr(t, do(t, o, "GET", v+"/limits", nil), 403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+	// Versions outside the list, or without the decimal, are 404 (facts §12).
+	for _, p := range []string{"/services/data/v30.0/limits", "/services/data/v60/limits", "/services/data/v67.0"} {
+		if r := do(t, o, "GET", p, nil); r.status != 404 {
+			t.Errorf("%s: %d", p, r.status)
+		}
+	}
+}
+
+func TestUnknownAndOldVersions(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	// sf hard-codes v51.0 for its login probe (real-clients.md §3.3).
+	admin := idOf(t, o, "SELECT Id FROM User WHERE Username = '"+AdminUsername+"'")
+	r := do(t, o, "GET", "/services/data/v51.0/sobjects/User/"+admin[:15], nil)
+	if r.status != 200 || r.obj(t)["Username"] != AdminUsername {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	r = do(t, o, "GET", "/services/data/v51.0/sobjects/User/"+admin+"?fields=Username,Email", nil)
+	if keys := keyOrder(t, r.body); !reflect.DeepEqual(keys, []string{"attributes", "Username", "Email"}) {
+		t.Errorf("?fields= keys %v", keys)
+	}
+	expectErr(t, do(t, o, "GET", "/services/data/v51.0/sobjects/User/"+admin+"?fields=Nope", nil), 400, "INVALID_FIELD",
+		"No such column 'Nope' on entity 'User'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.")
+	// sf's dev-hub probe: a real non-dev-hub org answers 400 INVALID_TYPE.
+	r = do(t, o, "GET", "/services/data/v51.0/query?q="+urlQuery("SELECT Id FROM ScratchOrgInfo limit 1"), nil)
+	if r.status != 400 || !strings.Contains(string(r.body), `"errorCode":"INVALID_TYPE"`) {
+		t.Errorf("ScratchOrgInfo probe: %d %s", r.status, r.body)
+	}
+}
+
+func TestPersistenceRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "org", "state.json")
+	seed := &Seed{Objects: []SeedObject{{Name: "Acme_Mapping__c", Fields: []SeedField{{Name: "Target_Field__c", Type: "string"}}}}}
+	o1, clk := newTestOrg(t, Options{StatePath: path, Seed: seed})
+	ps := create(t, o1, "PermissionSet", map[string]any{"Name": "Kept", "Label": "Kept", "PermissionsApiEnabled": true})
+	create(t, o1, "Acme_Mapping__c", map[string]any{"Name": "m1", "Target_Field__c": "x"})
+	g := create(t, o1, "PermissionSetGroup", map[string]any{"DeveloperName": "G", "MasterLabel": "G"})
+	calls := o1.APICalls()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+	clk.t = clk.t.Add(5 * 1e9)
+	o2, err := New(Options{StatePath: path, AccessToken: testToken, Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := query(t, o2, "SELECT Id, PermissionsApiEnabled FROM PermissionSet WHERE Name = 'Kept'")
+	if len(got) != 1 || got[0].(map[string]any)["Id"] != ps || got[0].(map[string]any)["PermissionsApiEnabled"] != true {
+		t.Fatalf("after reload: %v", got)
+	}
+	if got := query(t, o2, "SELECT Target_Field__c FROM Acme_Mapping__c"); len(got) != 1 {
+		t.Fatalf("custom object after reload: %v", got)
+	}
+	// The group's recalculation finished while the org was down.
+	if s := query(t, o2, "SELECT Status FROM PermissionSetGroup WHERE Id = '"+g+"'")[0].(map[string]any)["Status"]; s != "Updated" {
+		t.Errorf("group status after restart: %v", s)
+	}
+	if o2.APICalls() < calls {
+		t.Errorf("API calls %d after reload, had %d", o2.APICalls(), calls)
+	}
+	// New Ids continue from the counter: no clash with the old ones.
+	ps2 := create(t, o2, "PermissionSet", map[string]any{"Name": "New", "Label": "New"})
+	if ps2 == ps {
+		t.Fatal("Id reused")
+	}
+	if err := os.WriteFile(path, []byte(`{"format":99}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Options{StatePath: path}); err == nil || !strings.Contains(err.Error(), "unsupported format 99") {
+		t.Errorf("bad state file: %v", err)
+	}
+}
+
+func TestToolingRemoteProxy(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	body := map[string]any{"FullName": "Acme_API", "Metadata": map[string]any{"url": "https://api.acme.example", "isActive": true, "disableProtocolSecurity": false, "description": "Acme"}}
+	r := do(t, o, "POST", v+"/tooling/sobjects/RemoteProxy", body)
+	if r.status != 201 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	id := r.obj(t)["id"].(string)
+	got := do(t, o, "GET", v+"/tooling/query?q="+urlQuery("SELECT SiteName, EndpointUrl, IsActive FROM RemoteProxy"), nil).obj(t)["records"].([]any)
+	if len(got) != 1 || got[0].(map[string]any)["EndpointUrl"] != "https://api.acme.example" || got[0].(map[string]any)["SiteName"] != "Acme_API" {
+		t.Fatalf("remote proxy: %v", got)
+	}
+	if r := do(t, o, "PATCH", v+"/tooling/sobjects/RemoteProxy/"+id, map[string]any{"Metadata": map[string]any{"url": "https://new.acme.example"}}); r.status != 204 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	got = do(t, o, "GET", v+"/tooling/query?q="+urlQuery("SELECT EndpointUrl, IsActive, Description FROM RemoteProxy"), nil).obj(t)["records"].([]any)
+	if rec := got[0].(map[string]any); rec["EndpointUrl"] != "https://new.acme.example" || rec["IsActive"] != false || rec["Description"] != nil {
+		t.Errorf("Metadata is replaced whole: %v", rec)
+	}
+	// RemoteProxy is Tooling-only; PermissionSet is read-only in Tooling (facts §3).
+	if r := do(t, o, "POST", v+"/sobjects/RemoteProxy", body); r.status != 404 {
+		t.Errorf("data API RemoteProxy: %d", r.status)
+	}
+	expectErr(t, do(t, o, "POST", v+"/tooling/sobjects/PermissionSet", map[string]any{"Name": "X", "Label": "X"}), 400,
+		"INVALID_TYPE_FOR_OPERATION", "entity type cannot be inserted: PermissionSet")
+	if r := do(t, o, "DELETE", v+"/tooling/sobjects/RemoteProxy/"+id, nil); r.status != 204 {
+		t.Errorf("delete: %d %s", r.status, r.body)
+	}
+}
