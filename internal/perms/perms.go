@@ -102,5 +102,7 @@ func labels() []string {
 // normalize lower-cases s and collapses runs of white space, so that
 // "api  enabled" and " API Enabled " are the same key.
 func normalize(s string) string {
+	// Guides pasted from web pages carry typographic apostrophes.
+	s = strings.ReplaceAll(s, "\u2019", "'")
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }

@@ -81,6 +81,7 @@ func TestLookup(t *testing.T) {
 		{"Manage Quotas", "ManageQuotas", true},
 		{"Override Forecasts", "OverrideForecasts", true},
 		{"ViewDataLeakageEvents", "ViewDataLeakageEvents", true},
+		{"View My Team\u2019s Dashboards", "ViewMyTeamsDashboards", true},
 		{"Modify All Date", "", false},
 		{"", "", false},
 		{"Permissions", "", false},

@@ -423,13 +423,13 @@ func (p *parser) decodeUser(f *file, n *yaml.Node) {
 		}
 	}
 	u.FirstName = p.optValue(f, fs, "firstName")
-	if p.required(f, fs, "lastName", "user") != nil {
-		u.LastName = p.optValue(f, fs, "lastName")
+	if v, n := p.requiredValue(f, fs, "lastName", "user"); n != nil {
+		u.LastName = &v
 	}
-	if p.required(f, fs, "email", "user") != nil {
-		u.Email = p.optValue(f, fs, "email")
-		if u.Email != nil && !emailRE.MatchString(u.Email.Value) {
-			p.errAt(f, fs.get("email"), "invalid email %s: expected an email address", quoteValue(*u.Email))
+	if v, n := p.requiredValue(f, fs, "email", "user"); n != nil {
+		u.Email = &v
+		if !emailRE.MatchString(v.Value) {
+			p.errAt(f, n, "invalid email %s: expected an email address", quoteValue(v))
 		}
 	}
 	u.Alias = p.optValue(f, fs, "alias")

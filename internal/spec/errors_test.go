@@ -196,10 +196,12 @@ manualSteps: [{if: sandbox}]
 		},
 		{
 			name: "empty required value",
-			src:  "version: 1\npermissionSets:\n  - name:\n  - name: \"\"\n",
+			src:  "version: 1\npermissionSets:\n  - name:\n  - name: \"\"\nusers:\n  - {username: a@example.com, lastName: \"\", email: , profile: P}\n",
 			want: []string{
 				`testdata/spec.yaml:3:5: permission set: "name" needs a value`,
 				`testdata/spec.yaml:4:11: permission set: "name" must not be empty`,
+				`testdata/spec.yaml:6:41: user: "lastName" must not be empty`,
+				`testdata/spec.yaml:6:45: user: "email" needs a value`,
 			},
 		},
 		{
