@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -29,7 +30,41 @@ func (p *parser) decodeIf(f *file, fs *fields) *Condition {
 		return nil
 	}
 	c.Pos = f.pos(n)
+	if c.Kind == "var" {
+		p.varConds = append(p.varConds, c)
+	}
 	return c
+}
+
+// checkVarConditions runs after every document is read (so every declaration
+// is known): a var:NAME condition needs NAME to be set, to true or false.
+func (p *parser) checkVarConditions() {
+	for _, c := range p.varConds {
+		v, secret, ok := p.lookupVar(c.Var)
+		if !ok {
+			hint := ""
+			if _, declared := p.spec.Variables[c.Var]; !declared {
+				names := make([]string, 0, len(p.spec.Variables))
+				for n := range p.spec.Variables {
+					names = append(names, n)
+				}
+				sort.Strings(names)
+				hint = didYouMean(c.Var, names)
+			}
+			if hint != "" {
+				p.errPos(c.Pos, "variable %q is not declared or set%s", c.Var, hint)
+			} else {
+				p.errPos(c.Pos, "variable %q is not set; set it in the environment or pass --var %s=true|false", c.Var, c.Var)
+			}
+			continue
+		}
+		if secret {
+			p.addSecret(v)
+		}
+		if !strings.EqualFold(strings.TrimSpace(v), "true") && !strings.EqualFold(strings.TrimSpace(v), "false") {
+			p.errPos(c.Pos, "condition %q needs variable %q to be true or false, got %s", c.Raw, c.Var, quoteSecret(v, secret))
+		}
+	}
 }
 
 // parseCondition parses one condition; the message is empty on success.

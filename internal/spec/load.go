@@ -47,6 +47,8 @@ type parser struct {
 	// secrets are the values of secret variables that expansion has used,
 	// longest first, scrubbed from every message.
 	secrets []string
+	// varConds are the var:NAME conditions, checked once all is read.
+	varConds []*Condition
 }
 
 // Load reads and parses the files, merging them into one Spec. Relative paths
@@ -190,6 +192,7 @@ func (p *parser) build(docs []document) (*Spec, diag.Diagnostics) {
 		}
 		p.decodeDocument(d.file, fs)
 	}
+	p.checkVarConditions()
 	p.fillDefaults()
 	p.diags.Sort()
 	return p.spec, p.diags

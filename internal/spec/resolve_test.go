@@ -176,7 +176,7 @@ users:
 manualSteps:
   - {text: t, if: "var:X"}
 `
-	s, ds := Parse("spec.yaml", []byte(src), Options{})
+	s, ds := Parse("spec.yaml", []byte(src), Options{Vars: map[string]string{"X": "true"}})
 	if ds.HasErrors() {
 		t.Fatal(ds.Strings())
 	}
@@ -251,6 +251,33 @@ users:
 		got = append(got, r.Name+c)
 	}
 	if diff := cmp.Diff([]string{"X", "X if sandbox", "Y"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestVarConditions(t *testing.T) {
+	src := `version: 1
+variables:
+  LEGACY_AUTH: {default: "false"}
+  TOKEN: {secret: true}
+  NO_DEFAULT: {}
+manualSteps:
+  - {text: a, if: "var:LEGACY_AUTH"}
+  - {text: b, if: "not var:LEGCY_AUTH"}
+  - {text: c, if: "var:TOKEN"}
+  - {text: d, if: "var:MODE"}
+  - {text: e, if: "var:NO_DEFAULT"}
+  - {text: f, if: "var:FROM_ENV"}
+`
+	opts := Options{Vars: map[string]string{"TOKEN": "abc123", "MODE": "maybe"}, Getenv: env(map[string]string{"FROM_ENV": "TRUE"})}
+	_, ds := Parse("spec.yaml", []byte(src), opts)
+	want := []string{
+		`spec.yaml:8:19: variable "LEGCY_AUTH" is not declared or set; did you mean "LEGACY_AUTH"?`,
+		`spec.yaml:9:19: condition "var:TOKEN" needs variable "TOKEN" to be true or false, got (secret)`,
+		`spec.yaml:10:19: condition "var:MODE" needs variable "MODE" to be true or false, got "maybe"`,
+		`spec.yaml:11:19: variable "NO_DEFAULT" is not set; set it in the environment or pass --var NO_DEFAULT=true|false`,
+	}
+	if diff := cmp.Diff(want, ds.Strings()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
