@@ -24,7 +24,15 @@ run(async () => {
   assert.equal(first.totalSize, N);
   assert.equal(first.done, false);
   assert.equal(first.records.length, 2000);
-  assert.match(first.nextRecordsUrl, new RegExp(`^/services/data/v${env.version.replace('.', '\\.')}/query/[0-9A-Za-z]+-2000$`));
+  // jsforce makes the locator absolute for its caller (real-clients.md §2); the
+  // org sends it relative (fixtures/query-last-page-v60.json), checked below.
+  const locator = new RegExp(`^/services/data/v${env.version.replace('.', '\\.')}/query/[0-9A-Za-z]+-2000$`);
+  assert.ok(first.nextRecordsUrl.startsWith(env.url), first.nextRecordsUrl);
+  assert.match(first.nextRecordsUrl.slice(env.url.length), locator);
+  const raw = await (await fetch(`${env.url}/services/data/v${env.version}/query?q=${encodeURIComponent(soql)}`,
+    { headers: { authorization: `Bearer ${env.token}` } })).json();
+  assert.match(raw.nextRecordsUrl, locator);
+  assert.equal(raw.records.length, 2000);
   assert.equal(first.records[0].Name, `${tag} 0000`);
   assert.equal(first.records[0].attributes.type, 'Account');
   const second = await conn.queryMore(first.nextRecordsUrl);

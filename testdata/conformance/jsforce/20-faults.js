@@ -37,7 +37,13 @@ run(async () => {
   assert.equal((await cc.query('SELECT Id FROM Organization')).totalSize, 1);
   const limits = await admin.limits();
   assert.equal(typeof limits.DailyApiRequests.Remaining, 'number');
+  // The org answers 401 INVALID_SESSION_ID; jsforce, holding an OAuth2
+  // client but no refresh token, turns that into a failed refresh.
   const dead = await expectReject(() => cc.query('SELECT Id FROM Organization'), 'query with an expired token');
-  assert.equal(dead.errorCode, 'INVALID_SESSION_ID');
+  assert.equal(dead.message, 'Unable to refresh session due to: No refresh token found in the connection');
+  const raw = await fetch(`${url}/services/data/v${env.version}/query?q=${encodeURIComponent('SELECT Id FROM Organization')}`,
+    { headers: { authorization: `Bearer ${cc.accessToken}` } });
+  assert.equal(raw.status, 401);
+  assert.deepEqual(await raw.json(), [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
   assert.equal((await admin.query('SELECT Id FROM Organization')).totalSize, 1);
 });

@@ -8,6 +8,9 @@ LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # falls back to a file key, no keychain needed.
 export HOME="$SFPROV_SF_HOME" SF_DISABLE_TELEMETRY=true SFDX_DISABLE_TELEMETRY=true \
   SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_CHECK=true SF_USE_GENERIC_UNIX_KEYCHAIN=true
+# sf spawns `sf` itself for some hooks; without it on PATH each such command
+# waits seconds for the failed spawn (seen here: 6 s instead of 1.5 s).
+PATH="$(dirname "$SFPROV_SF_BIN"):$PATH"
 ADMIN=${SFPROV_ADMIN:-admin@emulator.sfprov.local}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
