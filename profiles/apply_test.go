@@ -16,6 +16,7 @@ import (
 
 	"github.com/sfprov/sfprov/internal/cli"
 	"github.com/sfprov/sfprov/internal/emulator"
+	"github.com/sfprov/sfprov/profiles"
 )
 
 const token = "00D000000000001AAA!profilestest"
@@ -148,6 +149,44 @@ func TestConditionalParts(t *testing.T) {
 			}
 			if n := strings.Count(out, "\nNo changes.\n"); n != 1 {
 				t.Errorf("second apply printed %d \"No changes.\" lines, want 1:\n%s", n, out)
+			}
+		})
+	}
+}
+
+// TestFreshOrg applies every built-in profile, as shipped and with no
+// variables, to a fresh org: each must create its user and then converge.
+func TestFreshOrg(t *testing.T) {
+	users := map[string]string{ // profile → its user, as "Username Profile.Name IsActive"
+		"beyondtrust-remote-support": "IsActive=true Profile.Name=BeyondTrust API User Username=beyondtrust.api@example.com",
+		"coconut":                    "IsActive=true Profile.Name=Coconut Integration Username=coconut.integration@example.com",
+		"linkpoint-connect":          "IsActive=true Profile.Name=Standard User Username=linkpoint.service@example.com",
+		"screenmeet":                 "IsActive=true Profile.Name=Standard User Username=screenmeet.service@example.com",
+		"smartcloud-connect":         "IsActive=true Profile.Name=Standard User Username=smartcloud.service@example.com",
+	}
+	for _, p := range profiles.List() {
+		t.Run(p.Name, func(t *testing.T) {
+			want, ok := users[p.Name]
+			if !ok {
+				t.Fatalf("no expectation for profile %q: add it to this test", p.Name)
+			}
+			org, err := emulator.New(emulator.Options{AccessToken: token})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(org)
+			defer srv.Close()
+			args := []string{"apply", p.File, "--yes", "--instance-url", srv.URL}
+			if out, code := run(t, args); code != 0 {
+				t.Fatalf("first apply: exit %d\n%s", code, out)
+			}
+			got := query(t, srv.URL, "SELECT Username, Profile.Name, IsActive FROM User WHERE CreatedBy.Username = 'admin@emulator.sfprov.local' AND Username != 'admin@emulator.sfprov.local'")
+			if diff := cmp.Diff([]string{want}, got); diff != "" {
+				t.Errorf("users created (-want +got):\n%s", diff)
+			}
+			out, code := run(t, args)
+			if code != 0 || strings.Count(out, "\nNo changes.\n") != 1 {
+				t.Errorf("second apply: exit %d, want 0 and one \"No changes.\" line:\n%s", code, out)
 			}
 		})
 	}
