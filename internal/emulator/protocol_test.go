@@ -238,6 +238,10 @@ func TestAuthAndAPICounting(t *testing.T) {
 	if o.APICalls() != 3 {
 		t.Errorf("APICalls %d after a composite, want 3", o.APICalls())
 	}
+	// userinfo is an API request too (issue 3: every API request counts).
+	if r := do(t, o, "GET", "/services/oauth2/userinfo", nil); r.header.Get("Sforce-Limit-Info") != "api-usage=4/15000" {
+		t.Errorf("userinfo: %q", r.header.Get("Sforce-Limit-Info"))
+	}
 	o.mu.Lock()
 	o.meta.APICalls = DailyAPILimit
 	o.mu.Unlock()
