@@ -1,15 +1,57 @@
 package soql
 
 import (
-	"sort"
 	"strings"
 )
 
-// aggregate evaluates an aggregate query (COUNT(Id), MAX(...), GROUP BY).
-// Each group is one AggregateResult row whose attributes carry only the
-// type; grouped fields are keyed by their field name and aggregates by
-// alias or exprN. Source: fixtures/query-aggregate-countId.json; SOQL
-// "GROUP BY" and "Aggregate Functions".
+// aggSpec is one aggregate a query computes per group, for its SELECT
+// list, its HAVING clause or its ORDER BY.
+type aggSpec struct {
+	fn  string
+	ref *fieldRef
+	key string
+}
+
+// addAgg registers fn over ref and returns the key its value is kept under
+// in a group record.
+func (cq *compiled) addAgg(fn string, ref *fieldRef) string {
+	key := "a:" + fn + "(" + ref.key() + ")"
+	for _, a := range cq.aggs {
+		if a.key == key {
+			return key
+		}
+	}
+	cq.aggs = append(cq.aggs, aggSpec{fn: fn, ref: ref, key: key})
+	return key
+}
+
+// aggRef is a reference to an aggregate's value in a group record, typed so
+// that HAVING and ORDER BY compare it correctly.
+func aggRef(fn string, ref *fieldRef, key string) *fieldRef {
+	t := ref.field.Type
+	switch fn {
+	case "COUNT", "COUNT_DISTINCT":
+		t = "int"
+	case "SUM", "AVG":
+		t = "double"
+	}
+	return &fieldRef{field: Field{Name: key, Type: t, Filterable: true, Sortable: true}, kind: kindOf(t), pos: ref.pos}
+}
+
+// groupRef is a reference to a grouped field's value in a group record.
+func groupRef(ref *fieldRef) *fieldRef {
+	f := ref.field
+	f.Name = "g:" + ref.key()
+	return &fieldRef{field: f, kind: ref.kind, pos: ref.pos}
+}
+
+// aggregate evaluates an aggregate query (COUNT(Id), MAX(...), GROUP BY,
+// HAVING). Each group becomes a group record holding its grouped values and
+// aggregates; HAVING filters and ORDER BY sorts those records. Each group is
+// one AggregateResult row whose attributes carry only the type; grouped
+// fields are keyed by their field name and aggregates by alias or exprN.
+// Source: fixtures/query-aggregate-countId.json; SOQL "GROUP BY", "HAVING"
+// and "Aggregate Functions".
 func (x *executor) aggregate(cq *compiled, recs []Record) ([]Row, error) {
 	type group struct {
 		keyVals []any
@@ -39,39 +81,37 @@ func (x *executor) aggregate(cq *compiled, recs []Record) ([]Row, error) {
 	if len(cq.groupBy) == 0 && len(groups) == 0 {
 		groups = append(groups, &group{})
 	}
-	if len(cq.orderBy) > 0 {
-		// ORDER BY in an aggregate query names grouped fields.
-		pos := map[string]int{}
-		for i, g := range cq.groupBy {
-			pos[g.key()] = i
-		}
-		sort.SliceStable(groups, func(a, b int) bool {
-			for _, o := range cq.orderBy {
-				i, ok := pos[o.ref.key()]
-				if !ok {
-					continue
-				}
-				if c := orderCompare(groups[a].keyVals[i], groups[b].keyVals[i], o); c != 0 {
-					return c < 0
-				}
-			}
-			return false
-		})
-	}
-	groups = window(groups, cq.q)
-	rows := make([]Row, 0, len(groups))
+	grecs := make([]Record, 0, len(groups))
 	for _, gr := range groups {
-		row := Row{Type: "AggregateResult"}
-		for _, it := range cq.items {
-			if it.kind != outAgg {
-				for i, g := range cq.groupBy {
-					if g.key() == it.ref.key() {
-						row.set(it.ref.field.Name, normalize(gr.keyVals[i]))
-					}
-				}
+		grec := Record{}
+		for i, g := range cq.groupBy {
+			grec["g:"+g.key()] = gr.keyVals[i]
+		}
+		for _, a := range cq.aggs {
+			grec[a.key] = x.aggValue(a.fn, a.ref, gr.recs)
+		}
+		if cq.having != nil {
+			ok, err := cq.having.eval(x, grec)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
 				continue
 			}
-			row.set(it.alias, x.aggValue(it, gr.recs))
+		}
+		grecs = append(grecs, grec)
+	}
+	x.sortRecords(cq, grecs)
+	grecs = window(grecs, cq.q)
+	rows := make([]Row, 0, len(grecs))
+	for _, grec := range grecs {
+		row := Row{Type: "AggregateResult"}
+		for _, it := range cq.items {
+			if it.kind == outAgg {
+				row.set(it.alias, grec[it.aggKey])
+				continue
+			}
+			row.set(it.ref.field.Name, normalize(grec["g:"+it.ref.key()]))
 		}
 		rows = append(rows, row)
 	}
@@ -92,12 +132,12 @@ func groupKey(v any, k fkind) string {
 	return asString(v)
 }
 
-func (x *executor) aggValue(it outItem, recs []Record) any {
-	switch it.fn {
+func (x *executor) aggValue(fn string, ref *fieldRef, recs []Record) any {
+	switch fn {
 	case "COUNT":
 		n := 0
 		for _, r := range recs {
-			if x.get(r, it.ref) != nil {
+			if x.get(r, ref) != nil {
 				n++
 			}
 		}
@@ -105,15 +145,15 @@ func (x *executor) aggValue(it outItem, recs []Record) any {
 	case "COUNT_DISTINCT":
 		seen := map[string]bool{}
 		for _, r := range recs {
-			if v := x.get(r, it.ref); v != nil {
-				seen[groupKey(v, it.ref.kind)] = true
+			if v := x.get(r, ref); v != nil {
+				seen[groupKey(v, ref.kind)] = true
 			}
 		}
 		return float64(len(seen))
 	case "SUM", "AVG":
 		sum, n := 0.0, 0
 		for _, r := range recs {
-			if f, ok := asFloat(x.get(r, it.ref)); ok {
+			if f, ok := asFloat(x.get(r, ref)); ok {
 				sum += f
 				n++
 			}
@@ -121,14 +161,14 @@ func (x *executor) aggValue(it outItem, recs []Record) any {
 		if n == 0 {
 			return nil
 		}
-		if it.fn == "AVG" {
+		if fn == "AVG" {
 			return sum / float64(n)
 		}
 		return sum
 	case "MIN", "MAX":
 		var best any
 		for _, r := range recs {
-			v := x.get(r, it.ref)
+			v := x.get(r, ref)
 			if v == nil {
 				continue
 			}
@@ -136,8 +176,8 @@ func (x *executor) aggValue(it outItem, recs []Record) any {
 				best = v
 				continue
 			}
-			c := compareValues(v, best, it.ref.kind)
-			if (it.fn == "MIN" && c < 0) || (it.fn == "MAX" && c > 0) {
+			c := compareValues(v, best, ref.kind)
+			if (fn == "MIN" && c < 0) || (fn == "MAX" && c > 0) {
 				best = v
 			}
 		}

@@ -8,6 +8,7 @@ type Query struct {
 	from    name
 	where   expr
 	groupBy []name
+	having  expr
 	orderBy []orderItem
 	limit   *int
 	offset  *int
@@ -62,6 +63,7 @@ type typeofWhen struct {
 
 type orderItem struct {
 	path       name
+	fn         string // an aggregate function over path, in an aggregate query
 	desc       bool
 	nullsLast  bool
 	nullsGiven bool
@@ -77,6 +79,7 @@ type notExpr struct{ x expr }
 // cmpExpr is "field op value".
 type cmpExpr struct {
 	field name
+	fn    string // HAVING: the aggregate function applied to field
 	// pos is where errors about the comparison point: the field (the
 	// recorded "WHERE (Id = 'somethingwonky')" error points at Id).
 	pos    int

@@ -50,9 +50,10 @@ type outItem struct {
 	typeofElse  []string
 
 	// outAgg
-	fn    string
-	text  string
-	alias string // the alias, or exprN
+	fn     string
+	text   string
+	alias  string // the alias, or exprN
+	aggKey string // where the group's value is kept (see aggregate.go)
 }
 
 // compiled is a query resolved against a schema.
@@ -61,6 +62,8 @@ type compiled struct {
 	object    string
 	items     []outItem
 	where     cexpr
+	having    cexpr
+	aggs      []aggSpec // every aggregate the query computes per group
 	groupBy   []*fieldRef
 	orderBy   []corder
 	countOnly bool
@@ -81,6 +84,9 @@ type compiler struct {
 	rels map[string]map[string]Field
 	// now anchors relative date literals.
 	now time.Time
+	// group is the aggregate query whose HAVING is being compiled; its
+	// comparisons read per-group values instead of record fields.
+	group *compiled
 }
 
 func (c *compiler) errAt(pos int, code, format string, args ...any) *Error {
@@ -203,7 +209,8 @@ func (c *compiler) compile(q *Query, object string) (*compiled, error) {
 				alias = fmt.Sprintf("expr%d", exprN)
 				exprN++
 			}
-			cq.items = append(cq.items, outItem{kind: outAgg, ref: ref, fn: it.fn, text: it.text, alias: alias})
+			key := cq.addAgg(it.fn, ref)
+			cq.items = append(cq.items, outItem{kind: outAgg, ref: ref, fn: it.fn, text: it.text, alias: alias, aggKey: key})
 			cq.aggregate = true
 		case selSubquery:
 			var rel ChildRelationship
@@ -244,7 +251,7 @@ func (c *compiler) compile(q *Query, object string) (*compiled, error) {
 		}
 		cq.groupBy = append(cq.groupBy, ref)
 	}
-	if len(q.groupBy) > 0 {
+	if len(q.groupBy) > 0 || q.having != nil {
 		cq.aggregate = true
 	}
 	if cq.aggregate {
@@ -270,16 +277,32 @@ func (c *compiler) compile(q *Query, object string) (*compiled, error) {
 		}
 		cq.where = w
 	}
+	if q.having != nil {
+		outer := c.group
+		c.group = cq
+		h, err := c.compileExpr(object, q.having)
+		c.group = outer
+		if err != nil {
+			return nil, err
+		}
+		cq.having = h
+	}
 	for _, o := range q.orderBy {
 		ref, err := c.resolvePath(object, o.path)
 		if err != nil {
 			return nil, err
 		}
-		if !ref.field.Sortable {
-			return nil, c.errAt(o.path.pos, CodeMalformedQuery, msgNotSortable, ref.field.Name)
-		}
-		if cq.aggregate && !groupedKey(cq.groupBy, ref) {
+		switch {
+		case o.fn != "" && !cq.aggregate:
 			return nil, c.errAt(o.path.pos, CodeMalformedQuery, msgOrderNotGrouped, o.path.text)
+		case o.fn != "":
+			ref = aggRef(o.fn, ref, cq.addAgg(o.fn, ref))
+		case !ref.field.Sortable:
+			return nil, c.errAt(o.path.pos, CodeMalformedQuery, msgNotSortable, ref.field.Name)
+		case cq.aggregate && !groupedKey(cq.groupBy, ref):
+			return nil, c.errAt(o.path.pos, CodeMalformedQuery, msgOrderNotGrouped, o.path.text)
+		case cq.aggregate:
+			ref = groupRef(ref)
 		}
 		// By default nulls sort first, whatever the direction.
 		// Source: SOQL "ORDER BY" ("By default, null values are sorted first").
@@ -392,11 +415,18 @@ func (c *compiler) compileCmp(object string, x *cmpExpr) (cexpr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.EqualFold(ref.field.Type, "address") {
+	switch {
+	case x.fn != "" && c.group != nil:
+		// HAVING COUNT(Id) > 1 compares a per-group value.
+		ref = aggRef(x.fn, ref, c.group.addAgg(x.fn, ref))
+	case strings.EqualFold(ref.field.Type, "address"):
 		return nil, c.errAt(x.field.pos, CodeInvalidField, msgAddressFilter)
-	}
-	if !ref.field.Filterable {
+	case !ref.field.Filterable:
 		return nil, c.errAt(x.field.pos, CodeInvalidField, msgNotFilterable, ref.field.Name)
+	case c.group != nil && !groupedKey(c.group.groupBy, ref):
+		return nil, c.errAt(x.field.pos, CodeMalformedQuery, msgNotGrouped, ref.field.Name)
+	case c.group != nil:
+		ref = groupRef(ref)
 	}
 	cc := &ccmp{ref: ref, op: x.op}
 	if x.sub != nil {

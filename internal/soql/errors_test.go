@@ -228,6 +228,18 @@ func TestErrors(t *testing.T) {
 			msg:  "\nFROM Profile GROUP BY Description\n                      ^\nERROR at Row:1:Column:42\nfield 'Description' can not be grouped in a query call",
 		},
 		{
+			name: "HAVING on an ungrouped field",
+			q:    "SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry HAVING Name = 'x'",
+			code: "MALFORMED_QUERY",
+			msg:  "\nGROUP BY Industry HAVING Name = 'x'\n                         ^\nERROR at Row:1:Column:66\nField must be grouped or aggregated: Name",
+		},
+		{
+			name: "aggregate in WHERE",
+			q:    "SELECT Id FROM Account WHERE COUNT(Id) > 1",
+			code: "MALFORMED_QUERY",
+			msg:  "\nId FROM Account WHERE COUNT(Id) > 1\n                          ^\nERROR at Row:1:Column:34\nunexpected token: '('",
+		},
+		{
 			name: "alias on a plain field",
 			q:    "SELECT TOLABEL(Industry) ind FROM Account",
 			code: "MALFORMED_QUERY",

@@ -346,6 +346,26 @@ func TestRowJSON(t *testing.T) {
 			want: `[{"attributes":{"type":"AggregateResult"},"Username":"admin@example.com","n":1,"expr0":0},{"attributes":{"type":"AggregateResult"},"Username":"integ@example.com","n":2,"expr0":2}]`,
 		},
 		{
+			name: "HAVING on a count; ORDER BY an aggregate",
+			q:    "SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry HAVING COUNT(Id) >= 1 AND Industry != null ORDER BY COUNT(Id) DESC, Industry",
+			want: `[{"attributes":{"type":"AggregateResult"},"Industry":"Manufacturing","expr0":2},{"attributes":{"type":"AggregateResult"},"Industry":"Energy","expr0":1}]`,
+		},
+		{
+			name: "HAVING filters groups out; ORDER BY an aggregate that is not selected",
+			q:    "SELECT Industry FROM Account GROUP BY Industry HAVING MAX(AnnualRevenue) > 10 OR Industry = null ORDER BY MAX(AnnualRevenue) DESC NULLS LAST",
+			want: `[{"attributes":{"type":"AggregateResult"},"Industry":"Manufacturing"},{"attributes":{"type":"AggregateResult"},"Industry":"Energy"},{"attributes":{"type":"AggregateResult"},"Industry":null}]`,
+		},
+		{
+			name: "duplicate check with HAVING",
+			q:    "SELECT AssigneeId, COUNT(Id) n FROM PermissionSetAssignment GROUP BY AssigneeId HAVING COUNT(Id) > 1",
+			want: `[{"attributes":{"type":"AggregateResult"},"AssigneeId":"005dM000000002AAAA","n":2}]`,
+		},
+		{
+			name: "HAVING without GROUP BY",
+			q:    "SELECT COUNT(Id) FROM Account HAVING COUNT(Id) > 10",
+			want: `[]`,
+		},
+		{
 			name: "aggregate over no rows",
 			q:    "SELECT COUNT(Id), SUM(AnnualRevenue) FROM Account WHERE Name = 'nobody'",
 			want: `[{"attributes":{"type":"AggregateResult"},"expr0":0,"expr1":null}]`,

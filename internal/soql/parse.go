@@ -22,6 +22,9 @@ type parser struct {
 	src  string
 	toks []token
 	i    int
+	// allowAgg is set while parsing HAVING and ORDER BY, where aggregate
+	// calls may stand in for fields; WHERE does not allow them.
+	allowAgg bool
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -152,17 +155,29 @@ func (p *parser) query(sub bool) (*Query, error) {
 			p.next()
 		}
 	}
+	if p.peek().is("HAVING") {
+		p.next()
+		p.allowAgg = true
+		h, err := p.condition()
+		p.allowAgg = false
+		if err != nil {
+			return nil, err
+		}
+		q.having = h
+	}
 	if p.peek().is("ORDER") {
 		p.next()
 		if err := p.expectKeyword("BY"); err != nil {
 			return nil, err
 		}
 		for {
-			n, err := p.ident()
+			p.allowAgg = true
+			fn, n, err := p.maybeAggregate()
+			p.allowAgg = false
 			if err != nil {
 				return nil, err
 			}
-			o := orderItem{path: n}
+			o := orderItem{path: n, fn: fn}
 			if p.peek().is("ASC") {
 				p.next()
 			} else if p.peek().is("DESC") {
@@ -427,12 +442,33 @@ func (p *parser) unary() (expr, error) {
 	return p.comparison()
 }
 
+// maybeAggregate reads a field path or an aggregate call such as COUNT(Id),
+// as ORDER BY and HAVING allow in aggregate queries.
+// Source: SOQL "HAVING" and "ORDER BY" (aggregate functions).
+func (p *parser) maybeAggregate() (string, name, error) {
+	t := p.peek()
+	if p.allowAgg && t.Kind == tokIdent && aggregates[strings.ToUpper(t.Text)] && p.peekN(1).Kind == tokPunct && p.peekN(1).Text == "(" {
+		p.next()
+		p.next()
+		arg, err := p.ident()
+		if err != nil {
+			return "", name{}, err
+		}
+		if err := p.expectPunct(")"); err != nil {
+			return "", name{}, err
+		}
+		return strings.ToUpper(t.Text), arg, nil
+	}
+	n, err := p.ident()
+	return "", n, err
+}
+
 func (p *parser) comparison() (expr, error) {
-	field, err := p.ident()
+	fn, field, err := p.maybeAggregate()
 	if err != nil {
 		return nil, err
 	}
-	c := &cmpExpr{field: field, pos: field.pos}
+	c := &cmpExpr{field: field, fn: fn, pos: field.pos}
 	t := p.peek()
 	switch {
 	case t.Kind == tokOp:
