@@ -194,6 +194,7 @@ func (p *parser) build(docs []document) (*Spec, diag.Diagnostics) {
 	}
 	p.checkVarConditions()
 	p.fillDefaults()
+	p.spec.secrets = append([]string(nil), p.secrets...)
 	p.diags.Sort()
 	return p.spec, p.diags
 }

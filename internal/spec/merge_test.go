@@ -73,3 +73,19 @@ func TestLoadMissingFile(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestPosString(t *testing.T) {
+	tests := []struct {
+		p    Pos
+		want string
+	}{
+		{Pos{"a.yaml", 4, 5}, "a.yaml:4:5"},
+		{Pos{"a.yaml", 4, 0}, "a.yaml:4"},
+		{Pos{"a.yaml", 0, 0}, "a.yaml"},
+	}
+	for _, tt := range tests {
+		if got := tt.p.String(); got != tt.want {
+			t.Errorf("%+v.String() = %q, want %q", tt.p, got, tt.want)
+		}
+	}
+}

@@ -12,6 +12,9 @@ type Pos struct {
 	Col  int    `json:"col"`
 }
 
+// String renders the position as FILE:LINE:COL, leaving out unknown parts.
+func (p Pos) String() string { return posString(p) }
+
 // Spec is the merged desired state of one or more spec documents.
 type Spec struct {
 	Version     int
@@ -32,7 +35,17 @@ type Spec struct {
 	Users               []User
 	Assignments         []Assignment
 	ManualSteps         []ManualStep
+
+	// secrets are the values that secret variables put into this spec,
+	// longest first (see SecretValues).
+	secrets []string
 }
+
+// SecretValues returns every value that a `secret: true` variable put into
+// the spec, longest first, so that an output path which cannot use
+// Value.Redacted (a log line, an error from the org echoing a field) can
+// replace them with "(secret)". The slice is a copy.
+func (s *Spec) SecretValues() []string { return append([]string(nil), s.secrets...) }
 
 // Value is a scalar string from the spec after ${VAR} expansion. Secret is true
 // when any variable that went into it was declared `secret: true`; renderers

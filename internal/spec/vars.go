@@ -150,5 +150,12 @@ func (p *parser) addSecret(v string) {
 		}
 	}
 	p.secrets = append(p.secrets, v)
-	sort.Slice(p.secrets, func(i, j int) bool { return len(p.secrets[i]) > len(p.secrets[j]) })
+	// Longest first, so that a secret containing another is replaced whole.
+	sort.Slice(p.secrets, func(i, j int) bool {
+		a, b := p.secrets[i], p.secrets[j]
+		if len(a) != len(b) {
+			return len(a) > len(b)
+		}
+		return a < b
+	})
 }

@@ -162,6 +162,9 @@ users:
 	if !s.Users[0].Username.Secret {
 		t.Error("username from a secret variable is not marked secret")
 	}
+	if diff := cmp.Diff([]string{"hunter2 pass", "not-an-email"}, s.SecretValues()); diff != "" {
+		t.Errorf("SecretValues (-want +got):\n%s", diff)
+	}
 }
 
 func TestVariableDeclarations(t *testing.T) {
