@@ -48,6 +48,8 @@ func hooksFor(object string) hooks {
 			afterDelete: psgAfterDelete}
 	case "PermissionSetGroupComponent":
 		return hooks{beforeInsert: psgcBeforeInsert, afterInsert: psgcChanged, afterDelete: psgcChanged}
+	case "Account":
+		return hooks{beforeInsert: accountBeforeInsert}
 	case "RemoteProxy":
 		return hooks{beforeInsert: rpBeforeInsert, beforeUpdate: rpBeforeUpdate}
 	}
@@ -846,6 +848,39 @@ func (o *Org) refreshGroups() {
 			delete(o.meta.PSGReadyAt, id)
 		}
 	}
+}
+
+// ---- Person accounts ---------------------------------------------------------------
+
+// accountBeforeInsert: with Person Accounts, an account whose record type is a
+// person type is a person account (IsPersonAccount, Name from FirstName and
+// LastName); other accounts need a Name, which the person-account describe
+// marks nillable (facts §13; describe-Account-personaccounts-v59.json).
+func accountBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
+	if _, ok := o.cat.Object("Account"); !ok {
+		return nil
+	}
+	acct, _ := o.cat.Object("Account")
+	if _, ok := acct.Field("IsPersonAccount"); !ok {
+		return nil
+	}
+	person := false
+	if rt, ok := rec["RecordTypeId"].(string); ok {
+		_, r, _ := o.st.Get(rt)
+		person = r["IsPersonType"] == true
+	}
+	rec["IsPersonAccount"] = person
+	if person {
+		if str(rec, "LastName") == "" {
+			return errRequired([]string{"LastName"})
+		}
+		rec["Name"] = strings.TrimSpace(str(rec, "FirstName") + " " + str(rec, "LastName"))
+		return nil
+	}
+	if str(rec, "Name") == "" {
+		return errRequired([]string{"Name"})
+	}
+	return nil
 }
 
 // ---- Remote site settings (Tooling RemoteProxy) ----------------------------------

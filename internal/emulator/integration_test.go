@@ -1,0 +1,77 @@
+package emulator
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestPasswordGrantThroughTheOrg(t *testing.T) {
+	o, _ := newTestOrg(t, Options{ClientID: "cid", ClientSecret: "secret", Seed: &Seed{Users: []SeedUser{
+		{Username: "ci@example.com", LastName: "CI", Profile: "System Administrator", Password: "pw-123"}}}})
+	form := url.Values{"grant_type": {"password"}, "client_id": {"cid"}, "client_secret": {"secret"}, "username": {"ci@example.com"}, "password": {"pw-123"}}
+	req := httptest.NewRequest("POST", "http://127.0.0.1:8080/services/oauth2/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	o.ServeHTTP(rec, req)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		InstanceURL string `json:"instance_url"`
+		ID          string `json:"id"`
+	}
+	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &tok) != nil || tok.AccessToken == "" {
+		t.Fatalf("token: %d %s", rec.Code, rec.Body)
+	}
+	uid := idOf(t, o, "SELECT Id FROM User WHERE Username = 'ci@example.com'")
+	if !strings.HasSuffix(tok.ID, "/id/"+o.OrgID()+"/"+uid) || tok.InstanceURL != "http://127.0.0.1:8080" {
+		t.Errorf("token response: %+v", tok)
+	}
+	req = httptest.NewRequest("GET", "http://127.0.0.1:8080/services/oauth2/userinfo", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	rec = httptest.NewRecorder()
+	o.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), `"preferred_username":"ci@example.com"`) {
+		t.Errorf("userinfo as the seeded user: %s", rec.Body)
+	}
+	// The record the user creates is theirs.
+	req = httptest.NewRequest("POST", "http://127.0.0.1:8080"+v+"/sobjects/Account", strings.NewReader(`{"Name":"Mine"}`))
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	rec = httptest.NewRecorder()
+	o.ServeHTTP(rec, req)
+	if rec.Code != 201 {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	if owner := query(t, o, "SELECT Owner.Username, CreatedBy.Username FROM Account WHERE Name = 'Mine'")[0].(map[string]any); owner["Owner"].(map[string]any)["Username"] != "ci@example.com" {
+		t.Errorf("owner %v", owner)
+	}
+}
+
+func TestFaultsAreWired(t *testing.T) {
+	o, _ := newTestOrg(t, Options{Faults: []string{"nth=2,status=503"}})
+	if r := do(t, o, "GET", v+"/limits", nil); r.status != 200 {
+		t.Fatalf("first: %d", r.status)
+	}
+	r := do(t, o, "GET", v+"/limits", nil)
+	if r.status != 503 || !strings.Contains(string(r.body), "SERVER_UNAVAILABLE") {
+		t.Fatalf("second: %d %s", r.status, r.body)
+	}
+	if _, err := New(Options{Faults: []string{"bogus"}}); err == nil {
+		t.Error("a bad fault spec was accepted")
+	}
+}
+
+func TestPersonAccounts(t *testing.T) {
+	o, _ := newTestOrg(t, Options{Seed: &Seed{PersonAccounts: true}})
+	rt := idOf(t, o, "SELECT Id FROM RecordType WHERE SobjectType = 'Account' AND IsPersonType = true")
+	id := create(t, o, "Account", map[string]any{"RecordTypeId": rt, "FirstName": "Pat", "LastName": "Person"})
+	got := query(t, o, "SELECT Name, IsPersonAccount FROM Account WHERE Id = '"+id+"'")[0].(map[string]any)
+	if got["Name"] != "Pat Person" || got["IsPersonAccount"] != true {
+		t.Errorf("person account %v", got)
+	}
+	expectErr(t, do(t, o, "POST", v+"/sobjects/Account", map[string]any{"Industry": "Banking"}), 400, "REQUIRED_FIELD_MISSING", "Required fields are missing: [Name]", "Name")
+	if got := query(t, o, "SELECT IsPersonAccount FROM Account WHERE Name = 'Acme Corporation'")[0].(map[string]any); got["IsPersonAccount"] != false {
+		t.Errorf("business account %v", got)
+	}
+}
