@@ -73,7 +73,7 @@ type Store interface {
 // json.Encoder that has SetEscapeHTML(false): json.Marshal would turn "<" into
 // "\u003c", which Salesforce does not. `SELECT COUNT() FROM ...` gives only
 // TotalSize, with an empty (non-nil) Rows. Aggregate queries (COUNT(Id),
-// GROUP BY) give AggregateResult rows. Paging (2,000 rows a page) is the
+// GROUP BY, HAVING) give AggregateResult rows. Paging (2,000 rows a page) is the
 // caller's job: slice Result.Rows.
 //
 // Columns gives the columnMetadata array; the columns=true response wraps it

@@ -23,6 +23,7 @@ func FuzzParse(f *testing.F) {
 		"SELECT Id FROM User WHERE Id IN (SELECT AssigneeId FROM PermissionSetAssignment)",
 		"SELECT FIELDS(ALL) FROM Account LIMIT 200",
 		"SELECT Id FROM Account WHERE CreatedDate > 2024-01-31T10:00:00.000+01:00",
+		"SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry HAVING COUNT(Id) > 1 ORDER BY COUNT(Id) DESC",
 		"SELECT Xyzzy FROM Xyzzy",
 		"SELECT Id FROM User WHERE (Id = 'somethingwonky')",
 		"SELECT Name FROM Account WHERE Name = 'é\\'\\n'",
