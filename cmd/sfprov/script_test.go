@@ -38,9 +38,10 @@ const emulatorToken = "00D000000000001AAA!scripttoken"
 //
 //	exitcode N prog args...  run prog and require exit status N
 //	query SOQL               query the HTTP emulator; prints one sorted JSON object per record
-//	apicalls                 print how many API calls the HTTP emulator has counted
+//	apicalls                 print how many API calls the HTTP emulator counted since the previous apicalls
 func TestScript(t *testing.T) {
 	servers := map[string]*emulator.Org{}
+	marks := map[string]int{}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
 		RequireExplicitExec: true,
@@ -64,8 +65,10 @@ func TestScript(t *testing.T) {
 			"exitcode": cmdExitCode,
 			"query":    cmdQuery,
 			"apicalls": func(ts *testscript.TestScript, neg bool, args []string) {
-				org := servers[ts.Getenv("WORK")]
-				fmt.Fprintln(ts.Stdout(), org.APICalls())
+				work := ts.Getenv("WORK")
+				n := servers[work].APICalls()
+				fmt.Fprintln(ts.Stdout(), n-marks[work])
+				marks[work] = n
 			},
 		},
 	})

@@ -134,6 +134,7 @@ state persists in the user's data directory, so nothing here needs an account.`,
 		newVersionCmd(stdio),
 		newEmulatorCmd(),
 		newExitCodesTopic(stdio),
+		newProfilesCmd(stdio),
 	)
 	return root
 }
