@@ -29,6 +29,13 @@ func TestList(t *testing.T) {
 		if p.Description == "" {
 			t.Errorf("%s: empty description", p.Name)
 		}
+		embedded, err := Open(p.Name)
+		if err != nil {
+			t.Errorf("Open(%q): %v", p.Name, err)
+		}
+		if disk, err := os.ReadFile(p.File); err != nil || string(disk) != string(embedded) {
+			t.Errorf("%s: embedded copy differs from %s on disk (read error: %v)", p.Name, p.File, err)
+		}
 	}
 	if diff := cmp.Diff(wantNames, names); diff != "" {
 		t.Errorf("List() names (-want +got):\n%s", diff)
