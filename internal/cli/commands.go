@@ -220,10 +220,12 @@ func newApplyCmd(stdio IO, g *globalFlags) *cobra.Command {
 				}
 			}
 			fmt.Fprintf(out, "\nApplying to %s:\n", o.target)
+			progress := &render.Progress{W: out}
 			res, err := apply.Execute(ctx, o.client, p, apply.Options{
 				Getenv: stdio.Getenv,
-				OnStep: func(st *plan.Step, err error) { render.StepDone(out, st, err) },
+				OnStep: progress.Step,
 			})
+			progress.Flush()
 			outcome := render.Outcome{APICalls: o.client.Calls()}
 			if res != nil {
 				outcome.Done, outcome.Failed, outcome.NotRun, outcome.Errors = res.Done, res.Failed, res.NotRun, res.Errors

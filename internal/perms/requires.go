@@ -7,19 +7,12 @@ package perms
 // instead, with "Permission X depends on permission(s): Y"
 // (salesforce-api-facts.md §3). The planner adds them; the emulator enforces them.
 //
-// Sources, one per entry:
+// Only sourced pairs are listed; an unlisted dependency shows up as the org's
+// own "depends on" error, verbatim, when apply runs.
 //   - ModifyAllData → ViewAllData: issue 3 ("Modify All Data needs View All
 //     Data"); forcedotcom/cli#2205 shows the pair in a retrieved profile.
-//   - ApiUserOnly → ApiEnabled: an API-only user must be able to use the API
-//     (Setup enables API Enabled with it). UNCONFIRMED wording of the error.
-//   - CustomizeApplication → ViewSetup: Setup enables View Setup and
-//     Configuration with Customize Application. UNCONFIRMED.
-//   - ViewAllData → ViewSetup: UNCONFIRMED; observed with Setup's auto-select.
 var requires = map[string][]string{
-	"ModifyAllData":        {"ViewAllData"},
-	"ApiUserOnly":          {"ApiEnabled"},
-	"CustomizeApplication": {"ViewSetup"},
-	"ViewAllData":          {"ViewSetup"},
+	"ModifyAllData": {"ViewAllData"},
 }
 
 // Requires returns the permissions (API names) that name directly depends on.

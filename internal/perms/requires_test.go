@@ -9,7 +9,7 @@ func TestRequires(t *testing.T) {
 	if got := Requires("ModifyAllData"); !reflect.DeepEqual(got, []string{"ViewAllData"}) {
 		t.Errorf("Requires(ModifyAllData) = %v", got)
 	}
-	if got := Closure("ModifyAllData"); !reflect.DeepEqual(got, []string{"ViewAllData", "ViewSetup"}) {
+	if got := Closure("ModifyAllData"); !reflect.DeepEqual(got, []string{"ViewAllData"}) {
 		t.Errorf("Closure(ModifyAllData) = %v", got)
 	}
 	if got := Requires("ApiEnabled"); len(got) != 0 {

@@ -377,26 +377,64 @@ func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey string
 }
 
 // notYet warns about blocks that validate but that this version does not apply,
-// so that nobody believes they were applied.
+// so that nobody believes they were applied. Items whose condition is false
+// for this org are not counted.
 func (pl *planner) notYet() {
 	warn := func(n int, what string) {
 		if n > 0 {
 			pl.p.Warnings = append(pl.p.Warnings, fmt.Sprintf("%s: not applied by this version of sfprov (%d in the spec)", what, n))
 		}
 	}
+	count := func(conds ...*spec.Condition) int {
+		n := 0
+		for _, c := range conds {
+			if pl.cond(c) {
+				n++
+			}
+		}
+		return n
+	}
 	s := pl.s
-	warn(len(s.Packages), "packages")
-	warn(len(s.ConnectedApps), "connectedApps")
-	warn(len(s.ExternalClientApps), "externalClientApps")
-	warn(len(s.RemoteSites), "remoteSites")
-	warn(len(s.Records), "records")
+	var c []*spec.Condition
+	for _, x := range s.Packages {
+		c = append(c, x.If)
+	}
+	warn(count(c...), "packages")
+	c = nil
+	for _, x := range s.ConnectedApps {
+		c = append(c, x.If)
+	}
+	warn(count(c...), "connectedApps")
+	c = nil
+	for _, x := range s.ExternalClientApps {
+		c = append(c, x.If)
+	}
+	warn(count(c...), "externalClientApps")
+	c = nil
+	for _, x := range s.RemoteSites {
+		c = append(c, x.If)
+	}
+	warn(count(c...), "remoteSites")
+	c = nil
+	for _, x := range s.Records {
+		c = append(c, x.If)
+	}
+	warn(count(c...), "records")
 	if s.OrgSettings != nil {
 		warn(1, "orgSettings")
 	}
-	warn(len(s.Assignments), "assignments")
-	n := 0
-	for _, p := range s.Profiles {
-		n += len(p.RecordTypeDefaults)
+	c = nil
+	for _, x := range s.Assignments {
+		c = append(c, x.If)
 	}
-	warn(n, "profiles[].recordTypeDefaults")
+	warn(count(c...), "assignments")
+	c = nil
+	for _, p := range s.Profiles {
+		if pl.cond(p.If) {
+			for _, r := range p.RecordTypeDefaults {
+				c = append(c, r.If)
+			}
+		}
+	}
+	warn(count(c...), "profiles[].recordTypeDefaults")
 }

@@ -250,6 +250,46 @@ func ApplyJSON(w io.Writer, p *plan.Plan, o Outcome) error {
 	return writeJSON(w, doc)
 }
 
+// Progress writes one line per finished step as apply goes, except that a run
+// of successful field-access steps of one object is summed up in one line.
+type Progress struct {
+	W       io.Writer
+	pending []*plan.Step
+}
+
+// Step reports a finished step.
+func (p *Progress) Step(s *plan.Step, err error) {
+	if err == nil && s.Type == plan.TypeFieldAccess {
+		if n := len(p.pending); n > 0 {
+			last := p.pending[n-1]
+			if last.Parent != s.Parent || last.Action != s.Action || object(last.Name) != object(s.Name) {
+				p.Flush()
+			}
+		}
+		p.pending = append(p.pending, s)
+		return
+	}
+	p.Flush()
+	StepDone(p.W, s, err)
+}
+
+// Flush writes the pending summary line, if any.
+func (p *Progress) Flush() {
+	switch n := len(p.pending); {
+	case n == 0:
+		return
+	case n < fieldGroupMin:
+		for _, s := range p.pending {
+			StepDone(p.W, s, nil)
+		}
+	default:
+		s := p.pending[0]
+		verb := map[plan.Action]string{plan.Create: "created", plan.Update: "updated", plan.Prune: "pruned"}[s.Action]
+		fmt.Fprintf(p.W, "  ✓ %s field access %q on %s (%d fields)\n", verb, object(s.Name), s.Parent, n)
+	}
+	p.pending = nil
+}
+
 // StepDone writes one progress line for a finished step.
 func StepDone(w io.Writer, s *plan.Step, err error) {
 	verb := map[plan.Action]string{plan.Create: "created", plan.Update: "updated", plan.Prune: "pruned"}[s.Action]
