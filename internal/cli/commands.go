@@ -55,6 +55,14 @@ func (f *specFlags) load(stdio IO, files []string) (*spec.Spec, func(string) str
 		}
 		return nil, nil, &exitError{code: ExitError, msg: fmt.Sprintf("%d %s in the spec", len(ds), plural(len(ds), "problem", "problems"))}
 	}
+	stdio.secrets.add(s.SecretValues()...)
+	for _, u := range s.Users {
+		if u.Password != nil && u.Password.FromEnv != "" {
+			if v, ok := stdio.Getenv(u.Password.FromEnv); ok {
+				stdio.secrets.add(v)
+			}
+		}
+	}
 	resolve := func(name string) string {
 		if v, ok := vars[name]; ok {
 			return v

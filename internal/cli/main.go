@@ -50,6 +50,8 @@ type IO struct {
 	Out, Err      io.Writer
 	InteractiveIn bool // stdin is a terminal: apply may ask for confirmation
 	Getenv        func(string) (string, bool)
+	// secrets hides secret values in Out and Err; set by Run.
+	secrets *redactor
 }
 
 // Main runs sfprov with os.Args and returns the exit code.
@@ -74,6 +76,9 @@ func isTerminal(f *os.File) bool {
 
 // Run executes one command line and returns its exit code.
 func Run(ctx context.Context, args []string, stdio IO) int {
+	stdio.secrets = &redactor{}
+	stdio.Out = stdio.secrets.writer(stdio.Out)
+	stdio.Err = stdio.secrets.writer(stdio.Err)
 	root := newRoot(stdio)
 	root.SetArgs(args)
 	root.SetIn(stdio.In)

@@ -105,6 +105,7 @@ func (g *globalFlags) connect(ctx context.Context, stdio IO) (*org, error) {
 	if !ok || token == "" {
 		return nil, exitWith(ExitAuth, "no access token for %s: set SF_ACCESS_TOKEN (for example from `sf org display --json`)", name)
 	}
+	stdio.secrets.add(token)
 	c := salesforce.New(salesforce.Config{
 		InstanceURL: name,
 		APIVersion:  g.apiVersion,
