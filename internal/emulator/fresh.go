@@ -235,8 +235,17 @@ func (o *Org) blankRecord(obj *schema.Object, now, userID string) soql.Record {
 			dv, _ := f.Describe()["defaultValue"].(bool)
 			r[f.Name] = dv
 		case f.Type == "picklist" && f.DefaultedOnCreate && f.Createable:
+			// The describe's defaultValue, else the picklist entry marked
+			// defaultValue (describe-Case-v48.json Status, Priority, Origin).
 			if dv, ok := f.Describe()["defaultValue"].(string); ok {
 				r[f.Name] = dv
+			} else {
+				for _, p := range f.Picklist {
+					if p.Default {
+						r[f.Name] = p.Value
+						break
+					}
+				}
 			}
 		}
 	}
@@ -287,6 +296,10 @@ func (o *Org) insertOwnedPermissionSet(profileID, licenseID string, profile soql
 
 func (o *Org) seedUser(id, username, first, last, email, alias, profileID string, active bool, now string) {
 	name := strings.TrimSpace(first + " " + last)
+	defer func() {
+		_, u, _ := o.st.Get(id)
+		o.assignProfileSet(u)
+	}()
 	o.seedInsert("User", soql.Record{"Id": id, "Username": username, "FirstName": nilIfEmpty(first), "LastName": last, "Name": name,
 		"Email": email, "Alias": alias, "CommunityNickname": nickname(username), "IsActive": active,
 		"TimeZoneSidKey": "America/Los_Angeles", "LocaleSidKey": "en_US", "LanguageLocaleKey": "en_US", "EmailEncodingKey": "UTF-8",

@@ -26,7 +26,7 @@ type hooks struct {
 func hooksFor(object string) hooks {
 	switch object {
 	case "User":
-		return hooks{beforeInsert: userBeforeInsert, afterInsert: recount, beforeUpdate: userBeforeUpdate, afterUpdate: recount2}
+		return hooks{beforeInsert: userBeforeInsert, afterInsert: userAfterInsert, beforeUpdate: userBeforeUpdate, afterUpdate: userAfterUpdate}
 	case "Profile":
 		return hooks{beforeInsert: profileBeforeInsert, afterInsert: profileAfterInsert, beforeUpdate: profileBeforeUpdate,
 			afterUpdate: profileAfterUpdate, beforeDelete: profileBeforeDelete, afterDelete: profileAfterDelete}
@@ -40,7 +40,7 @@ func hooksFor(object string) hooks {
 	case "SetupEntityAccess":
 		return hooks{beforeInsert: seaBeforeInsert, afterInsert: touchParent, afterDelete: touchParent}
 	case "PermissionSetAssignment":
-		return hooks{beforeInsert: psaBeforeInsert}
+		return hooks{beforeInsert: psaBeforeInsert, beforeDelete: psaBeforeDelete}
 	case "PermissionSetLicenseAssign":
 		return hooks{beforeInsert: pslaBeforeInsert, afterInsert: recount, afterDelete: recount}
 	case "PermissionSetGroup":
@@ -111,6 +111,35 @@ func userBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 		}
 	}
 	return nil
+}
+
+// userAfterInsert gives the user the assignment of their profile's own
+// permission set: real orgs list one PermissionSetAssignment per user for it,
+// which is why clients filter on PermissionSet.IsOwnedByProfile = false
+// (PermissionSetAssignment object reference; the CLI's state reader does so).
+func userAfterInsert(o *Org, d dml, rec soql.Record) {
+	o.assignProfileSet(rec)
+	o.recountLicenses()
+}
+
+func userAfterUpdate(o *Org, d dml, old, rec soql.Record) {
+	if old["ProfileId"] != rec["ProfileId"] {
+		for _, a := range o.st.find("PermissionSetAssignment", func(r soql.Record) bool { return r["AssigneeId"] == rec["Id"] }) {
+			if _, ps, _ := o.st.Get(str(a, "PermissionSetId")); ps["IsOwnedByProfile"] == true {
+				o.st.remove(a["Id"].(string))
+			}
+		}
+		o.assignProfileSet(rec)
+	}
+	o.recountLicenses()
+}
+
+func (o *Org) assignProfileSet(user soql.Record) {
+	ps := o.ownedPermissionSet(str(user, "ProfileId"))
+	if ps == nil {
+		return
+	}
+	o.seedInsert("PermissionSetAssignment", soql.Record{"AssigneeId": user["Id"], "PermissionSetId": ps["Id"], "IsActive": true}, timestamp(o.now()))
 }
 
 func (o *Org) nicknameTaken(nick, exceptID string) bool {
@@ -657,7 +686,30 @@ func psaBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 			return errDuplicate("<unknown>", r["Id"].(string))
 		}
 	}
+	if err := o.checkPermissionSetLicense(str(rec, "AssigneeId"), ps); err != nil {
+		return err
+	}
 	return o.checkIntegrationLicense(str(rec, "AssigneeId"), ps)
+}
+
+// checkPermissionSetLicense: a permission set tied to a user licence
+// (LicenseId, facts §3) can only be assigned to users of that licence.
+// Wording UNCONFIRMED.
+func (o *Org) checkPermissionSetLicense(userID string, ps soql.Record) *DMLError {
+	lic := str(ps, "LicenseId")
+	if lic == "" {
+		return nil
+	}
+	typ, l, ok := o.st.Get(lic)
+	if !ok || typ != "UserLicense" {
+		return nil
+	}
+	_, u, _ := o.st.Get(userID)
+	if o.profileLicense(str(u, "ProfileId")) != lic {
+		return dmlErr("FIELD_INTEGRITY_EXCEPTION", fmt.Sprintf("Can't assign permission set %s to user %s. The user license doesn't match the permission set license (%s).",
+			str(ps, "Label"), str(u, "Name"), str(l, "Name")))
+	}
+	return nil
 }
 
 // checkIntegrationLicense: a user on the "Salesforce Integration" licence must
@@ -707,6 +759,14 @@ func (o *Org) hasPSL(userID, developerName string) bool {
 		}
 	}
 	return false
+}
+
+// psaBeforeDelete: the assignment of a profile's own set goes with the profile.
+func psaBeforeDelete(o *Org, d dml, rec soql.Record) *DMLError {
+	if _, ps, _ := o.st.Get(str(rec, "PermissionSetId")); ps["IsOwnedByProfile"] == true {
+		return dmlErr("FIELD_INTEGRITY_EXCEPTION", "You can't assign or unassign a permission set that is owned by a profile.")
+	}
+	return nil
 }
 
 func pslaBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {

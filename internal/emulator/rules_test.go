@@ -419,3 +419,38 @@ func TestMixedDMLInCollections(t *testing.T) {
 		t.Errorf("second record: %v", res[1])
 	}
 }
+
+func TestProfileSetAssignments(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	std := idOf(t, o, "SELECT Id FROM Profile WHERE Name = 'Standard User'")
+	ro := idOf(t, o, "SELECT Id FROM Profile WHERE Name = 'Read Only'")
+	u := create(t, o, "User", newUser("ps.owner@example.com", std))
+	rows := query(t, o, "SELECT Id, PermissionSet.Profile.Name FROM PermissionSetAssignment WHERE AssigneeId = '"+u+"'")
+	if len(rows) != 1 || rows[0].(map[string]any)["PermissionSet"].(map[string]any)["Profile"].(map[string]any)["Name"] != "Standard User" {
+		t.Fatalf("profile assignment: %v", rows)
+	}
+	expectErr(t, do(t, o, "DELETE", v+"/sobjects/PermissionSetAssignment/"+rows[0].(map[string]any)["Id"].(string), nil), 400,
+		"FIELD_INTEGRITY_EXCEPTION", "You can't assign or unassign a permission set that is owned by a profile.")
+	if r := do(t, o, "PATCH", v+"/sobjects/User/"+u, map[string]any{"ProfileId": ro}); r.status != 204 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	rows = query(t, o, "SELECT PermissionSet.Profile.Name FROM PermissionSetAssignment WHERE AssigneeId = '"+u+"'")
+	if len(rows) != 1 || rows[0].(map[string]any)["PermissionSet"].(map[string]any)["Profile"].(map[string]any)["Name"] != "Read Only" {
+		t.Fatalf("after the profile change: %v", rows)
+	}
+	// A permission set tied to a user licence only goes to users of that licence.
+	platform := idOf(t, o, "SELECT Id FROM UserLicense WHERE Name = 'Salesforce Platform'")
+	ps := create(t, o, "PermissionSet", map[string]any{"Name": "Platform_Only", "Label": "Platform Only", "LicenseId": platform})
+	expectErr(t, do(t, o, "POST", v+"/sobjects/PermissionSetAssignment", map[string]any{"AssigneeId": u, "PermissionSetId": ps}), 400,
+		"FIELD_INTEGRITY_EXCEPTION", "Can't assign permission set Platform Only to user Tester. The user license doesn't match the permission set license (Salesforce Platform).")
+	// New cases get the default picklist values (describe-Case-v48.json).
+	c := create(t, o, "Case", map[string]any{"Subject": "Defaults"})
+	if got := query(t, o, "SELECT Status, Priority FROM Case WHERE Id = '"+c+"'")[0].(map[string]any); got["Status"] != "New" || got["Priority"] != "Medium" {
+		t.Errorf("case defaults %v", got)
+	}
+	// The PermissionSets limit moves with custom permission sets.
+	lim := do(t, o, "GET", v+"/limits", nil).obj(t)["PermissionSets"].(map[string]any)
+	if lim["Remaining"] != 1499.0 || lim["CreateCustom"].(map[string]any)["Remaining"] != 999.0 {
+		t.Errorf("PermissionSets limit %v", lim)
+	}
+}
