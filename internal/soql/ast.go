@@ -20,6 +20,10 @@ type Query struct {
 // Object returns the FROM sObject as written in the query.
 func (q *Query) Object() string { return q.from.text }
 
+// Grouped reports whether the query has a GROUP BY clause (the columns=true
+// answer's "groupBy" key).
+func (q *Query) Grouped() bool { return len(q.groupBy) > 0 }
+
 // String returns the query text.
 func (q *Query) String() string { return q.src }
 

@@ -91,3 +91,24 @@ func TestColumnsError(t *testing.T) {
 		t.Errorf("err = %v, want INVALID_FIELD", err)
 	}
 }
+
+func TestQueryAccessors(t *testing.T) {
+	tests := []struct {
+		q       string
+		object  string
+		grouped bool
+	}{
+		{"SELECT Id FROM user", "user", false},
+		{"SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry", "Account", true},
+		{"SELECT COUNT(Id) FROM Account", "Account", false},
+	}
+	for _, tc := range tests {
+		pq, err := soql.Parse(tc.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pq.Object() != tc.object || pq.Grouped() != tc.grouped || pq.String() != tc.q {
+			t.Errorf("%q: Object=%q Grouped=%v String=%q, want %q %v", tc.q, pq.Object(), pq.Grouped(), pq.String(), tc.object, tc.grouped)
+		}
+	}
+}
