@@ -90,7 +90,6 @@ type cmpExpr struct {
 	op     string // = != < <= > >= LIKE IN NOT IN INCLUDES EXCLUDES
 	values []literal
 	sub    *Query // semi-join: IN (SELECT ...)
-	list   bool   // the value was a parenthesised list
 }
 
 func (andExpr) isExpr()  {}

@@ -2,6 +2,7 @@ package soql
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // tokKind is the lexical class of a token.
@@ -101,10 +102,8 @@ func lex(q string) []token {
 			toks = append(toks, token{Kind: tokOp, Text: op, Raw: q[start:i], Pos: start, End: i})
 		default:
 			// One whole UTF-8 character, so the caret and the quoted token stay readable.
-			i += utf8Len(q[i])
-			if i > len(q) {
-				i = len(q)
-			}
+			_, size := utf8.DecodeRuneInString(q[i:])
+			i += size
 			toks = append(toks, token{Kind: tokBad, Text: q[start:i], Raw: q[start:i], Pos: start, End: i})
 		}
 	}
@@ -116,20 +115,6 @@ func isIdentStart(c byte) bool {
 	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 }
 func isIdentChar(c byte) bool { return isIdentStart(c) || isDigit(c) }
-
-func utf8Len(c byte) int {
-	switch {
-	case c < 0x80:
-		return 1
-	case c>>5 == 0x6:
-		return 2
-	case c>>4 == 0xe:
-		return 3
-	case c>>3 == 0x1e:
-		return 4
-	}
-	return 1
-}
 
 func scanIdent(q string, i int) int {
 	for i < len(q) && isIdentChar(q[i]) {

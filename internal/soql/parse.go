@@ -489,7 +489,6 @@ func (p *parser) comparison() (expr, error) {
 		if err := p.expectPunct("("); err != nil {
 			return nil, err
 		}
-		c.list = true
 		if p.peek().is("SELECT") && (c.op == "IN" || c.op == "NOT IN") {
 			sub, err := p.query(true)
 			if err != nil {
