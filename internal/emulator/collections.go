@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
+	"github.com/sfprov/sfprov/internal/emulator/sfid"
 	"github.com/sfprov/sfprov/internal/soql"
 )
 
@@ -28,7 +29,9 @@ type collResult struct {
 	Created *bool       `json:"created,omitempty"`
 }
 
-// Source: Salesforce's roll-back error for allOrNone collections; wording UNCONFIRMED.
+// Source: the sObject Collections examples of the Salesforce REST API guide
+// (ALL_OR_NONE_OPERATION_ROLLED_BACK with this message), as quoted in public
+// copies of the guide.
 var rolledBack = collError{"ALL_OR_NONE_OPERATION_ROLLED_BACK", "Record rolled back because not all records were valid and the request was using AllOrNone header", []string{}}
 
 func failure(e *DMLError) collResult {
@@ -80,7 +83,8 @@ func (o *Org) collectionWrite(c *reqCtx, op string, upsertObj *schema.Object, ex
 		return aerr
 	}
 	if len(body.Records) > maxCollection {
-		// UNCONFIRMED wording.
+		// Source: the EXCEEDED_ID_LIMIT answer quoted in
+		// sorenkrabbe/Chrome-Salesforce-inspector#134 and superfell/Beatbox#3.
 		return errMsg(http.StatusBadRequest, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call")
 	}
 	d := o.dmlOf(c)
@@ -265,13 +269,16 @@ func (o *Org) collectionDelete(c *reqCtx) *apiError {
 	results := make([]collResult, len(ids))
 	anyFailed := false
 	for i, id := range ids {
-		canon := id
-		if _, r, ok := o.st.Get(id); ok {
-			canon = r["Id"].(string)
+		if !sfid.Valid(id) {
+			// Source: the collections delete example of the REST API guide
+			// (MALFORMED_ID "malformed id 001RM000003oLrB000", no id key).
+			results[i] = failure(dmlErr("MALFORMED_ID", "malformed id "+id))
+			anyFailed = true
+			continue
 		}
+		canon := sfid.Canonical(id)
 		if err := o.remove(d, id); err != nil {
 			results[i] = failure(err)
-			results[i].ID = ""
 			anyFailed = true
 			continue
 		}
@@ -281,7 +288,8 @@ func (o *Org) collectionDelete(c *reqCtx) *apiError {
 		rollback()
 		for i := range results {
 			if results[i].Success {
-				results[i] = collResult{Success: false, Errors: []collError{rolledBack}}
+				// The same example keeps the id of a rolled-back delete.
+				results[i] = collResult{ID: results[i].ID, Success: false, Errors: []collError{rolledBack}}
 			}
 		}
 	} else {

@@ -43,8 +43,11 @@ var refPattern = regexp.MustCompile(`@\{([A-Za-z0-9_]+)\.([^}]+)\}`)
 
 var encodedRef = regexp.MustCompile(`(?i)%40%7B([A-Za-z0-9_]+\.[^%]+?(?:%5B[0-9]+%5D[^%]*?)*)%7D`)
 
-// Messages of halted subrequests. Source: Salesforce composite resource
-// documentation (PROCESSING_HALTED); wording UNCONFIRMED.
+// Messages of halted subrequests. Source: the composite examples of the
+// Salesforce REST API guide (PROCESSING_HALTED "The transaction was rolled
+// back since another operation in the same transaction failed." and "Invalid
+// reference specified. No value for refNewAccount[1].id found in
+// refNewAccount."), as quoted in public copies of the guide.
 const msgRolledBack = "The transaction was rolled back since another operation in the same transaction failed."
 
 // serveComposite handles POST /composite (and /tooling/composite). The whole
@@ -85,7 +88,7 @@ func (o *Org) serveComposite(c *reqCtx) *apiError {
 		url, body, missing := substitute(s, bodies)
 		if missing != "" {
 			failed[s.ReferenceID] = true
-			results = append(results, haltedResult(s.ReferenceID, fmt.Sprintf("Invalid reference specified. No value for %s found in %s. Provided referenceId ('%s') might not be valid. Make sure that the referenced subrequest was run successfully.", missing, strings.SplitN(missing, ".", 2)[0], strings.SplitN(missing, ".", 2)[0])))
+			results = append(results, haltedResult(s.ReferenceID, fmt.Sprintf("Invalid reference specified. No value for %s found in %s.", missing, strings.SplitN(missing, ".", 2)[0])))
 			if req.AllOrNone {
 				halted = true
 			}

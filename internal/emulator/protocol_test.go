@@ -125,7 +125,7 @@ func TestCompositeReferencesAndRollback(t *testing.T) {
 		map[string]any{"method": "POST", "url": v + "/sobjects/Account", "referenceId": "ok", "body": map[string]any{"Name": "Independent"}},
 	}})
 	res = r.obj(t)["compositeResponse"].([]any)
-	if res[1].(map[string]any)["body"].([]any)[0].(map[string]any)["errorCode"] != "PROCESSING_HALTED" || res[2].(map[string]any)["httpStatusCode"] != 201.0 {
+	if e := res[1].(map[string]any)["body"].([]any)[0].(map[string]any); e["errorCode"] != "PROCESSING_HALTED" || e["message"] != "Invalid reference specified. No value for bad.id found in bad." || res[2].(map[string]any)["httpStatusCode"] != 201.0 {
 		t.Errorf("partial composite: %s", r.body)
 	}
 	var many []any
@@ -173,6 +173,14 @@ func TestCollections(t *testing.T) {
 		t.Errorf("delete results: %s", r.body)
 	}
 	expectErr(t, do(t, o, "DELETE", v+"/composite/sobjects", nil), 400, "REQUIRED_FIELD_MISSING", "At least 1 Id is required.")
+	// allOrNone delete: a malformed id fails, the valid delete is rolled back but keeps its id.
+	r = do(t, o, "DELETE", v+"/composite/sobjects?ids="+ps2+",001RM000003oLrB000&allOrNone=true", nil)
+	want := `[{"id":"` + ps2 + `","success":false,"errors":[{"statusCode":"ALL_OR_NONE_OPERATION_ROLLED_BACK","message":"Record rolled back because not all records were valid and the request was using AllOrNone header","fields":[]}]},` +
+		`{"success":false,"errors":[{"statusCode":"MALFORMED_ID","message":"malformed id 001RM000003oLrB000","fields":[]}]}]`
+	if strings.TrimSpace(string(r.body)) != want {
+		t.Errorf("allOrNone delete:\n got %s\nwant %s", r.body, want)
+	}
+	idOf(t, o, "SELECT Id FROM PermissionSet WHERE Id = '"+ps2+"'")
 	// GET retrieve.
 	r = do(t, o, "GET", v+"/composite/sobjects/PermissionSet?ids="+ps1+","+ps2+"&fields=Name,Label", nil)
 	got := r.json(t).([]any)
