@@ -56,8 +56,10 @@ const (
 	msgNotGrouped = "Field must be grouped or aggregated: %s"
 	// The same rule for ORDER BY in an aggregate query.
 	msgOrderNotGrouped = "Ordered field must be grouped or aggregated: %s"
-	// SOQL "Using Aliases with GROUP BY": aliases are for aggregate expressions only.
-	msgAliasNotAggregate = "Only aggregate expressions use field aliasing"
+	// Aliases are for aggregate expressions only (SOQL "Using Aliases with
+	// GROUP BY"). Wording, lower-case "only", as clients record it for
+	// "SELECT Id Name FROM Account" and "SELECT Id, Name coverage FROM X".
+	msgAliasNotAggregate = "only aggregate expressions use field aliasing"
 	// SOQL "FIELDS()" doc: "SELECT Id, FIELDS(ALL) FROM User LIMIT 200" gives
 	// INVALID_FIELD "duplicate field selected: Id".
 	msgDuplicateField = "duplicate field selected: %s"

@@ -96,10 +96,23 @@ func TestErrors(t *testing.T) {
 			msg:  "\n, (SELECT Id FROM Assignments) FROM User\n                  ^\nERROR at Row:1:Column:28\nDidn't understand relationship 'Assignments' in FROM part of query call." + wsdlRel,
 		},
 		{
+			// FORM reads as an alias of Id; the parser then fails on User.
 			name: "misspelt FROM",
 			q:    "SELECT Id FORM User",
 			code: "MALFORMED_QUERY",
-			msg:  "\nSELECT Id FORM User\n         ^\nERROR at Row:1:Column:10\nunexpected token: 'FORM'",
+			msg:  "\nSELECT Id FORM User\n              ^\nERROR at Row:1:Column:15\nunexpected token: 'User'",
+		},
+		{
+			name: "missing comma",
+			q:    "SELECT Id Name FROM Account",
+			code: "MALFORMED_QUERY",
+			msg:  "\nSELECT Id Name FROM Account\n          ^\nERROR at Row:1:Column:11\nonly aggregate expressions use field aliasing",
+		},
+		{
+			name: "syntax errors come before a misplaced alias",
+			q:    "SELECT Id Name FROM Account WHERE",
+			code: "MALFORMED_QUERY",
+			msg:  "\nId Name FROM Account WHERE\n                         ^\nERROR at Row:1:Column:33\nunexpected token: '<EOF>'",
 		},
 		{
 			// The same query and column a public client's tests record.
@@ -243,7 +256,7 @@ func TestErrors(t *testing.T) {
 			name: "alias on a plain field",
 			q:    "SELECT TOLABEL(Industry) ind FROM Account",
 			code: "MALFORMED_QUERY",
-			msg:  "\nSELECT TOLABEL(Industry) ind FROM Account\n                         ^\nERROR at Row:1:Column:26\nOnly aggregate expressions use field aliasing",
+			msg:  "\nSELECT TOLABEL(Industry) ind FROM Account\n                         ^\nERROR at Row:1:Column:26\nonly aggregate expressions use field aliasing",
 		},
 		{
 			name: "duplicate field",

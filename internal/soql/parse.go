@@ -15,6 +15,9 @@ func Parse(q string) (*Query, error) {
 	if t := p.peek(); t.Kind != tokEOF {
 		return nil, unexpected(q, t)
 	}
+	if p.aliasErr != nil {
+		return nil, p.aliasErr
+	}
 	return query, nil
 }
 
@@ -25,6 +28,8 @@ type parser struct {
 	// allowAgg is set while parsing HAVING and ORDER BY, where aggregate
 	// calls may stand in for fields; WHERE does not allow them.
 	allowAgg bool
+	// aliasErr is the first alias on a non-aggregate select item.
+	aliasErr *Error
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -299,13 +304,7 @@ func (p *parser) selectItem(sub bool) (selectItem, error) {
 			if passThrough[fn] {
 				item.kind = selField
 			}
-			if a := p.peek(); a.Kind == tokIdent && !isReserved(a) {
-				if !aggregates[fn] {
-					return selectItem{}, newError(p.src, a.Pos, CodeMalformedQuery, msgAliasNotAggregate)
-				}
-				p.next()
-				item.alias = a.Text
-			}
+			p.alias(&item)
 			return item, nil
 		default:
 			// An unknown function: Salesforce rejects the name.
@@ -316,7 +315,28 @@ func (p *parser) selectItem(sub bool) (selectItem, error) {
 	if err != nil {
 		return selectItem{}, err
 	}
-	return selectItem{kind: selField, pos: n.pos, path: n}, nil
+	item := selectItem{kind: selField, pos: n.pos, path: n}
+	p.alias(&item)
+	return item, nil
+}
+
+// alias reads an optional alias after a select item. The grammar allows one
+// after any field, but only aggregates may have one: "SELECT Id Name FROM
+// Account" (a missing comma) parses and then fails with "only aggregate
+// expressions use field aliasing", while "SELECT Id FORM User" fails on
+// 'User', the token after the would-be alias. The first misplaced alias is
+// reported once the whole query has parsed, so syntax errors come first.
+// Source: the error as recorded by several clients (see errors.go).
+func (p *parser) alias(item *selectItem) {
+	a := p.peek()
+	if a.Kind != tokIdent || isReserved(a) {
+		return
+	}
+	p.next()
+	item.alias = a.Text
+	if item.kind != selAgg && p.aliasErr == nil {
+		p.aliasErr = newError(p.src, a.Pos, CodeMalformedQuery, msgAliasNotAggregate)
+	}
 }
 
 // typeof parses TYPEOF rel WHEN Type THEN f, ... [WHEN ...] [ELSE f, ...] END.
