@@ -349,3 +349,23 @@ func TestFidelityIdentity(t *testing.T) {
 	checkShape(t, "identity", want, r.body)
 	checkOrder(t, "identity", want, r.body)
 }
+
+// The key-order helper must tell orders apart, or the order checks above could not fail.
+func TestKeyOrderHelper(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{`{"b":1,"a":{"z":1},"c":[1]}`, []string{"b", "a", "c"}},
+		{`[{"errorCode":"X","message":"m"}]`, []string{"errorCode", "message"}},
+		{`[ { "message" : "m", "errorCode" : "X" } ]`, []string{"message", "errorCode"}},
+	}
+	for _, tt := range tests {
+		if got := keyOrder(t, []byte(tt.in)); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("keyOrder(%s) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	if d := sameShape("$", decode(t, []byte(`{"a":1,"b":"x"}`)), decode(t, []byte(`{"a":"1","c":true}`))); len(d) != 3 {
+		t.Errorf("sameShape found %v", d)
+	}
+}
