@@ -40,7 +40,8 @@ func (c *compiler) compileTop(q *Query) (*compiled, error) {
 // Filter returns the records of object that match a WHERE condition, in
 // store order. It is for callers that filter without a SELECT (for example
 // a DELETE by condition in a test harness). Date literals are relative to
-// the current time.
+// the current time. Error messages quote the query it builds,
+// "SELECT Id FROM <object> WHERE <where>".
 func Filter(object, where string, s Schema, st Store) ([]Record, error) {
 	q, err := Parse("SELECT Id FROM " + object + " WHERE " + where)
 	if err != nil {
