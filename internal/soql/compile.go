@@ -460,7 +460,8 @@ func (c *compiler) compileCmp(object string, x *cmpExpr) (cexpr, error) {
 func (c *compiler) value(ref *fieldRef, x *cmpExpr, lit literal) (cval, error) {
 	f := ref.field
 	if lit.kind == litNull {
-		return cval{null: true}, nil
+		// For a boolean, null means false (see ccmp.equals).
+		return cval{null: ref.kind != kBool}, nil
 	}
 	quotedWrong := func() error {
 		return c.errAt(x.pos, CodeInvalidField, msgFilterQuoted, f.Name, typeWord(f.Type))

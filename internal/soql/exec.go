@@ -514,6 +514,12 @@ func (c *ccmp) eval(x *executor, rec Record) (bool, error) {
 }
 
 func (c *ccmp) equals(v any, cv cval) bool {
+	if c.ref.kind == kBool {
+		// A boolean is never null: null matches false ("WHERE Test_c = null
+		// is equivalent to WHERE Test_c = false"). Source: SOQL "Use null in WHERE".
+		b, _ := v.(bool)
+		return b == cv.b
+	}
 	if cv.null || v == nil {
 		return cv.null && v == nil
 	}
@@ -524,9 +530,6 @@ func (c *ccmp) equals(v any, cv cval) bool {
 	case kNumber:
 		f, ok := asFloat(v)
 		return ok && f == cv.num
-	case kBool:
-		b, ok := v.(bool)
-		return ok && b == cv.b
 	case kDate, kDateTime:
 		t, ok := asTime(v)
 		if !ok {

@@ -193,6 +193,10 @@ func TestClientQueries(t *testing.T) {
 		{"semi-join", "SELECT Username FROM User WHERE Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name = 'API_Access')", "Username", []string{"integ@example.com"}},
 		{"anti-join", "SELECT Username FROM User WHERE Id NOT IN (SELECT AssigneeId FROM PermissionSetAssignment)", "Username", []string{"old@example.com"}},
 		{"boolean false", "SELECT Username FROM User WHERE IsActive = FALSE", "Username", []string{"old@example.com"}},
+		// Source: SOQL "Use null in WHERE" (null matches false on a boolean).
+		{"boolean = null", "SELECT Name FROM PermissionSet WHERE IsOwnedByProfile = null", "Name", []string{"API_Access", "Coconut_Integration_Config"}},
+		{"boolean != null", "SELECT Name FROM PermissionSet WHERE IsOwnedByProfile != null", "Name", []string{"X00ex00000018ozh_128_09_04_12_1"}},
+		{"stored null boolean is false", "SELECT Name FROM PermissionSet WHERE IsOwnedByProfile = false AND Label = 'Unset'", "Name", []string{"Unset_Flag"}},
 		{"with security_enforced", "SELECT Username FROM User WITH SECURITY_ENFORCED WHERE IsActive = false", "Username", []string{"old@example.com"}},
 		{"for view", "SELECT Username FROM User WHERE IsActive = false FOR VIEW", "Username", []string{"old@example.com"}},
 		{"multi-line", "SELECT Username\n  FROM User\n WHERE LastName = 'Old'", "Username", []string{"old@example.com"}},
@@ -303,7 +307,8 @@ func TestRowJSON(t *testing.T) {
 			name: "child subquery with WHERE and LIMIT",
 			q:    "SELECT Name, (SELECT Id FROM Assignments WHERE Assignee.IsActive = true LIMIT 1) FROM PermissionSet WHERE IsOwnedByProfile = false",
 			want: `[{"attributes":{"type":"PermissionSet","url":"/services/data/v62.0/sobjects/PermissionSet/0PSdM000000001AAAA"},"Name":"API_Access","Assignments":{"totalSize":1,"done":true,"records":[{"attributes":{"type":"PermissionSetAssignment","url":"/services/data/v62.0/sobjects/PermissionSetAssignment/0PadM000000001AAAA"},"Id":"0PadM000000001AAAA"}]}},` +
-				`{"attributes":{"type":"PermissionSet","url":"/services/data/v62.0/sobjects/PermissionSet/0PSdM000000002AAAA"},"Name":"Coconut_Integration_Config","Assignments":{"totalSize":1,"done":true,"records":[{"attributes":{"type":"PermissionSetAssignment","url":"/services/data/v62.0/sobjects/PermissionSetAssignment/0PadM000000002AAAA"},"Id":"0PadM000000002AAAA"}]}}]`,
+				`{"attributes":{"type":"PermissionSet","url":"/services/data/v62.0/sobjects/PermissionSet/0PSdM000000002AAAA"},"Name":"Coconut_Integration_Config","Assignments":{"totalSize":1,"done":true,"records":[{"attributes":{"type":"PermissionSetAssignment","url":"/services/data/v62.0/sobjects/PermissionSetAssignment/0PadM000000002AAAA"},"Id":"0PadM000000002AAAA"}]}},` +
+				`{"attributes":{"type":"PermissionSet","url":"/services/data/v62.0/sobjects/PermissionSet/0PSdM000000004AAAA"},"Name":"Unset_Flag","Assignments":null}]`,
 		},
 		{
 			name: "TYPEOF picks the fields of the record's type",

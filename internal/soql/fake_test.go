@@ -157,6 +157,7 @@ func newOrg() (*fakeSchema, *fakeStore) {
 	st.add("PermissionSet", soql.Record{"Id": psAPI, "Name": "API_Access", "Label": "API Access", "NamespacePrefix": nil, "IsOwnedByProfile": false, "ProfileId": nil})
 	st.add("PermissionSet", soql.Record{"Id": psCoconut, "Name": "Coconut_Integration_Config", "Label": "Coconut", "NamespacePrefix": "coconut", "IsOwnedByProfile": false, "ProfileId": nil})
 	st.add("PermissionSet", soql.Record{"Id": psOwned, "Name": "X00ex00000018ozh_128_09_04_12_1", "Label": "Owned", "NamespacePrefix": nil, "IsOwnedByProfile": true, "ProfileId": profAdmin})
+	st.add("PermissionSet", soql.Record{"Id": id("0PS", 4), "Name": "Unset_Flag", "Label": "Unset", "NamespacePrefix": nil, "IsOwnedByProfile": nil, "ProfileId": nil})
 	st.add("PermissionSetAssignment", soql.Record{"Id": psaInteg, "AssigneeId": userInteg, "PermissionSetId": psAPI})
 	st.add("PermissionSetAssignment", soql.Record{"Id": psaInteg2, "AssigneeId": userInteg, "PermissionSetId": psCoconut})
 	st.add("PermissionSetAssignment", soql.Record{"Id": psaAdmin, "AssigneeId": userAdmin, "PermissionSetId": psOwned})
