@@ -194,7 +194,7 @@ func TestClientQueries(t *testing.T) {
 		{"anti-join", "SELECT Username FROM User WHERE Id NOT IN (SELECT AssigneeId FROM PermissionSetAssignment)", "Username", []string{"old@example.com"}},
 		{"boolean false", "SELECT Username FROM User WHERE IsActive = FALSE", "Username", []string{"old@example.com"}},
 		// Source: SOQL "Use null in WHERE" (null matches false on a boolean).
-		{"boolean = null", "SELECT Name FROM PermissionSet WHERE IsOwnedByProfile = null", "Name", []string{"API_Access", "Coconut_Integration_Config"}},
+		{"boolean = null", "SELECT Name FROM PermissionSet WHERE IsOwnedByProfile = null", "Name", []string{"API_Access", "Coconut_Integration_Config", "Unset_Flag"}},
 		{"boolean != null", "SELECT Name FROM PermissionSet WHERE IsOwnedByProfile != null", "Name", []string{"X00ex00000018ozh_128_09_04_12_1"}},
 		{"stored null boolean is false", "SELECT Name FROM PermissionSet WHERE IsOwnedByProfile = false AND Label = 'Unset'", "Name", []string{"Unset_Flag"}},
 		{"with security_enforced", "SELECT Username FROM User WITH SECURITY_ENFORCED WHERE IsActive = false", "Username", []string{"old@example.com"}},
