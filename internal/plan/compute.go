@@ -30,6 +30,8 @@ type planner struct {
 	ds   diag.Diagnostics
 	// spec-defined records, by lower name, for references between blocks.
 	specProfiles, specPermSets, specGroups map[string]bool
+	// planned assignments, "userKey|targetKey", across users: and assignments:.
+	planned map[string]bool
 }
 
 // Compute returns the plan that converges st to s. Diagnostics name the spec
@@ -37,7 +39,7 @@ type planner struct {
 // unknown field, an ambiguous permission set label).
 func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnostics) {
 	pl := &planner{s: s, st: st, opts: opts, p: &Plan{Target: opts.Target, IDs: map[string]string{}},
-		specProfiles: map[string]bool{}, specPermSets: map[string]bool{}, specGroups: map[string]bool{}}
+		specProfiles: map[string]bool{}, specPermSets: map[string]bool{}, specGroups: map[string]bool{}, planned: map[string]bool{}}
 	for _, p := range s.Profiles {
 		if pl.cond(p.If) {
 			pl.specProfiles[lower(p.Name)] = true
@@ -81,6 +83,7 @@ func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnosti
 	for i := range s.Users {
 		pl.user(&s.Users[i])
 	}
+	pl.assignments()
 	pl.notYet()
 	for _, m := range s.ManualSteps {
 		if pl.cond(m.If) {

@@ -284,6 +284,7 @@ func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey string
 			continue
 		}
 		listedPSL[state.Key15(psl.ID)] = true
+		pl.plan(userKey, "psl:"+state.Key15(psl.ID))
 		step := &Step{Type: TypeLicenseAssign, Name: psl.MasterLabel, Parent: parent, SObject: "PermissionSetLicenseAssign"}
 		if id, ok := have.psl[state.Key15(psl.ID)]; ok {
 			step.Action, step.ID = NoOp, id
@@ -303,6 +304,7 @@ func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey string
 		if !ok {
 			continue
 		}
+		pl.plan(userKey, psKey)
 		step := &Step{Type: TypePermSetAssign, Name: psName, Parent: parent, SObject: "PermissionSetAssignment"}
 		id := pl.p.IDs[psKey]
 		if id != "" {
@@ -328,6 +330,7 @@ func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey string
 			pl.errorf(r.Pos, "permission set group %q does not exist in the org or the spec", r.Name)
 			continue
 		}
+		pl.plan(userKey, gKey)
 		step := &Step{Type: TypeGroupAssign, Name: r.Name, Parent: parent, SObject: "PermissionSetAssignment"}
 		if g != nil {
 			step.Name = g.DeveloperName
@@ -423,11 +426,6 @@ func (pl *planner) notYet() {
 	if s.OrgSettings != nil {
 		warn(1, "orgSettings")
 	}
-	c = nil
-	for _, x := range s.Assignments {
-		c = append(c, x.If)
-	}
-	warn(count(c...), "assignments")
 	c = nil
 	for _, p := range s.Profiles {
 		if pl.cond(p.If) {

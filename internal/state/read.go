@@ -359,6 +359,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	var psla, psa []salesforce.Record
 	r2.query("licence assignments", "SELECT Id, AssigneeId, PermissionSetLicenseId FROM PermissionSetLicenseAssign WHERE Assignee.Username IN "+inList(users), func(rs []salesforce.Record) { psla = rs })
 	r2.query("assignments", "SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignment WHERE Assignee.Username IN "+inList(users), func(rs []salesforce.Record) { psa = rs })
+	readSelections(r2, s, st)
 	if err := r2.run(ctx); err != nil {
 		return nil, err
 	}
@@ -448,4 +449,52 @@ func readPackages(ctx context.Context, c *salesforce.Client, st *State) error {
 		st.Packages[ns] = fmt.Sprintf("%d.%d.%d.%d", toInt(r.Get("SubscriberPackageVersion.MajorVersion")), toInt(r.Get("SubscriberPackageVersion.MinorVersion")), toInt(r.Get("SubscriberPackageVersion.PatchVersion")), toInt(r.Get("SubscriberPackageVersion.BuildNumber")))
 	}
 	return nil
+}
+
+// readSelections adds, for every `assignments:` entry, the queries for the users
+// its selectors pick and for the current holders of what it assigns. Each
+// selector is its own query: SOQL does not allow semi-joins under OR.
+func readSelections(r *round, s *spec.Spec, st *State) {
+	for _, a := range s.Assignments {
+		sel := &Selection{Users: map[string]string{}, Holders: map[string]string{}}
+		st.Selections = append(st.Selections, sel)
+		addUsers := func(rs []salesforce.Record) {
+			for _, u := range rs {
+				sel.Users[Key15(u.String("Id"))] = u.String("Username")
+			}
+		}
+		const users = "SELECT Id, Username FROM User WHERE IsActive = true AND "
+		var names []string
+		for _, u := range a.To.Users {
+			names = append(names, u.Value)
+		}
+		if len(names) > 0 {
+			r.selQuery(sel, users+"Username IN "+inList(names), addUsers)
+		}
+		if len(a.To.Profiles) > 0 {
+			r.selQuery(sel, users+"Profile.Name IN "+inList(a.To.Profiles), addUsers)
+		}
+		if len(a.To.PermissionSets) > 0 {
+			r.selQuery(sel, users+"Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name IN "+inList(bareNames(a.To.PermissionSets))+")", addUsers)
+		}
+		if len(a.To.PermissionSetGroups) > 0 {
+			r.selQuery(sel, users+"Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSetGroup.DeveloperName IN "+inList(a.To.PermissionSetGroups)+")", addUsers)
+		}
+		if strings.TrimSpace(a.To.Where) != "" {
+			r.selQuery(sel, users+"("+a.To.Where+")", addUsers)
+		}
+		addHolders := func(rs []salesforce.Record) {
+			for _, h := range rs {
+				sel.Holders[Key15(h.String("AssigneeId"))] = h.String("Id")
+			}
+		}
+		switch {
+		case a.PermissionSet != "":
+			r.selQuery(sel, "SELECT Id, AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name IN "+inList(bareNames([]string{a.PermissionSet}))+" OR PermissionSet.Label = "+quote(a.PermissionSet), addHolders)
+		case a.PermissionSetGroup != "":
+			r.selQuery(sel, "SELECT Id, AssigneeId FROM PermissionSetAssignment WHERE PermissionSetGroup.DeveloperName = "+quote(a.PermissionSetGroup), addHolders)
+		case a.PermissionSetLicense != "":
+			r.selQuery(sel, "SELECT Id, AssigneeId FROM PermissionSetLicenseAssign WHERE PermissionSetLicense.DeveloperName = "+quote(a.PermissionSetLicense)+" OR PermissionSetLicense.MasterLabel = "+quote(a.PermissionSetLicense), addHolders)
+		}
+	}
 }

@@ -91,3 +91,28 @@ func (r *round) run(ctx context.Context) error {
 }
 
 func decode(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// selQuery is a query whose failure belongs to one selection (a `where:` the
+// org refuses) rather than to the whole read.
+func (r *round) selQuery(sel *Selection, soql string, fn func([]salesforce.Record)) {
+	path := r.c.DataPath("query") + "?q=" + url.QueryEscape(soql)
+	r.add("assignment selector", path, func(resp salesforce.SubResponse) error {
+		if err := resp.Err("GET", path); err != nil {
+			if sel.Err == nil {
+				sel.Err = err
+			}
+			return nil
+		}
+		recs, done, next, err := salesforce.QueryResponse(resp.Body)
+		if err != nil {
+			return err
+		}
+		if !done && next != "" {
+			if recs, err = r.c.FollowQuery(r.ctx, recs, next); err != nil {
+				return err
+			}
+		}
+		fn(recs)
+		return nil
+	})
+}

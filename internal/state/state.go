@@ -42,6 +42,9 @@ type State struct {
 	EntityAccess map[string]map[string]string      // ParentId → SetupEntityId(15) → row Id
 
 	Describes map[string]*salesforce.Describe // lower object name → describe; nil value = no such object
+
+	// Selections, one per spec `assignments:` entry, in spec order.
+	Selections []*Selection
 }
 
 // UserLicense is a user licence.
@@ -165,4 +168,12 @@ func (s *State) ProfileByID(id string) *Profile {
 		}
 	}
 	return nil
+}
+
+// Selection is what the org holds for one `assignments:` block: the active users
+// its selectors pick, and who holds its permission set, group or licence now.
+type Selection struct {
+	Users   map[string]string // user Id(15) → Username
+	Holders map[string]string // assignee Id(15) → assignment row Id
+	Err     error             // the org refused a selector (a bad `where:`, say)
 }
