@@ -64,7 +64,7 @@ func New(cfg Config) *Client {
 	}
 	var rt http.RoundTripper = &tracingTransport{base: base, c: c}
 	if cfg.Token != nil {
-		rt = &oauth2.Transport{Source: cfg.Token, Base: rt}
+		rt = &oauth2.Transport{Source: authSource{cfg.Token}, Base: rt}
 	}
 	c.http = &http.Client{Transport: rt}
 	return c
@@ -157,6 +157,19 @@ var ErrAuth = errors.New("authentication failed")
 // Is lets errors.Is(err, ErrAuth) match 401 responses.
 func (e *APIError) Is(target error) bool {
 	return target == ErrAuth && e.Status == http.StatusUnauthorized
+}
+
+// authSource marks a token source's failure (an expired refresh token, a
+// refused JWT) as ErrAuth: no request can succeed without a token, and callers
+// tell authentication failures apart with errors.Is(err, ErrAuth) alone.
+type authSource struct{ src oauth2.TokenSource }
+
+func (s authSource) Token() (*oauth2.Token, error) {
+	t, err := s.src.Token()
+	if err != nil {
+		return nil, fmt.Errorf("%w: get an access token: %w", ErrAuth, err)
+	}
+	return t, nil
 }
 
 // ctxKey carries the caller's context into the transport: simpleforce builds its
