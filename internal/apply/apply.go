@@ -27,6 +27,8 @@ type Options struct {
 	// before users are assigned to them; PollInterval spaces the checks.
 	GroupWait    time.Duration
 	PollInterval time.Duration
+	// OnWait is told, once per wait, what apply is waiting for.
+	OnWait func(what string)
 }
 
 // Result says what happened to each changing step.
@@ -293,6 +295,7 @@ func (e *executor) waitForGroups(ctx context.Context, steps []*plan.Step) error 
 		return nil
 	}
 	deadline := time.Now().Add(e.opts.GroupWait)
+	told := false
 	for {
 		recs, err := e.c.Query(ctx, "SELECT Id, DeveloperName, Status FROM PermissionSetGroup WHERE Id IN ("+strings.Join(ids, ", ")+")")
 		if err != nil {
@@ -310,6 +313,10 @@ func (e *executor) waitForGroups(ctx context.Context, steps []*plan.Step) error 
 		}
 		if len(waiting) == 0 {
 			return nil
+		}
+		if !told && e.opts.OnWait != nil {
+			told = true
+			e.opts.OnWait(fmt.Sprintf("permission set group %s recalculating (Status must be Updated before assignment)", strings.Join(waiting, ", ")))
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("permission set groups still recalculating after %s: %s; re-run later", e.opts.GroupWait, strings.Join(waiting, ", "))

@@ -232,6 +232,10 @@ func newApplyCmd(stdio IO, g *globalFlags) *cobra.Command {
 			res, err := apply.Execute(ctx, o.client, p, apply.Options{
 				Getenv: stdio.Getenv,
 				OnStep: progress.Step,
+				OnWait: func(what string) {
+					progress.Flush()
+					fmt.Fprintf(out, "  … waiting: %s\n", what)
+				},
 			})
 			progress.Flush()
 			outcome := render.Outcome{APICalls: o.client.Calls()}
