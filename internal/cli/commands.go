@@ -248,7 +248,7 @@ func newApplyCmd(stdio IO, g *globalFlags) *cobra.Command {
 				}
 			}
 			if err != nil || len(outcome.Failed)+len(outcome.NotRun) > 0 {
-				render.Failure(stdio.Err, outcome)
+				render.Failure(stdio.Err, o.target.String(), outcome)
 				code := ExitPartial
 				if len(outcome.Done) == 0 {
 					code = ExitError

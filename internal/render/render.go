@@ -303,9 +303,10 @@ func StepDone(w io.Writer, s *plan.Step, err error) {
 	fmt.Fprintf(w, "  ✓ %s %s\n", verb, s.Title())
 }
 
-// Failure writes what an apply that stopped did and did not do, and how to go on.
-func Failure(w io.Writer, o Outcome) {
-	fmt.Fprintf(w, "\nApply failed: %d done, %d failed, %d not run.\n", len(o.Done), len(o.Failed), len(o.NotRun))
+// Failure writes what an apply to target that stopped did and did not do, and
+// how to go on.
+func Failure(w io.Writer, target string, o Outcome) {
+	fmt.Fprintf(w, "\nApply to %s failed: %d done, %d failed, %d not run.\n", target, len(o.Done), len(o.Failed), len(o.NotRun))
 	for _, s := range o.Failed {
 		fmt.Fprintf(w, "Failed: %s\n  %v\n", s.Title(), o.Errors[s])
 	}

@@ -87,6 +87,6 @@ func TestFailureReport(t *testing.T) {
 	p := samplePlan()
 	o := Outcome{Done: p.Steps[:1], Failed: p.Steps[1:2], NotRun: p.Steps[7:8], Errors: map[*plan.Step]error{p.Steps[1]: errors.New("FIELD_INTEGRITY_EXCEPTION: Permission Modify All Data depends on permission(s): View All Data")}}
 	var b bytes.Buffer
-	Failure(&b, o)
+	Failure(&b, "https://acme.my.salesforce.com as admin@acme.com", o)
 	golden(t, "failure.golden", b.Bytes())
 }
