@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfprov/sfprov/internal/apply"
+	"github.com/sfprov/sfprov/internal/diag"
 	"github.com/sfprov/sfprov/internal/emulator/emucmd"
 	"github.com/sfprov/sfprov/internal/perms"
 	"github.com/sfprov/sfprov/internal/plan"
@@ -22,6 +23,8 @@ import (
 // specFlags are the flags of every command that reads spec files.
 type specFlags struct {
 	vars []string
+	// json: problems are also printed on stdout as a JSON document.
+	json bool
 }
 
 func (f *specFlags) add(cmd *cobra.Command) {
@@ -50,9 +53,7 @@ func (f *specFlags) load(stdio IO, files []string) (*spec.Spec, func(string) str
 	s, ds := spec.Load(files, spec.Options{Vars: vars, Getenv: stdio.Getenv})
 	if ds.HasErrors() {
 		ds.Sort()
-		for _, d := range ds {
-			fmt.Fprintln(stdio.Err, d.String())
-		}
+		f.report(stdio, ds)
 		return nil, nil, &exitError{code: ExitError, msg: fmt.Sprintf("%d %s in the spec", len(ds), plural(len(ds), "problem", "problems"))}
 	}
 	stdio.secrets.add(s.SecretValues()...)
@@ -85,8 +86,19 @@ func plural(n int, one, many string) string {
 	return many
 }
 
+// report prints problems as FILE:LINE:COL: message on stderr and, with --json,
+// as a document on stdout.
+func (f *specFlags) report(stdio IO, ds diag.Diagnostics) {
+	for _, d := range ds {
+		fmt.Fprintln(stdio.Err, d.String())
+	}
+	if f.json {
+		_ = render.DiagnosticsJSON(stdio.Out, ds)
+	}
+}
+
 // makePlan reads the org and computes the plan for s.
-func makePlan(ctx context.Context, g *globalFlags, stdio IO, s *spec.Spec, resolve func(string) string) (*plan.Plan, *org, error) {
+func makePlan(ctx context.Context, g *globalFlags, stdio IO, sf *specFlags, s *spec.Spec, resolve func(string) string) (*plan.Plan, *org, error) {
 	o, err := g.connect(ctx, stdio)
 	if err != nil {
 		return nil, nil, err
@@ -99,9 +111,7 @@ func makePlan(ctx context.Context, g *globalFlags, stdio IO, s *spec.Spec, resol
 	o.target.OrgID = st.OrgID
 	p, ds := plan.Compute(s, st, plan.Options{Target: o.target, Var: resolve, Requires: perms.Requires})
 	if ds.HasErrors() {
-		for _, d := range ds {
-			fmt.Fprintln(stdio.Err, d.String())
-		}
+		sf.report(stdio, ds)
 		return nil, nil, &exitError{code: ExitError, msg: fmt.Sprintf("%d %s between the spec and %s", len(ds), plural(len(ds), "problem", "problems"), o.target)}
 	}
 	return p, o, nil
@@ -132,15 +142,24 @@ func newValidateCmd(stdio IO, g *globalFlags) *cobra.Command {
 			}
 			dryRun := cmd.Flags().Changed("target-org") || cmd.Flags().Changed("instance-url")
 			if !dryRun {
+				if sf.json {
+					return render.DiagnosticsJSON(stdio.Out, nil)
+				}
 				fmt.Fprintf(stdio.Out, "%s: valid\n", strings.Join(files, ", "))
 				return nil
 			}
-			p, _, err := makePlan(cmd.Context(), g, stdio, s, resolve)
+			p, _, err := makePlan(cmd.Context(), g, stdio, &sf, s, resolve)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdio.Out, "%s: valid. Dry run: nothing was changed; apply would do this:\n", strings.Join(files, ", "))
-			render.Plan(stdio.Out, p)
+			if sf.json {
+				if err := render.PlanJSON(stdio.Out, p); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(stdio.Out, "%s: valid. Dry run: nothing was changed; apply would do this:\n", strings.Join(files, ", "))
+				render.Plan(stdio.Out, p)
+			}
 			if detailed && p.HasChanges() {
 				return &exitError{code: ExitChanges}
 			}
@@ -148,13 +167,14 @@ func newValidateCmd(stdio IO, g *globalFlags) *cobra.Command {
 		},
 	}
 	sf.add(cmd)
+	cmd.Flags().BoolVar(&sf.json, "json", false, "print problems (or, with an org, the plan) as JSON on stdout")
 	cmd.Flags().BoolVar(&detailed, "detailed-exitcode", false, "with --target-org: exit 2 when the org differs from the spec")
 	return cmd
 }
 
 func newPlanCmd(stdio IO, g *globalFlags) *cobra.Command {
 	var sf specFlags
-	var asJSON, detailed bool
+	var detailed bool
 	cmd := &cobra.Command{
 		Use:   "plan FILE...",
 		Short: "Show what apply would change in the org",
@@ -164,11 +184,11 @@ func newPlanCmd(stdio IO, g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, _, err := makePlan(cmd.Context(), g, stdio, s, resolve)
+			p, _, err := makePlan(cmd.Context(), g, stdio, &sf, s, resolve)
 			if err != nil {
 				return err
 			}
-			if asJSON {
+			if sf.json {
 				if err := render.PlanJSON(stdio.Out, p); err != nil {
 					return err
 				}
@@ -182,14 +202,14 @@ func newPlanCmd(stdio IO, g *globalFlags) *cobra.Command {
 		},
 	}
 	sf.add(cmd)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as a versioned JSON document")
+	cmd.Flags().BoolVar(&sf.json, "json", false, "print the plan (or the problems) as a versioned JSON document")
 	cmd.Flags().BoolVar(&detailed, "detailed-exitcode", false, "exit 2 when the org differs from the spec (0 when it matches)")
 	return cmd
 }
 
 func newApplyCmd(stdio IO, g *globalFlags) *cobra.Command {
 	var sf specFlags
-	var asJSON, yes bool
+	var yes bool
 	cmd := &cobra.Command{
 		Use:   "apply FILE...",
 		Short: "Converge the org to the spec (shows the plan and asks first)",
@@ -200,18 +220,18 @@ func newApplyCmd(stdio IO, g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, o, err := makePlan(ctx, g, stdio, s, resolve)
+			p, o, err := makePlan(ctx, g, stdio, &sf, s, resolve)
 			if err != nil {
 				return err
 			}
 			out := stdio.Out
-			if asJSON {
+			if sf.json {
 				out = stdio.Err // progress; stdout carries only the JSON report
 			} else {
 				render.Plan(out, p)
 			}
 			if !p.HasChanges() {
-				if asJSON {
+				if sf.json {
 					return render.ApplyJSON(stdio.Out, p, render.Outcome{APICalls: o.client.Calls()})
 				}
 				render.ManualSteps(out, p.ManualSteps)
@@ -242,7 +262,7 @@ func newApplyCmd(stdio IO, g *globalFlags) *cobra.Command {
 			if res != nil {
 				outcome.Done, outcome.Failed, outcome.NotRun, outcome.Errors = res.Done, res.Failed, res.NotRun, res.Errors
 			}
-			if asJSON {
+			if sf.json {
 				if jerr := render.ApplyJSON(stdio.Out, p, outcome); jerr != nil {
 					return jerr
 				}
@@ -265,7 +285,7 @@ func newApplyCmd(stdio IO, g *globalFlags) *cobra.Command {
 		},
 	}
 	sf.add(cmd)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan and the outcome of every step as JSON on stdout (progress goes to stderr)")
+	cmd.Flags().BoolVar(&sf.json, "json", false, "print the plan and the outcome of every step (or the problems) as JSON on stdout; progress goes to stderr")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "apply without asking for confirmation (required without a terminal)")
 	return cmd
 }

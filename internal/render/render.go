@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/sfprov/sfprov/internal/diag"
 	"github.com/sfprov/sfprov/internal/plan"
 )
 
@@ -328,4 +329,23 @@ func ManualSteps(w io.Writer, steps []string) {
 	for i, s := range steps {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, s)
 	}
+}
+
+// DiagnosticsJSON writes spec problems as a JSON document; an empty list means valid.
+func DiagnosticsJSON(w io.Writer, ds diag.Diagnostics) error {
+	type item struct {
+		File    string `json:"file"`
+		Line    int    `json:"line"`
+		Col     int    `json:"col"`
+		Message string `json:"message"`
+	}
+	doc := struct {
+		FormatVersion string `json:"formatVersion"`
+		Valid         bool   `json:"valid"`
+		Problems      []item `json:"problems"`
+	}{FormatVersion: plan.FormatVersion, Valid: len(ds) == 0, Problems: []item{}}
+	for _, d := range ds {
+		doc.Problems = append(doc.Problems, item{d.File, d.Line, d.Col, d.Message})
+	}
+	return writeJSON(w, doc)
 }
