@@ -209,20 +209,30 @@ func (e *executor) saveBatch(ctx context.Context, action plan.Action, steps []*p
 	} else {
 		results, err = e.c.Update(ctx, recs)
 	}
-	for i, s := range sent {
+	e.settle(sent, results, err, func(s *plan.Step, r salesforce.SaveResult) {
+		if action == plan.Create {
+			s.ID = r.ID
+			if s.Key != "" {
+				e.ids[s.Key] = r.ID
+			}
+		}
+	})
+}
+
+// settle finishes each step with its record's result (results are in input
+// order); records without a result fail with the call's error.
+func (e *executor) settle(steps []*plan.Step, results []salesforce.SaveResult, callErr error, ok func(*plan.Step, salesforce.SaveResult)) {
+	for i, s := range steps {
 		switch {
 		case i < len(results) && results[i].Success:
-			if action == plan.Create {
-				s.ID = results[i].ID
-				if s.Key != "" {
-					e.ids[s.Key] = results[i].ID
-				}
+			if ok != nil {
+				ok(s, results[i])
 			}
 			e.finish(s, nil)
 		case i < len(results):
 			e.finish(s, &StepError{Errors: results[i].Errors})
-		case err != nil:
-			e.finish(s, err)
+		case callErr != nil:
+			e.finish(s, callErr)
 		default:
 			e.finish(s, errors.New("Salesforce returned no result for this record"))
 		}
@@ -235,18 +245,7 @@ func (e *executor) deleteBatch(ctx context.Context, steps []*plan.Step) {
 		ids[i] = s.ID
 	}
 	results, err := e.c.Delete(ctx, ids)
-	for i, s := range steps {
-		switch {
-		case i < len(results) && results[i].Success:
-			e.finish(s, nil)
-		case i < len(results):
-			e.finish(s, &StepError{Errors: results[i].Errors})
-		case err != nil:
-			e.finish(s, err)
-		default:
-			e.finish(s, errors.New("Salesforce returned no result for this record"))
-		}
-	}
+	e.settle(steps, results, err, nil)
 }
 
 // ownedPermSets learns the profile-owned permission sets of the profiles just

@@ -152,24 +152,32 @@ func newValidateCmd(stdio IO, g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if sf.json {
-				if err := render.PlanJSON(stdio.Out, p); err != nil {
-					return err
-				}
-			} else {
-				fmt.Fprintf(stdio.Out, "%s: valid. Dry run: nothing was changed; apply would do this:\n", strings.Join(files, ", "))
-				render.Plan(stdio.Out, p)
-			}
-			if detailed && p.HasChanges() {
-				return &exitError{code: ExitChanges}
-			}
-			return nil
+			return showPlan(stdio, &sf, p, detailed, fmt.Sprintf("%s: valid. Dry run: nothing was changed; apply would do this:", strings.Join(files, ", ")))
 		},
 	}
 	sf.add(cmd)
 	cmd.Flags().BoolVar(&sf.json, "json", false, "print problems (or, with an org, the plan) as JSON on stdout")
 	cmd.Flags().BoolVar(&detailed, "detailed-exitcode", false, "with --target-org: exit 2 when the org differs from the spec")
 	return cmd
+}
+
+// showPlan prints p (as JSON with --json, else for humans after header) and
+// turns pending changes into exit 2 when detailed.
+func showPlan(stdio IO, sf *specFlags, p *plan.Plan, detailed bool, header string) error {
+	if sf.json {
+		if err := render.PlanJSON(stdio.Out, p); err != nil {
+			return err
+		}
+	} else {
+		if header != "" {
+			fmt.Fprintln(stdio.Out, header)
+		}
+		render.Plan(stdio.Out, p)
+	}
+	if detailed && p.HasChanges() {
+		return &exitError{code: ExitChanges}
+	}
+	return nil
 }
 
 func newPlanCmd(stdio IO, g *globalFlags) *cobra.Command {
@@ -188,17 +196,7 @@ func newPlanCmd(stdio IO, g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if sf.json {
-				if err := render.PlanJSON(stdio.Out, p); err != nil {
-					return err
-				}
-			} else {
-				render.Plan(stdio.Out, p)
-			}
-			if detailed && p.HasChanges() {
-				return &exitError{code: ExitChanges}
-			}
-			return nil
+			return showPlan(stdio, &sf, p, detailed, "")
 		},
 	}
 	sf.add(cmd)

@@ -53,10 +53,16 @@ func (r *round) getOptional(what, path string, fn func([]byte, bool) error) {
 }
 
 func (r *round) query(what, soql string, fn func([]salesforce.Record)) {
+	r.queryOr(what, soql, fn, func(err error) error { return err })
+}
+
+// queryOr is query with a say in what a refused query means: onErr returns
+// the error that fails the whole read, or nil to go on without the records.
+func (r *round) queryOr(what, soql string, fn func([]salesforce.Record), onErr func(error) error) {
 	path := r.c.DataPath("query") + "?q=" + url.QueryEscape(soql)
 	r.add(what, path, func(resp salesforce.SubResponse) error {
 		if err := resp.Err("GET", path); err != nil {
-			return err
+			return onErr(err)
 		}
 		recs, done, next, err := salesforce.QueryResponse(resp.Body)
 		if err != nil {
@@ -95,24 +101,10 @@ func decode(b []byte, v any) error { return json.Unmarshal(b, v) }
 // selQuery is a query whose failure belongs to one selection (a `where:` the
 // org refuses) rather than to the whole read.
 func (r *round) selQuery(sel *Selection, soql string, fn func([]salesforce.Record)) {
-	path := r.c.DataPath("query") + "?q=" + url.QueryEscape(soql)
-	r.add("assignment selector", path, func(resp salesforce.SubResponse) error {
-		if err := resp.Err("GET", path); err != nil {
-			if sel.Err == nil {
-				sel.Err = err
-			}
-			return nil
+	r.queryOr("assignment selector", soql, fn, func(err error) error {
+		if sel.Err == nil {
+			sel.Err = err
 		}
-		recs, done, next, err := salesforce.QueryResponse(resp.Body)
-		if err != nil {
-			return err
-		}
-		if !done && next != "" {
-			if recs, err = r.c.FollowQuery(r.ctx, recs, next); err != nil {
-				return err
-			}
-		}
-		fn(recs)
 		return nil
 	})
 }
