@@ -217,8 +217,8 @@ func TestRead(t *testing.T) {
 		return salesforce.Record{
 			"attributes": map[string]any{"type": "User", "url": "/services/data/v62.0/sobjects/User/" + id},
 			"Id":         id, "Username": username, "FirstName": firstName, "LastName": last, "Email": email, "Alias": alias,
-			"ProfileId": profileID,
-			"Profile":   map[string]any{"attributes": map[string]any{"type": "Profile", "url": "/services/data/v62.0/sobjects/Profile/" + profileID}, "Name": profile},
+			"ProfileId":      profileID,
+			"Profile":        map[string]any{"attributes": map[string]any{"type": "Profile", "url": "/services/data/v62.0/sobjects/Profile/" + profileID}, "Name": profile},
 			"TimeZoneSidKey": tz, "LocaleSidKey": locale, "LanguageLocaleKey": lang, "EmailEncodingKey": "UTF-8", "IsActive": true,
 		}
 	}
