@@ -259,25 +259,10 @@ func (pl *planner) profile(p *spec.Profile) {
 		return
 	}
 	step.ID = cur.ID
-	step.Refs = nil
 	if p.Description != nil && *p.Description != cur.Description {
-		step.Fields["Description"] = *p.Description
-		step.Changes = append(step.Changes, Change{Field: "Description", Before: cur.Description, After: *p.Description})
+		step.set("Description", cur.Description, *p.Description)
 	}
-	for _, f := range perms {
-		if !cur.Perms[f] {
-			step.Fields[f] = true
-			step.Changes = append(step.Changes, Change{Field: f, Before: false, After: true})
-		}
-	}
-	if p.Prune {
-		for _, f := range sortedBools(cur.Perms) {
-			if _, want := why[f]; !want {
-				step.Fields[f] = false
-				step.Changes = append(step.Changes, Change{Field: f, Before: true, After: false})
-			}
-		}
-	}
+	switchPerms(step, cur.Perms, perms, why, p.Prune)
 	step.Action = actionFor(step)
 	pl.add(step)
 	pl.objects(p.Objects, cur.OwnedPermSet, "profileps:"+lower(p.Name), "profile "+quoteName(p.Name), p.Prune)
@@ -363,31 +348,16 @@ func (pl *planner) permissionSet(p *spec.PermissionSet) {
 	}
 	step.ID = cur.ID
 	if p.Label != "" && p.Label != cur.Label {
-		step.Fields["Label"] = p.Label
-		step.Changes = append(step.Changes, Change{Field: "Label", Before: cur.Label, After: p.Label})
+		step.set("Label", cur.Label, p.Label)
 	}
 	if p.Description != nil && *p.Description != cur.Description {
-		step.Fields["Description"] = *p.Description
-		step.Changes = append(step.Changes, Change{Field: "Description", Before: cur.Description, After: *p.Description})
+		step.set("Description", cur.Description, *p.Description)
 	}
 	if licenseID != "" && state.Key15(licenseID) != state.Key15(cur.LicenseID) {
 		// LicenseId is create-only (salesforce-api-facts.md §3).
 		pl.errorf(p.Pos, "permission set %q: its licence cannot be changed after creation (Salesforce allows LicenseId only on create); remove license: or recreate the permission set", p.Name)
 	}
-	for _, f := range perms {
-		if !cur.Perms[f] {
-			step.Fields[f] = true
-			step.Changes = append(step.Changes, Change{Field: f, Before: false, After: true})
-		}
-	}
-	if p.Prune {
-		for _, f := range sortedBools(cur.Perms) {
-			if _, want := why[f]; !want {
-				step.Fields[f] = false
-				step.Changes = append(step.Changes, Change{Field: f, Before: true, After: false})
-			}
-		}
-	}
+	switchPerms(step, cur.Perms, perms, why, p.Prune)
 	step.Action = actionFor(step)
 	if notes := requiredNotes(changedFields(step), why); notes != "" {
 		step.Note = notes
@@ -395,6 +365,31 @@ func (pl *planner) permissionSet(p *spec.PermissionSet) {
 	pl.add(step)
 	pl.objects(p.Objects, cur.ID, key, parentLabel, p.Prune)
 	pl.entities(p, cur.ID, key, parentLabel)
+}
+
+// set records that step writes field, changing it from before to after.
+func (s *Step) set(field string, before, after any) {
+	s.Fields[field] = after
+	s.Changes = append(s.Changes, Change{Field: field, Before: before, After: after})
+}
+
+// switchPerms switches on the wanted Permissions* fields that are off and, when
+// pruning, switches off those on that are not wanted (why holds every wanted
+// field, prerequisites included).
+func switchPerms(step *Step, have map[string]bool, want []string, why map[string]string, prune bool) {
+	for _, f := range want {
+		if !have[f] {
+			step.set(f, false, true)
+		}
+	}
+	if !prune {
+		return
+	}
+	for _, f := range sortedBools(have) {
+		if _, ok := why[f]; !ok {
+			step.set(f, true, false)
+		}
+	}
 }
 
 func changedFields(s *Step) []string {

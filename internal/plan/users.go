@@ -70,12 +70,10 @@ func (pl *planner) group(g *spec.PermissionSetGroup) {
 	} else {
 		step.ID = cur.ID
 		if g.Label != "" && g.Label != cur.MasterLabel {
-			step.Fields["MasterLabel"] = g.Label
-			step.Changes = append(step.Changes, Change{Field: "MasterLabel", Before: cur.MasterLabel, After: g.Label})
+			step.set("MasterLabel", cur.MasterLabel, g.Label)
 		}
 		if g.Description != nil && *g.Description != cur.Description {
-			step.Fields["Description"] = *g.Description
-			step.Changes = append(step.Changes, Change{Field: "Description", Before: cur.Description, After: *g.Description})
+			step.set("Description", cur.Description, *g.Description)
 		}
 	}
 	step.Action = actionFor(step)
@@ -388,51 +386,31 @@ func (pl *planner) notYet() {
 			pl.p.Warnings = append(pl.p.Warnings, fmt.Sprintf("%s: not applied by this version of sfprov (%d in the spec)", what, n))
 		}
 	}
-	count := func(conds ...*spec.Condition) int {
-		n := 0
-		for _, c := range conds {
-			if pl.cond(c) {
-				n++
-			}
-		}
-		return n
-	}
 	s := pl.s
-	var c []*spec.Condition
-	for _, x := range s.Packages {
-		c = append(c, x.If)
-	}
-	warn(count(c...), "packages")
-	c = nil
-	for _, x := range s.ConnectedApps {
-		c = append(c, x.If)
-	}
-	warn(count(c...), "connectedApps")
-	c = nil
-	for _, x := range s.ExternalClientApps {
-		c = append(c, x.If)
-	}
-	warn(count(c...), "externalClientApps")
-	c = nil
-	for _, x := range s.RemoteSites {
-		c = append(c, x.If)
-	}
-	warn(count(c...), "remoteSites")
-	c = nil
-	for _, x := range s.Records {
-		c = append(c, x.If)
-	}
-	warn(count(c...), "records")
+	warn(countIf(pl, s.Packages, func(x spec.Package) *spec.Condition { return x.If }), "packages")
+	warn(countIf(pl, s.ConnectedApps, func(x spec.ConnectedApp) *spec.Condition { return x.If }), "connectedApps")
+	warn(countIf(pl, s.ExternalClientApps, func(x spec.ExternalClientApp) *spec.Condition { return x.If }), "externalClientApps")
+	warn(countIf(pl, s.RemoteSites, func(x spec.RemoteSite) *spec.Condition { return x.If }), "remoteSites")
+	warn(countIf(pl, s.Records, func(x spec.RecordSet) *spec.Condition { return x.If }), "records")
 	if s.OrgSettings != nil {
 		warn(1, "orgSettings")
 	}
-	c = nil
+	n := 0
 	for _, p := range s.Profiles {
 		if pl.cond(p.If) {
-			for _, r := range p.RecordTypeDefaults {
-				c = append(c, r.If)
-			}
+			n += countIf(pl, p.RecordTypeDefaults, func(x spec.RecordTypeDefault) *spec.Condition { return x.If })
 		}
 	}
-	warn(count(c...), "profiles[].recordTypeDefaults")
+	warn(n, "profiles[].recordTypeDefaults")
+}
+
+// countIf counts the items whose condition holds in this org.
+func countIf[T any](pl *planner, items []T, cond func(T) *spec.Condition) int {
+	n := 0
+	for _, it := range items {
+		if pl.cond(cond(it)) {
+			n++
+		}
+	}
+	return n
 }
