@@ -60,6 +60,8 @@ SF_BIN="$CACHE/sf/node_modules/.bin/sf"
 
 TMP=$(mktemp -d)
 SERVER_PIDS=()
+SERVER_NAMES=()
+DEAD=()
 cleanup() {
 	local pid
 	for pid in "${SERVER_PIDS[@]}"; do
@@ -107,6 +109,7 @@ start() {
 	"$TMP/sfprov" emulator serve --addr 127.0.0.1:0 "$@" >"$out.out" 2>"$out.err" &
 	pid=$!
 	SERVER_PIDS+=("$pid")
+	SERVER_NAMES+=("$name")
 	for i in $(seq 1 300); do
 		line=$(grep -m1 '^Emulator org listening at ' "$out.out" 2>/dev/null || true)
 		if [ -n "$line" ]; then
@@ -177,6 +180,19 @@ for f in "$SUITE"/jsforce/*.js "$SUITE"/sf/*.sh; do
 		failed+=("$rel")
 		;;
 	esac
+	# A dead emulator fails every later scenario; say so once, with its stderr.
+	for i in "${!SERVER_PIDS[@]}"; do
+		if [ -z "${DEAD[$i]:-}" ] && ! kill -0 "${SERVER_PIDS[$i]}" 2>/dev/null; then
+			DEAD[$i]=1
+			printf 'conformance: the %s emulator (pid %s) stopped during %s; its stderr:\n' "${SERVER_NAMES[$i]}" "${SERVER_PIDS[$i]}" "$rel"
+			sed 's/^/    /' "$TMP/serve-${SERVER_NAMES[$i]}.err" | tail -20
+		fi
+	done
+	if [ -n "${DEAD[0]:-}" ]; then
+		say "conformance: stopping: every scenario after this one needs the main emulator"
+		fail=$((fail + 1))
+		break
+	fi
 done
 
 printf 'conformance: %d passed, %d failed, %d skipped\n' "$pass" "$fail" "$skip"
