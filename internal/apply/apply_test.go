@@ -1,0 +1,299 @@
+package apply_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"golang.org/x/oauth2"
+
+	"github.com/sfprov/sfprov/internal/apply"
+	"github.com/sfprov/sfprov/internal/emulator"
+	"github.com/sfprov/sfprov/internal/perms"
+	"github.com/sfprov/sfprov/internal/plan"
+	"github.com/sfprov/sfprov/internal/salesforce"
+	"github.com/sfprov/sfprov/internal/spec"
+	"github.com/sfprov/sfprov/internal/state"
+)
+
+const testToken = "00D000000000001AAA!AQapplytesttoken"
+
+// TestMain silences simpleforce's logging of failed requests (the CLI does the same).
+func TestMain(m *testing.M) {
+	log.SetOutput(io.Discard)
+	os.Exit(m.Run())
+}
+
+// clock is the emulator's time; it moves only when a test says so.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type org struct {
+	url string
+	clk *clock
+}
+
+func newOrg(t testing.TB, seed *emulator.Seed) org {
+	t.Helper()
+	clk := &clock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+	o, err := emulator.New(emulator.Options{AccessToken: testToken, Seed: seed, Now: clk.now})
+	if err != nil {
+		t.Fatalf("emulator.New: %v", err)
+	}
+	srv := httptest.NewServer(o)
+	t.Cleanup(srv.Close)
+	return org{srv.URL, clk}
+}
+
+func (o org) client() *salesforce.Client {
+	return salesforce.New(salesforce.Config{InstanceURL: o.url, Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: testToken})})
+}
+
+func parse(t testing.TB, src string) *spec.Spec {
+	t.Helper()
+	s, ds := spec.Parse("spec.yaml", []byte(src), spec.Options{Getenv: func(string) (string, bool) { return "", false }})
+	if ds.HasErrors() {
+		t.Fatalf("spec: %v", ds)
+	}
+	return s
+}
+
+// planFor reads the org and computes the plan for src, as `sfprov plan` does.
+func planFor(t testing.TB, c *salesforce.Client, src string) *plan.Plan {
+	t.Helper()
+	s := parse(t, src)
+	st, err := state.Read(context.Background(), c, s)
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	p, ds := plan.Compute(s, st, plan.Options{Requires: perms.Requires})
+	if ds.HasErrors() {
+		t.Fatalf("Compute: %v", ds)
+	}
+	return p
+}
+
+func titles(steps []*plan.Step) []string {
+	out := []string{}
+	for _, s := range steps {
+		out = append(out, string(s.Action)+" "+s.Title())
+	}
+	return out
+}
+
+// brokenSpec gives a Salesforce Integration user a permission set with
+// Account access but not the SalesforceAPIIntegrationPsl: Salesforce refuses
+// that assignment (salesforce-api-facts.md §1), in the next-to-last wave.
+const brokenSpec = `version: 1
+permissionSets:
+  - name: Acme_Data
+    objects:
+      - object: Account
+        access: [read]
+  - name: Acme_API
+    systemPermissions: [API Enabled]
+permissionSetGroups:
+  - name: Acme_Group
+    permissionSets: [Acme_API]
+users:
+  - username: acme.integration@example.com
+    lastName: Acme Integration
+    email: admin@example.com
+    profile: Minimum Access - API Only Integrations
+    permissionSets: [Acme_API, Acme_Data]
+    permissionSetGroups: [Acme_Group]
+`
+
+// fixedSpec is brokenSpec with the licence the guide forgot.
+const fixedSpec = brokenSpec + `    permissionSetLicenses: [Salesforce API Integration]
+`
+
+// TestExecuteStopsAfterTheFailingWave: a failure in one wave leaves the
+// earlier waves done, the rest of its own wave done, and the later waves not
+// run; the error keeps Salesforce's code and message. A re-run after the fix
+// does only what is left, and a third run has nothing to do.
+func TestExecuteStopsAfterTheFailingWave(t *testing.T) {
+	ctx := context.Background()
+	o := newOrg(t, nil)
+	c := o.client()
+
+	p := planFor(t, c, brokenSpec)
+	var reported []string
+	res, err := apply.Execute(ctx, c, p, apply.Options{OnStep: func(s *plan.Step, err error) {
+		status := "ok"
+		if err != nil {
+			status = "failed"
+		}
+		reported = append(reported, status+" "+s.Title())
+	}})
+	if err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	wantDone := []string{
+		`create permission set "Acme_Data"`,
+		`create permission set "Acme_API"`,
+		`create object access "Account" on permission set "Acme_Data"`,
+		`create permission set group "Acme_Group"`,
+		`create group member "Acme_API" on permission set group "Acme_Group"`,
+		`create user "acme.integration@example.com"`,
+		`create permission set "Acme_API" on user "acme.integration@example.com"`,
+	}
+	wantFailed := []string{`create permission set "Acme_Data" on user "acme.integration@example.com"`}
+	wantNotRun := []string{`create permission set group "Acme_Group" on user "acme.integration@example.com"`}
+	if diff := cmp.Diff(wantDone, titles(res.Done)); diff != "" {
+		t.Errorf("Done (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantFailed, titles(res.Failed)); diff != "" {
+		t.Errorf("Failed (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantNotRun, titles(res.NotRun)); diff != "" {
+		t.Errorf("NotRun (-want +got):\n%s", diff)
+	}
+	if len(reported) != len(wantDone)+len(wantFailed) {
+		t.Errorf("OnStep reported %d steps, want %d (not-run steps are not reported): %q", len(reported), len(wantDone)+len(wantFailed), reported)
+	}
+	if len(res.Failed) == 1 {
+		var se *apply.StepError
+		if !errors.As(res.Errors[res.Failed[0]], &se) {
+			t.Fatalf("error %v (%T) is not a *StepError", res.Errors[res.Failed[0]], res.Errors[res.Failed[0]])
+		}
+		want := []salesforce.ErrorItem{{Code: "FIELD_INTEGRITY_EXCEPTION",
+			Message: "Can't assign permission set Acme Data to user Acme Integration. The user license doesn't allow the permission: Read Accounts"}}
+		if diff := cmp.Diff(want, se.Errors, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("StepError (-want +got):\n%s", diff)
+		}
+		if got, want := se.Error(), "FIELD_INTEGRITY_EXCEPTION: "+want[0].Message; got != want {
+			t.Errorf("Error() = %q, want %q", got, want)
+		}
+	}
+	// Created steps carry their new Ids; the failed one has none.
+	for _, s := range res.Done {
+		if s.ID == "" {
+			t.Errorf("done step %s has no Id", s.Title())
+		}
+	}
+	if res.Failed[0].ID != "" {
+		t.Errorf("failed step has Id %s", res.Failed[0].ID)
+	}
+
+	// The group has finished recalculating by the time the admin re-runs
+	// (facts §6); the fixed spec plans only what is left.
+	o.clk.advance(time.Minute)
+	p = planFor(t, c, fixedSpec)
+	wantRest := []string{
+		`create licence "Salesforce API Integration" on user "acme.integration@example.com"`,
+		`create permission set "Acme_Data" on user "acme.integration@example.com"`,
+		`create permission set group "Acme_Group" on user "acme.integration@example.com"`,
+	}
+	if diff := cmp.Diff(wantRest, titles(p.Changing())); diff != "" {
+		t.Errorf("re-run plan (-want +got):\n%s", diff)
+	}
+	res, err = apply.Execute(ctx, c, p, apply.Options{})
+	if err != nil || len(res.Failed)+len(res.NotRun) > 0 {
+		t.Fatalf("re-run: err %v, failed %q, not run %q, errors %v", err, titles(res.Failed), titles(res.NotRun), res.Errors)
+	}
+	if diff := cmp.Diff(wantRest, titles(res.Done)); diff != "" {
+		t.Errorf("re-run Done (-want +got):\n%s", diff)
+	}
+	if p := planFor(t, c, fixedSpec); p.HasChanges() {
+		t.Errorf("third plan has changes: %q", titles(p.Changing()))
+	}
+}
+
+// TestExecuteLicenceLimit: a user licence without a free seat refuses the user
+// (LICENSE_LIMIT_EXCEEDED); everything after the users' wave is not run.
+// Freeing a seat and re-running finishes the job.
+func TestExecuteLicenceLimit(t *testing.T) {
+	ctx := context.Background()
+	o := newOrg(t, &emulator.Seed{
+		Licenses: []emulator.SeedLicense{{Name: "Salesforce Integration", Seats: 1}},
+		Users:    []emulator.SeedUser{{Username: "old.integration@example.com", LastName: "Old Integration", Profile: "Minimum Access - API Only Integrations"}},
+	})
+	c := o.client()
+	p := planFor(t, c, fixedSpec)
+	res, err := apply.Execute(ctx, c, p, apply.Options{})
+	if err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	wantFailed := []string{`create user "acme.integration@example.com"`}
+	wantNotRun := []string{
+		`create licence "Salesforce API Integration" on user "acme.integration@example.com"`,
+		`create permission set "Acme_API" on user "acme.integration@example.com"`,
+		`create permission set "Acme_Data" on user "acme.integration@example.com"`,
+		`create permission set group "Acme_Group" on user "acme.integration@example.com"`,
+	}
+	if diff := cmp.Diff(wantFailed, titles(res.Failed)); diff != "" {
+		t.Errorf("Failed (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantNotRun, titles(res.NotRun)); diff != "" {
+		t.Errorf("NotRun (-want +got):\n%s", diff)
+	}
+	if len(res.Done) != 5 {
+		t.Errorf("Done = %q, want the 5 steps before the users' wave", titles(res.Done))
+	}
+	if len(res.Failed) == 1 {
+		want := "LICENSE_LIMIT_EXCEEDED: License Limit Exceeded"
+		if got := res.Errors[res.Failed[0]].Error(); got != want {
+			t.Errorf("error = %q, want %q", got, want)
+		}
+	}
+
+	// Free the seat: deactivate the old user (users cannot be deleted).
+	old, err := c.Query(ctx, "SELECT Id FROM User WHERE Username = 'old.integration@example.com'")
+	if err != nil || len(old) != 1 {
+		t.Fatalf("find the old user: %v", err)
+	}
+	if res, err := c.Update(ctx, []salesforce.Record{{"attributes": map[string]any{"type": "User"}, "Id": old[0].String("Id"), "IsActive": false}}); err != nil || !res[0].Success {
+		t.Fatalf("deactivate the old user: %v %+v", err, res)
+	}
+	o.clk.advance(time.Minute)
+	p = planFor(t, c, fixedSpec)
+	res, err = apply.Execute(ctx, c, p, apply.Options{})
+	if err != nil || len(res.Failed)+len(res.NotRun) > 0 {
+		t.Fatalf("re-run: err %v, failed %q, not run %q, errors %v", err, titles(res.Failed), titles(res.NotRun), res.Errors)
+	}
+	if diff := cmp.Diff(append(wantFailed, wantNotRun...), titles(res.Done)); diff != "" {
+		t.Errorf("re-run Done (-want +got):\n%s", diff)
+	}
+	if p := planFor(t, c, fixedSpec); p.HasChanges() {
+		t.Errorf("third plan has changes: %q", titles(p.Changing()))
+	}
+}
+
+// TestExecuteCancelled: with the context already cancelled nothing is sent and
+// every step is reported as not run.
+func TestExecuteCancelled(t *testing.T) {
+	o := newOrg(t, nil)
+	c := o.client()
+	p := planFor(t, c, fixedSpec)
+	before := c.Calls()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := apply.Execute(ctx, c, p, apply.Options{})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Execute = %v, want context.Canceled", err)
+	}
+	if len(res.Done)+len(res.Failed) != 0 || len(res.NotRun) != len(p.Changing()) {
+		t.Errorf("done %q, failed %q, not run %d of %d", titles(res.Done), titles(res.Failed), len(res.NotRun), len(p.Changing()))
+	}
+	if c.Calls() != before {
+		t.Errorf("Execute made %d calls with a cancelled context", c.Calls()-before)
+	}
+}
