@@ -39,6 +39,10 @@ type Options struct {
 	FaultSeed      int64
 	PSGRecalcDelay time.Duration    // how long a PermissionSetGroup stays "Updating" after a change (0 = 2s)
 	Now            func() time.Time // nil = time.Now
+	// RefreshToken, when set, is a refresh token always valid for the admin
+	// user (as one stored by a client from an earlier web-server flow), so
+	// that the refresh_token grant can be tested.
+	RefreshToken string
 }
 
 // DailyAPILimit is DailyApiRequests.Max. Source: fixtures limits-v60.json.
@@ -113,14 +117,15 @@ func New(opts Options) (*Org, error) {
 		}
 	}
 	o.auth = oauth.New(oauth.Config{
-		ClientID:      opts.ClientID,
-		ClientSecret:  opts.ClientSecret,
-		JWTCertPEM:    opts.JWTCertPEM,
-		TokenLifetime: opts.TokenLifetime,
-		StaticToken:   opts.AccessToken,
-		StaticUser:    o.adminUser,
-		OrgID:         o.meta.OrgID,
-		Now:           o.now,
+		ClientID:           opts.ClientID,
+		ClientSecret:       opts.ClientSecret,
+		JWTCertPEM:         opts.JWTCertPEM,
+		TokenLifetime:      opts.TokenLifetime,
+		StaticToken:        opts.AccessToken,
+		StaticRefreshToken: opts.RefreshToken,
+		StaticUser:         o.adminUser,
+		OrgID:              o.meta.OrgID,
+		Now:                o.now,
 	}, directory{o})
 	var h http.Handler = http.HandlerFunc(o.serve)
 	if opts.Latency > 0 || len(opts.Faults) > 0 {

@@ -34,6 +34,7 @@ func New() *cobra.Command {
 
 type serveFlags struct {
 	addr, token, seed, state        string
+	refreshToken                    string
 	clientID, clientSecret, jwtCert string
 	tokenLifetime, latency          time.Duration
 	faults                          []string
@@ -69,6 +70,7 @@ rate= faults are deterministic for a given --fault-seed.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (127.0.0.1:0 picks a free port)")
 	fl.StringVar(&f.token, "access-token", "", "bearer token always accepted as the admin user (default: generated and printed)")
+	fl.StringVar(&f.refreshToken, "refresh-token", "", "a refresh token always accepted for the admin user (refresh_token grant)")
 	fl.StringVar(&f.seed, "seed", "", "seed YAML file describing the org beyond the default")
 	fl.StringVar(&f.state, "state", "", "state file: loaded if it exists, saved after every change")
 	fl.StringVar(&f.clientID, "client-id", "", "connected app consumer key")
@@ -93,6 +95,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		Faults:         f.faults,
 		FaultSeed:      f.faultSeed,
 		PSGRecalcDelay: f.psgDelay,
+		RefreshToken:   f.refreshToken,
 	}
 	if f.seed != "" {
 		s, err := emulator.LoadSeed(f.seed)
