@@ -167,6 +167,10 @@ func (e *executor) wave(ctx context.Context, steps []*plan.Step) {
 	for _, k := range order {
 		b := batches[k]
 		switch {
+		case len(b) > 0 && b[0].Tooling:
+			for _, s := range b {
+				e.finish(s, e.tooling(ctx, s))
+			}
 		case k.typ == plan.TypePassword:
 			for _, s := range b {
 				e.finish(s, e.password(ctx, s))
@@ -351,6 +355,29 @@ func (e *executor) password(ctx context.Context, s *plan.Step) error {
 			return fmt.Errorf("environment variable %s is not set; the password comes from it", name)
 		}
 		return e.c.Do(ctx, "POST", path, map[string]string{"NewPassword": v}, nil)
+	}
+	return nil
+}
+
+// tooling writes one Tooling API record (Remote Site Settings): Tooling
+// objects are few per spec, and not every one takes sObject Collections.
+func (e *executor) tooling(ctx context.Context, s *plan.Step) error {
+	base := e.c.DataPath("tooling/sobjects/" + s.SObject)
+	switch s.Action {
+	case plan.Create:
+		var res salesforce.SaveResult
+		if err := e.c.Do(ctx, "POST", base, s.Fields, &res); err != nil {
+			return err
+		}
+		s.ID = res.ID
+		if s.Key != "" {
+			e.ids[s.Key] = res.ID
+		}
+		return nil
+	case plan.Update:
+		return e.c.Do(ctx, "PATCH", base+"/"+s.ID, s.Fields, nil)
+	case plan.Prune:
+		return e.c.Do(ctx, "DELETE", base+"/"+s.ID, nil, nil)
 	}
 	return nil
 }

@@ -84,6 +84,8 @@ func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnosti
 		pl.user(&s.Users[i])
 	}
 	pl.assignments()
+	pl.remoteSites()
+	pl.records()
 	pl.notYet()
 	for _, m := range s.ManualSteps {
 		if pl.cond(m.If) {

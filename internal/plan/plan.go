@@ -60,6 +60,8 @@ const (
 	TypeLicenseAssign = "permissionSetLicenseAssignment"
 	TypePermSetAssign = "permissionSetAssignment"
 	TypeGroupAssign   = "permissionSetGroupAssignment"
+	TypeRemoteSite    = "remoteSite"
+	TypeRecord        = "record"
 )
 
 // waves orders the resource types: each wave needs the Ids that earlier waves
@@ -70,6 +72,9 @@ var waves = map[string]int{
 	TypeProfile: 0, TypePermissionSet: 1, TypeObjectAccess: 2, TypeSetupEntity: 2,
 	TypeFieldAccess: 3, TypeGroup: 4, TypeGroupMember: 5, TypeUser: 6, TypePassword: 7,
 	TypeLicenseAssign: 8, TypePermSetAssign: 9, TypeGroupAssign: 10,
+	// Remote sites depend on nothing; records come last: setup and data
+	// objects never share a call (salesforce-api-facts.md §10).
+	TypeRemoteSite: 0, TypeRecord: 11,
 }
 
 // Wave returns the execution wave of a resource type.
@@ -83,6 +88,7 @@ type Step struct {
 	Parent  string // what it belongs to, for humans: `permission set "X"`, `user "u@x"`
 	Note    string // why, when not obvious: "clone of ...", "implied by edit"
 	SObject string // the sObject written
+	Tooling bool   // written through the Tooling API
 	ID      string // the record's Id when it exists
 	Changes []Change
 
@@ -108,6 +114,7 @@ var typeNames = map[string]string{
 	TypeFieldAccess: "field access", TypeSetupEntity: "app access", TypeGroup: "permission set group",
 	TypeGroupMember: "group member", TypeUser: "user", TypePassword: "password",
 	TypeLicenseAssign: "licence", TypePermSetAssign: "permission set", TypeGroupAssign: "permission set group",
+	TypeRemoteSite: "remote site", TypeRecord: "record",
 }
 
 func quoteName(s string) string { return fmt.Sprintf("%q", s) }

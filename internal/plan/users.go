@@ -390,8 +390,6 @@ func (pl *planner) notYet() {
 	warn(countIf(pl, s.Packages, func(x spec.Package) *spec.Condition { return x.If }), "packages")
 	warn(countIf(pl, s.ConnectedApps, func(x spec.ConnectedApp) *spec.Condition { return x.If }), "connectedApps")
 	warn(countIf(pl, s.ExternalClientApps, func(x spec.ExternalClientApp) *spec.Condition { return x.If }), "externalClientApps")
-	warn(countIf(pl, s.RemoteSites, func(x spec.RemoteSite) *spec.Condition { return x.If }), "remoteSites")
-	warn(countIf(pl, s.Records, func(x spec.RecordSet) *spec.Condition { return x.If }), "records")
 	if s.OrgSettings != nil {
 		warn(1, "orgSettings")
 	}

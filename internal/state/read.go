@@ -58,6 +58,9 @@ func collect(s *spec.Spec) names {
 			n.groups[r.Name] = true
 		}
 	}
+	for _, r := range s.Records {
+		n.objects[r.Object] = true
+	}
 	for _, c := range conditions(s) {
 		if c.Kind == "package" {
 			n.needPackages = true
@@ -122,6 +125,21 @@ func conditions(s *spec.Spec) []*spec.Condition {
 	for _, p := range s.Packages {
 		add(p.If)
 	}
+	for _, r := range s.Records {
+		add(r.If)
+	}
+	for _, r := range s.RemoteSites {
+		add(r.If)
+	}
+	for _, a := range s.Assignments {
+		add(a.If)
+	}
+	for _, a := range s.ConnectedApps {
+		add(a.If)
+	}
+	for _, a := range s.ExternalClientApps {
+		add(a.If)
+	}
 	return out
 }
 
@@ -184,6 +202,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		FieldPerms:       map[string]map[string]*FieldPerm{},
 		EntityAccess:     map[string]map[string]string{},
 		Describes:        map[string]*salesforce.Describe{},
+		RemoteSites:      map[string]*RemoteSite{},
 	}
 	ui, err := c.UserInfo(ctx)
 	if err != nil {
@@ -282,6 +301,9 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 			return nil, err
 		}
 	}
+	if err := readRemoteSites(ctx, c, s, st); err != nil {
+		return nil, err
+	}
 	if d := st.Describes["account"]; d != nil && d.HasField("IsPersonAccount") {
 		// Person Accounts add IsPersonAccount to Account (CumulusCI's check;
 		// salesforce-api-facts.md §13).
@@ -360,6 +382,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	r2.query("licence assignments", "SELECT Id, AssigneeId, PermissionSetLicenseId FROM PermissionSetLicenseAssign WHERE Assignee.Username IN "+inList(users), func(rs []salesforce.Record) { psla = rs })
 	r2.query("assignments", "SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignment WHERE Assignee.Username IN "+inList(users), func(rs []salesforce.Record) { psa = rs })
 	readSelections(r2, s, st)
+	readRecords(r2, s, st)
 	if err := r2.run(ctx); err != nil {
 		return nil, err
 	}

@@ -45,6 +45,10 @@ type State struct {
 
 	// Selections, one per spec `assignments:` entry, in spec order.
 	Selections []*Selection
+	// RecordSets, one per spec `records:` entry, in spec order.
+	RecordSets []*RecordSet
+	// RemoteSites by lower name.
+	RemoteSites map[string]*RemoteSite
 }
 
 // UserLicense is a user licence.

@@ -1,0 +1,186 @@
+package plan
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sfprov/sfprov/internal/diag"
+	"github.com/sfprov/sfprov/internal/salesforce"
+	"github.com/sfprov/sfprov/internal/spec"
+	"github.com/sfprov/sfprov/internal/state"
+)
+
+// remoteSites plans Remote Site Settings. They are written through the Tooling
+// API's RemoteProxy, whose Metadata compound is replaced whole on update, so
+// an update always sends every setting (salesforce-api-facts.md §8).
+func (pl *planner) remoteSites() {
+	for _, rs := range pl.s.RemoteSites {
+		if !pl.cond(rs.If) {
+			continue
+		}
+		active := rs.Active == nil || *rs.Active
+		desc := descOf(rs.Description)
+		md := map[string]any{"url": rs.URL, "isActive": active, "disableProtocolSecurity": rs.DisableProtocolSecurity, "description": desc}
+		step := &Step{Type: TypeRemoteSite, Name: rs.Name, SObject: "RemoteProxy", Tooling: true, Fields: map[string]any{}}
+		cur := pl.st.RemoteSites[lower(rs.Name)]
+		if cur == nil {
+			step.Action = Create
+			step.Fields["FullName"] = rs.Name
+			step.Fields["Metadata"] = md
+			step.Changes = []Change{{Field: "url", After: rs.URL}, {Field: "isActive", After: active}}
+			if desc != "" {
+				step.Changes = append(step.Changes, Change{Field: "description", After: desc})
+			}
+			if rs.DisableProtocolSecurity {
+				step.Changes = append(step.Changes, Change{Field: "disableProtocolSecurity", After: true})
+			}
+			pl.add(step)
+			continue
+		}
+		step.ID = cur.ID
+		if cur.URL != rs.URL {
+			step.Changes = append(step.Changes, Change{Field: "url", Before: cur.URL, After: rs.URL})
+		}
+		if cur.Active != active {
+			step.Changes = append(step.Changes, Change{Field: "isActive", Before: cur.Active, After: active})
+		}
+		if rs.Description != nil && cur.Description != desc {
+			step.Changes = append(step.Changes, Change{Field: "description", Before: cur.Description, After: desc})
+		}
+		if rs.Description == nil {
+			md["description"] = cur.Description
+		}
+		if len(step.Changes) > 0 {
+			step.Fields["Metadata"] = md
+		}
+		step.Action = actionFor(step)
+		pl.add(step)
+	}
+}
+
+// records plans configuration data: each row is created when no record has its
+// key, and updated where a field the spec sets differs.
+func (pl *planner) records() {
+	for i, rs := range pl.s.Records {
+		if !pl.cond(rs.If) || i >= len(pl.st.RecordSets) {
+			continue
+		}
+		set := pl.st.RecordSets[i]
+		if set.Err != nil {
+			pl.errorf(rs.Pos, "records of %s: %v", rs.Object, set.Err)
+			continue
+		}
+		d := pl.describe(rs.Object, rs.Pos)
+		if d == nil {
+			continue
+		}
+		for _, row := range set.Rows {
+			pl.record(rs, d, row, set)
+		}
+	}
+}
+
+func (pl *planner) record(rs spec.RecordSet, d *salesforce.Describe, row map[string]spec.Value, set *state.RecordSet) {
+	key := state.KeyOf(rs.Key, func(f string) string { v, _ := state.ValueOf(row, f); return v.Value })
+	var shown []string
+	for _, k := range rs.Key {
+		v, _ := state.ValueOf(row, k)
+		shown = append(shown, k+"="+v.Redacted())
+	}
+	step := &Step{Type: TypeRecord, Name: strings.Join(shown, ", "), Parent: d.Name, SObject: d.Name, Fields: map[string]any{}}
+	cur := set.Existing[key]
+	names := sortedKeys(row)
+	for _, name := range names {
+		v := row[name]
+		f := fieldOf(d, name)
+		if f == nil {
+			var all []string
+			for _, df := range d.Fields {
+				all = append(all, df.Name)
+			}
+			hint := ""
+			if s := diag.Suggest(name, all); s != "" {
+				hint = fmt.Sprintf("; did you mean %q?", s)
+			}
+			pl.errorf(v.Pos, "field %q does not exist on %s%s", name, d.Name, hint)
+			continue
+		}
+		typed, err := typedValue(f, v.Value)
+		if err != nil {
+			pl.errorf(v.Pos, "%s.%s: %v", d.Name, f.Name, err)
+			continue
+		}
+		if cur == nil {
+			step.Fields[f.Name] = typed
+			step.Changes = append(step.Changes, Change{Field: f.Name, After: typed, Secret: v.Secret})
+			continue
+		}
+		if before := cur.Get(f.Name); !sameValue(before, typed) {
+			step.Fields[f.Name] = typed
+			step.Changes = append(step.Changes, Change{Field: f.Name, Before: before, After: typed, Secret: v.Secret})
+		}
+	}
+	if cur != nil {
+		step.ID = cur.String("Id")
+	}
+	step.Action = actionFor(step)
+	if cur == nil {
+		step.Action = Create
+	}
+	pl.add(step)
+}
+
+func fieldOf(d *salesforce.Describe, name string) *salesforce.DescribeField {
+	for i := range d.Fields {
+		if strings.EqualFold(d.Fields[i].Name, name) {
+			return &d.Fields[i]
+		}
+	}
+	return nil
+}
+
+// typedValue converts a spec string to the JSON type the field takes.
+func typedValue(f *salesforce.DescribeField, s string) (any, error) {
+	switch f.Type {
+	case "boolean":
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "true":
+			return true, nil
+		case "false", "":
+			return false, nil
+		}
+		return nil, fmt.Errorf("%q is not true or false", s)
+	case "int", "double", "currency", "percent":
+		if strings.TrimSpace(s) == "" {
+			return nil, nil
+		}
+		n, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", s)
+		}
+		return n, nil
+	}
+	if s == "" {
+		return nil, nil
+	}
+	return s, nil
+}
+
+// sameValue compares an org value with a typed spec value.
+func sameValue(org, want any) bool {
+	switch w := want.(type) {
+	case nil:
+		return org == nil || org == ""
+	case float64:
+		o, ok := org.(float64)
+		return ok && o == w
+	case bool:
+		o, _ := org.(bool)
+		return o == w
+	case string:
+		o, ok := org.(string)
+		return ok && o == w
+	}
+	return false
+}

@@ -1,0 +1,49 @@
+package spec
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Rows returns the records of a record set: its one `values:` record, or every
+// row of its CSV file (header row = field names). CSV cells are taken as
+// written: ${VAR} is not expanded there.
+func (r RecordSet) Rows() ([]map[string]Value, error) {
+	if r.CSV == "" {
+		return []map[string]Value{r.Values}, nil
+	}
+	f, err := os.Open(r.CSV)
+	if err != nil {
+		return nil, fmt.Errorf("read csv for %s: %w", r.Object, err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("read csv header of %s: %w", r.CSV, err)
+	}
+	for i, h := range header {
+		header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+	}
+	var rows []map[string]Value
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read csv %s: %w", r.CSV, err)
+		}
+		row := map[string]Value{}
+		for i, cell := range rec {
+			if i < len(header) && header[i] != "" {
+				row[header[i]] = Value{Value: cell, Pos: Pos{File: r.CSV, Line: line, Col: 1}}
+			}
+		}
+		rows = append(rows, row)
+	}
+}
