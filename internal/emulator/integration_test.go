@@ -75,3 +75,34 @@ func TestPersonAccounts(t *testing.T) {
 		t.Errorf("business account %v", got)
 	}
 }
+
+func TestAPIDisabledForUser(t *testing.T) {
+	o, _ := newTestOrg(t, Options{Seed: &Seed{Users: []SeedUser{
+		{Username: "min@example.com", LastName: "Min", Profile: "Minimum Access - Salesforce", Password: "pw-123"}}}})
+	form := url.Values{"grant_type": {"password"}, "username": {"min@example.com"}, "password": {"pw-123"}}
+	req := httptest.NewRequest("POST", "http://127.0.0.1:8080/services/oauth2/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	o.ServeHTTP(rec, req)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &tok) != nil {
+		t.Fatalf("token: %d %s", rec.Code, rec.Body)
+	}
+	call := func() resp {
+		req := httptest.NewRequest("GET", "http://127.0.0.1:8080"+v+"/limits", nil)
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		rec := httptest.NewRecorder()
+		o.ServeHTTP(rec, req)
+		return resp{rec.Code, rec.Header(), rec.Body.Bytes()}
+	}
+	expectErr(t, call(), 403, "API_CURRENTLY_DISABLED", "API is disabled for this User")
+	// A permission set with API Enabled opens the API.
+	uid := idOf(t, o, "SELECT Id FROM User WHERE Username = 'min@example.com'")
+	ps := create(t, o, "PermissionSet", map[string]any{"Name": "API", "Label": "API", "PermissionsApiEnabled": true})
+	create(t, o, "PermissionSetAssignment", map[string]any{"AssigneeId": uid, "PermissionSetId": ps})
+	if r := call(); r.status != 200 {
+		t.Fatalf("with API Enabled: %d %s", r.status, r.body)
+	}
+}

@@ -71,7 +71,24 @@ func (o *Org) load(path string) (ok bool, err error) {
 			o.st.insert(object, r)
 		}
 	}
+	o.ensureProfileAssignments()
 	return true, nil
+}
+
+// ensureProfileAssignments gives every user the assignment of their profile's
+// set; state files written before users held one lack it.
+func (o *Org) ensureProfileAssignments() {
+	has := map[any]bool{}
+	for _, a := range o.st.All("PermissionSetAssignment") {
+		if _, ps, ok := o.st.Get(str(a, "PermissionSetId")); ok && ps["IsOwnedByProfile"] == true {
+			has[a["AssigneeId"]] = true
+		}
+	}
+	for _, u := range o.st.All("User") {
+		if !has[u["Id"]] {
+			o.assignProfileSet(u)
+		}
+	}
 }
 
 // save writes the state atomically: a temporary file in the same directory,

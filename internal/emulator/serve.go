@@ -86,6 +86,14 @@ func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if !o.apiEnabled(user.ID) {
+		// A user whose profile and permission sets lack "API Enabled" cannot
+		// use the API: API_CURRENTLY_DISABLED "API is disabled for this User"
+		// (restforce/restforce#562: returned when API access is disabled in
+		// the user's profile; the message as Salesforce error guides quote it).
+		writeError(w, errMsg(http.StatusForbidden, "API_CURRENTLY_DISABLED", "API is disabled for this User"))
+		return
+	}
 	if !o.count(w) {
 		return
 	}
@@ -114,6 +122,23 @@ func (o *Org) count(w http.ResponseWriter) bool {
 	// responses); fixtures/INDEX.md recorded "api-usage=924/15000".
 	w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", o.meta.APICalls, DailyAPILimit))
 	return true
+}
+
+// apiEnabled reports whether the user holds PermissionsApiEnabled through
+// their profile's set or any assigned set (groups through their own set).
+func (o *Org) apiEnabled(userID string) bool {
+	if userID == "" {
+		return true
+	}
+	for _, a := range o.st.All("PermissionSetAssignment") {
+		if a["AssigneeId"] != userID {
+			continue
+		}
+		if _, ps, ok := o.st.Get(str(a, "PermissionSetId")); ok && ps["PermissionsApiEnabled"] == true {
+			return true
+		}
+	}
+	return false
 }
 
 func (o *Org) countLocked(w http.ResponseWriter) bool {
