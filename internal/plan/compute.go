@@ -86,6 +86,7 @@ func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnosti
 	pl.assignments()
 	pl.remoteSites()
 	pl.records()
+	pl.connectedApps()
 	pl.notYet()
 	for _, m := range s.ManualSteps {
 		if pl.cond(m.If) {

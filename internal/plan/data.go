@@ -184,3 +184,58 @@ func sameValue(org, want any) bool {
 	}
 	return false
 }
+
+// connectedApps checks connected-app policies. No API changes the OAuth policy
+// of a connected app installed from a package (salesforce-api-facts.md §7, §16:
+// ConnectedApplication is read-only; packaged apps are managed in Setup), so a
+// policy that differs, or that the API cannot show, becomes a manual step.
+func (pl *planner) connectedApps() {
+	for _, a := range pl.s.ConnectedApps {
+		if !pl.cond(a.If) {
+			continue
+		}
+		app := pl.st.Apps[lower(a.Name)]
+		if app == nil {
+			pl.errorf(a.Pos, "connected app %q is not installed in the org (install its package first)", a.Name)
+			continue
+		}
+		if a.Policy == nil {
+			continue
+		}
+		where := fmt.Sprintf("In Setup > Apps > Connected Apps > Manage Connected Apps > %s > Edit Policies", app.Name)
+		var set []string
+		switch a.Policy.PermittedUsers {
+		case "adminApproved":
+			if !pl.st.AdminApprovedOnly[lower(a.Name)] {
+				set = append(set, `Permitted Users: "Admin approved users are pre-authorized"`)
+			}
+		case "allSelfAuthorize":
+			if pl.st.AdminApprovedOnly[lower(a.Name)] {
+				set = append(set, `Permitted Users: "All users may self-authorize"`)
+			}
+		}
+		// IP relaxation and the refresh token policy are not readable through
+		// the data API: ask for a check rather than claim they match.
+		switch a.Policy.IPRelaxation {
+		case "enforce":
+			set = append(set, `IP Relaxation: "Enforce IP restrictions" (check)`)
+		case "relax":
+			set = append(set, `IP Relaxation: "Relax IP restrictions" (check)`)
+		case "relaxWithSecondFactor":
+			set = append(set, `IP Relaxation: "Relax IP restrictions with second factor" (check)`)
+		}
+		if rt := a.Policy.RefreshToken; rt != nil {
+			switch rt.Mode {
+			case "untilRevoked":
+				set = append(set, `Refresh Token Policy: "Refresh token is valid until revoked" (check)`)
+			case "immediately":
+				set = append(set, `Refresh Token Policy: "Immediately expire refresh token" (check)`)
+			case "expireAfter":
+				set = append(set, fmt.Sprintf(`Refresh Token Policy: "Expire refresh token after %s" (check)`, rt.ExpireAfter))
+			}
+		}
+		if len(set) > 0 {
+			pl.p.ManualSteps = append(pl.p.ManualSteps, where+", set "+strings.Join(set, "; ")+".")
+		}
+	}
+}

@@ -388,7 +388,6 @@ func (pl *planner) notYet() {
 	}
 	s := pl.s
 	warn(countIf(pl, s.Packages, func(x spec.Package) *spec.Condition { return x.If }), "packages")
-	warn(countIf(pl, s.ConnectedApps, func(x spec.ConnectedApp) *spec.Condition { return x.If }), "connectedApps")
 	warn(countIf(pl, s.ExternalClientApps, func(x spec.ExternalClientApp) *spec.Condition { return x.If }), "externalClientApps")
 	if s.OrgSettings != nil {
 		warn(1, "orgSettings")

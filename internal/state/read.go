@@ -61,6 +61,9 @@ func collect(s *spec.Spec) names {
 	for _, r := range s.Records {
 		n.objects[r.Object] = true
 	}
+	for _, a := range s.ConnectedApps {
+		n.apps[a.Name] = true
+	}
 	for _, c := range conditions(s) {
 		if c.Kind == "package" {
 			n.needPackages = true
@@ -188,21 +191,22 @@ func bareNames(full []string) []string {
 // Read reads the org state that s needs.
 func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, error) {
 	st := &State{
-		InstanceURL:      c.InstanceURL(),
-		Packages:         map[string]string{},
-		PermissionFields: map[string]bool{},
-		ObjectPermFields: map[string]bool{},
-		UserLicenses:     map[string]*UserLicense{},
-		Profiles:         map[string]*Profile{},
-		Groups:           map[string]*Group{},
-		Users:            map[string]*User{},
-		Apps:             map[string]*Named{},
-		ApexClasses:      map[string]*Named{},
-		ObjectPerms:      map[string]map[string]*ObjectPerm{},
-		FieldPerms:       map[string]map[string]*FieldPerm{},
-		EntityAccess:     map[string]map[string]string{},
-		Describes:        map[string]*salesforce.Describe{},
-		RemoteSites:      map[string]*RemoteSite{},
+		InstanceURL:       c.InstanceURL(),
+		Packages:          map[string]string{},
+		PermissionFields:  map[string]bool{},
+		ObjectPermFields:  map[string]bool{},
+		UserLicenses:      map[string]*UserLicense{},
+		Profiles:          map[string]*Profile{},
+		Groups:            map[string]*Group{},
+		Users:             map[string]*User{},
+		Apps:              map[string]*Named{},
+		AdminApprovedOnly: map[string]bool{},
+		ApexClasses:       map[string]*Named{},
+		ObjectPerms:       map[string]map[string]*ObjectPerm{},
+		FieldPerms:        map[string]map[string]*FieldPerm{},
+		EntityAccess:      map[string]map[string]string{},
+		Describes:         map[string]*salesforce.Describe{},
+		RemoteSites:       map[string]*RemoteSite{},
 	}
 	ui, err := c.UserInfo(ctx)
 	if err != nil {
@@ -276,9 +280,10 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		}
 	})
 	if len(n.apps) > 0 {
-		r1.query("connected apps", "SELECT Id, Name FROM ConnectedApplication WHERE Name IN "+inList(sortedKeys(n.apps)), func(rs []salesforce.Record) {
+		r1.query("connected apps", "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication WHERE Name IN "+inList(sortedKeys(n.apps)), func(rs []salesforce.Record) {
 			for _, r := range rs {
 				st.Apps[strings.ToLower(r.String("Name"))] = &Named{ID: r.String("Id"), Name: r.String("Name")}
+				st.AdminApprovedOnly[strings.ToLower(r.String("Name"))] = r.Bool("OptionsAllowAdminApprovedUsersOnly")
 			}
 		})
 	}

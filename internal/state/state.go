@@ -35,7 +35,10 @@ type State struct {
 	Groups       map[string]*Group // by lower DeveloperName
 	Users        map[string]*User  // by lower Username
 	Apps         map[string]*Named // connected apps by lower name
-	ApexClasses  map[string]*Named
+	// AdminApprovedOnly: a connected app's "Permitted Users" is "Admin
+	// approved users are pre-authorized" (ConnectedApplication.OptionsAllowAdminApprovedUsersOnly).
+	AdminApprovedOnly map[string]bool
+	ApexClasses       map[string]*Named
 
 	ObjectPerms  map[string]map[string]*ObjectPerm // ParentId → lower SobjectType
 	FieldPerms   map[string]map[string]*FieldPerm  // ParentId → lower "Object.Field"
