@@ -111,6 +111,31 @@ func TestConditionalParts(t *testing.T) {
 			},
 			steps: []string{"Override CreatedById"},
 		},
+		{
+			name:    "beyondtrust with its package",
+			profile: "beyondtrust-remote-support.yaml",
+			vars:    []string{"--var", "APPLIANCE_HOSTNAME=rs.acme.test"},
+			seed: emulator.Seed{
+				Packages: []emulator.SeedPackage{{Namespace: "BGIntegration", Name: "BeyondTrust", Version: "2.4"}},
+				Objects: []emulator.SeedObject{
+					{Name: "BGIntegration__Integration_Mapping__c", Fields: []emulator.SeedField{
+						{Name: "BGIntegration__BeyondTrust_Field_Name__c", Type: "string"},
+						{Name: "BGIntegration__Salesforce_Field_Name__c", Type: "string"},
+					}},
+					{Name: "BGIntegration__Appliance__c", Fields: []emulator.SeedField{{Name: "BGIntegration__Hostname__c", Type: "string"}}},
+				},
+			},
+			queries: map[string][]string{
+				"SELECT Name, BGIntegration__BeyondTrust_Field_Name__c, BGIntegration__Salesforce_Field_Name__c FROM BGIntegration__Integration_Mapping__c": {
+					"BGIntegration__BeyondTrust_Field_Name__c=external_key BGIntegration__Salesforce_Field_Name__c=Case__c Name=500",
+				},
+				"SELECT Name, BGIntegration__Hostname__c FROM BGIntegration__Appliance__c": {
+					"BGIntegration__Hostname__c=rs.acme.test Name=Default",
+				},
+			},
+			steps:   []string{"Configuration > Default: enter the appliance's Client Id and Client Secret"},
+			noSteps: []string{"Install the BeyondTrust managed package"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
