@@ -16,7 +16,9 @@
 //	expire-tokens    expire every issued access token first; without status=
 //	                 the request then goes on to the org, which answers 401
 //	path=GLOB        count only requests whose path matches GLOB, where *
-//	                 matches any run of characters, '/' included
+//	                 matches any run of characters, '/' included; such a spec
+//	                 counts every matching request, API call or not (so
+//	                 path=/services/oauth2/token can fail logins)
 //
 // Exactly one of nth, every and rate is required, and status or expire-tokens
 // (or both). Each spec counts on its own: nth=3,path=/services/data/*/composite*
@@ -63,9 +65,10 @@ type Config struct {
 	Specs        []string      // raw --fault values
 	Seed         int64         // seeds rate= faults
 	ExpireTokens func()        // called when a spec says expire-tokens
-	// Counted says which requests count as "the Nth request" (nil = all).
-	// The emulator passes the requests that count as API calls, so that
-	// nth=3 means the third API call, as a client would count it.
+	// Counted says which requests count as "the Nth request" for specs
+	// without path= (nil = all). The emulator passes the requests that
+	// count as API calls, so that nth=3 means the third API call, as a
+	// client would count it.
 	Counted func(*http.Request) bool
 }
 
@@ -272,24 +275,25 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		expire bool
 		answer *Spec
 	)
-	if counted {
-		h.mu.Lock()
-		for _, st := range h.specs {
-			if !globMatch(st.spec.Path, r.URL.Path) {
-				continue
-			}
-			st.n++
-			if !st.fires() {
-				continue
-			}
-			expire = expire || st.spec.ExpireTokens
-			if answer == nil && st.spec.Status != 0 {
-				sp := st.spec
-				answer = &sp
-			}
+	h.mu.Lock()
+	for _, st := range h.specs {
+		// A spec with path= counts every request on its paths, so that
+		// requests that are not API calls (the token endpoint, the
+		// version list) can be failed too; the others count API calls.
+		if st.spec.Path == "" && !counted || !globMatch(st.spec.Path, r.URL.Path) {
+			continue
 		}
-		h.mu.Unlock()
+		st.n++
+		if !st.fires() {
+			continue
+		}
+		expire = expire || st.spec.ExpireTokens
+		if answer == nil && st.spec.Status != 0 {
+			sp := st.spec
+			answer = &sp
+		}
 	}
+	h.mu.Unlock()
 	if expire {
 		h.cfg.ExpireTokens()
 	}
@@ -376,6 +380,6 @@ const Help = `--fault SPEC (repeatable) fails chosen API requests. SPEC is comma
                              403 REQUEST_LIMIT_EXCEEDED, 404 NOT_FOUND, 500 UNKNOWN_EXCEPTION,
                              503 SERVER_UNAVAILABLE); write message last, it may contain commas
   expire-tokens              expire every issued access token (alone: the request then goes on)
-  path=GLOB                  count only matching paths (* matches anything, '/' included)
+  path=GLOB                  count only matching paths, API call or not (* matches anything, '/' too)
 Examples: nth=3,status=503   every=5,status=503   nth=2,status=401   nth=4,expire-tokens
   rate=0.2,status=500,code=UNABLE_TO_LOCK_ROW   nth=1,status=503,path=/services/data/*/composite*`

@@ -168,6 +168,13 @@ func TestPathAndCounted(t *testing.T) {
 	if got != "...5" {
 		t.Errorf("counted: %s", got)
 	}
+	// With path=, requests outside Counted count too: the token endpoint
+	// is not an API call but can be failed.
+	got, _ = run(t, Config{Specs: []string{"nth=2,status=503,path=/services/oauth2/token"}, Counted: counted},
+		"/services/oauth2/token", "/services/data/v62.0/query", "/services/oauth2/token", "/services/oauth2/token")
+	if got != "..5." {
+		t.Errorf("path outside Counted: %s", got)
+	}
 }
 
 func TestExpireTokens(t *testing.T) {
