@@ -106,3 +106,31 @@ func TestAPIDisabledForUser(t *testing.T) {
 		t.Fatalf("with API Enabled: %d %s", r.status, r.body)
 	}
 }
+
+// Requests from many clients at once are served one at a time; run with -race.
+func TestConcurrentClients(t *testing.T) {
+	o, _ := newTestOrg(t, Options{StatePath: t.TempDir() + "/state.json"})
+	done := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for i := 0; i < 10; i++ {
+				r := do(t, o, "POST", v+"/sobjects/Account", map[string]any{"Name": "Concurrent"})
+				if r.status != 201 {
+					done <- string(r.body)
+					return
+				}
+				do(t, o, "GET", v+"/query?q="+urlQuery("SELECT COUNT() FROM Account"), nil)
+				do(t, o, "GET", "/services/oauth2/userinfo", nil)
+			}
+			done <- ""
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if msg := <-done; msg != "" {
+			t.Fatal(msg)
+		}
+	}
+	if n := len(query(t, o, "SELECT Id FROM Account WHERE Name = 'Concurrent'")); n != 80 {
+		t.Fatalf("%d accounts, want 80", n)
+	}
+}

@@ -369,7 +369,7 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 	}, audit()))
 
 	// Lead. Source: Lead object reference (required: LastName, Company; Status defaulted).
-	add(obj(std, "Lead", false, []fieldSpec{
+	lead := add(obj(std, "Lead", false, []fieldSpec{
 		idField("Lead"),
 		{name: "IsDeleted", label: "Deleted", typ: "boolean"},
 		{name: "LastName", typ: "string", flags: "cu", length: 80},
@@ -403,8 +403,10 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 		{name: "IsUnreadByOwner", typ: "boolean", flags: "cu"},
 	}, audit()))
 
+	lead.RecordTypes = true
+
 	// Opportunity. Source: Opportunity object reference (required: Name, StageName, CloseDate).
-	add(obj(std, "Opportunity", false, []fieldSpec{
+	opp := add(obj(std, "Opportunity", false, []fieldSpec{
 		idField("Opportunity"),
 		{name: "IsDeleted", label: "Deleted", typ: "boolean"},
 		{name: "AccountId", typ: "reference", flags: "cunp", refTo: []string{"Account"}, relName: "Account", childRel: "Opportunities"},
@@ -425,6 +427,8 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 		{name: "ForecastCategory", typ: "picklist", flags: "d", length: 40, picklist: []string{"Omitted", "Pipeline", "BestCase", "Forecast", "Closed"}},
 		{name: "OwnerId", typ: "reference", flags: "cud", refTo: []string{"User"}, relName: "Owner"},
 	}, audit()))
+
+	opp.RecordTypes = true
 
 	// Event and Task. Source: Event / Task object references (Event requires
 	// DurationInMinutes and ActivityDateTime unless IsAllDayEvent; Task's
