@@ -38,6 +38,18 @@ var impliedFlags = map[string][]string{
 	"PermissionsViewAllFields":    {"PermissionsRead"},
 }
 
+// objectParents: access to these objects needs Read on the parent object.
+// Source: salesforce-api-facts.md §4 ("A grant on the child needs Read on the
+// master": "Permission Read <Child> depends on permission(s): Read <Master>");
+// a vendor page quotes "Permission Read Contracts depends on permission(s):
+// Read Accounts". Contact and Opportunity follow Account the same way in Setup
+// (UNCONFIRMED wording for those two).
+var objectParents = map[string]string{
+	"Contact":     "Account",
+	"Opportunity": "Account",
+	"Contract":    "Account",
+}
+
 func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parentLabel string, prune bool) {
 	var rows map[string]*state.ObjectPerm
 	var fieldRows map[string]*state.FieldPerm
@@ -47,6 +59,13 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 	}
 	seenObj := map[string]bool{}
 	seenField := map[string]bool{}
+	type entry struct {
+		obj  string
+		want map[string]bool
+		note string
+	}
+	var entries []*entry
+	byObj := map[string]*entry{}
 	for i := range list {
 		oa := &list[i]
 		if !pl.cond(oa.If) {
@@ -74,9 +93,40 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 			pl.p.Warnings = append(pl.p.Warnings, fmt.Sprintf("%s: recordTypes on %s %s are not applied by this version of sfprov", posString(oa.Pos), obj, parentLabel))
 		}
 		if len(want) > 0 {
-			pl.objectRow(obj, want, rows[lower(obj)], parentKey, parentLabel, prune)
+			if e := byObj[lower(obj)]; e != nil {
+				for f := range want {
+					e.want[f] = true
+				}
+			} else {
+				e := &entry{obj: obj, want: want}
+				entries = append(entries, e)
+				byObj[lower(obj)] = e
+			}
 		}
 		pl.fields(oa, d, fieldRows, parentKey, parentLabel, prune, seenField)
+	}
+	// Objects whose access Salesforce ties to a parent object's Read get that
+	// Read too, first, as Setup does (see objectParents).
+	var prereqs []*entry
+	for _, e := range entries {
+		parent := objectParents[e.obj]
+		if parent == "" {
+			continue
+		}
+		if pe := byObj[lower(parent)]; pe != nil {
+			pe.want["PermissionsRead"] = true
+			continue
+		}
+		if r := rows[lower(parent)]; r != nil && r.Flags["PermissionsRead"] {
+			continue
+		}
+		pe := &entry{obj: parent, want: map[string]bool{"PermissionsRead": true}, note: "Read " + parent + " required by " + e.obj}
+		byObj[lower(parent)] = pe
+		seenObj[lower(parent)] = true
+		prereqs = append(prereqs, pe)
+	}
+	for _, e := range append(prereqs, entries...) {
+		pl.objectRow(e.obj, e.want, rows[lower(e.obj)], parentKey, parentLabel, prune, e.note)
 	}
 	if !prune {
 		return
@@ -95,8 +145,8 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 	}
 }
 
-func (pl *planner) objectRow(obj string, want map[string]bool, cur *state.ObjectPerm, parentKey, parentLabel string, prune bool) {
-	step := &Step{Type: TypeObjectAccess, Name: obj, Parent: parentLabel, SObject: "ObjectPermissions", Fields: map[string]any{}}
+func (pl *planner) objectRow(obj string, want map[string]bool, cur *state.ObjectPerm, parentKey, parentLabel string, prune bool, note string) {
+	step := &Step{Type: TypeObjectAccess, Name: obj, Parent: parentLabel, SObject: "ObjectPermissions", Fields: map[string]any{}, Note: note}
 	if cur == nil {
 		step.Action = Create
 		step.Fields["SobjectType"] = obj

@@ -92,6 +92,7 @@ func TestComputeFreshOrgOrdersWaves(t *testing.T) {
 	want := []string{
 		`create profile "Coconut Integration"`,
 		`create permission set "Coconut_API"`,
+		`create object access "Account" on permission set "Coconut_API"`,
 		`create object access "Contact" on permission set "Coconut_API"`,
 		`create field access "Contact.Email" on permission set "Coconut_API"`,
 		`create field access "Contact.Name__f" on permission set "Coconut_API"`,
@@ -109,7 +110,10 @@ func TestComputeFreshOrgOrdersWaves(t *testing.T) {
 	if ps.Note != "PermissionsViewAllData required by ModifyAllData" {
 		t.Errorf("note = %q", ps.Note)
 	}
-	obj := p.Steps[2]
+	if acc := p.Steps[2]; acc.Note != "Read Account required by Contact" || acc.Fields["PermissionsRead"] != true {
+		t.Errorf("Account prerequisite: note %q, fields %v", acc.Note, acc.Fields)
+	}
+	obj := p.Steps[3]
 	if diff := cmp.Diff(map[string]any{"SobjectType": "Contact", "PermissionsRead": true, "PermissionsEdit": true}, obj.Fields); diff != "" {
 		t.Errorf("edit implies read (-want +got):\n%s", diff)
 	}
@@ -117,17 +121,17 @@ func TestComputeFreshOrgOrdersWaves(t *testing.T) {
 		t.Errorf("object access parent ref = %q", obj.Refs["ParentId"])
 	}
 	// all-edit: permissionable fields only; calculated ones read-only.
-	if p.Steps[3].Fields["PermissionsEdit"] != true || p.Steps[4].Fields["PermissionsEdit"] != false {
-		t.Errorf("field levels: Email %v, Name__f %v", p.Steps[3].Fields, p.Steps[4].Fields)
+	if p.Steps[4].Fields["PermissionsEdit"] != true || p.Steps[5].Fields["PermissionsEdit"] != false {
+		t.Errorf("field levels: Email %v, Name__f %v", p.Steps[4].Fields, p.Steps[5].Fields)
 	}
-	user := p.Steps[5]
+	user := p.Steps[6]
 	if user.Fields["TimeZoneSidKey"] != "America/Los_Angeles" || user.Fields["Alias"] != "coconuti" {
 		t.Errorf("user defaults: %v", user.Fields)
 	}
 	if user.Refs["ProfileId"] != "profile:coconut integration" {
 		t.Errorf("user profile ref = %q", user.Refs["ProfileId"])
 	}
-	if got := p.Summary(); got != (Summary{Create: 8}) {
+	if got := p.Summary(); got != (Summary{Create: 9}) {
 		t.Errorf("summary = %+v", got)
 	}
 }
@@ -137,7 +141,10 @@ func converged() *state.State {
 	st := freshOrg()
 	st.Profiles["coconut integration"] = &state.Profile{ID: "00e000000000002AAA", Name: "Coconut Integration", OwnedPermSet: "0PS000000000002AAA", Perms: map[string]bool{"PermissionsApiEnabled": true}}
 	st.PermSets = []*state.PermSet{{ID: "0PS000000000003AAA", Name: "Coconut_API", Label: "Coconut API", Perms: map[string]bool{"PermissionsModifyAllData": true, "PermissionsViewAllData": true, "PermissionsViewSetup": true}}}
-	st.ObjectPerms["0PS000000000003"] = map[string]*state.ObjectPerm{"contact": {ID: "110000000000001AAA", Object: "Contact", Flags: map[string]bool{"PermissionsRead": true, "PermissionsEdit": true}}}
+	st.ObjectPerms["0PS000000000003"] = map[string]*state.ObjectPerm{
+		"contact": {ID: "110000000000001AAA", Object: "Contact", Flags: map[string]bool{"PermissionsRead": true, "PermissionsEdit": true}},
+		"account": {ID: "110000000000002AAA", Object: "Account", Flags: map[string]bool{"PermissionsRead": true}},
+	}
 	st.FieldPerms["0PS000000000003"] = map[string]*state.FieldPerm{
 		"contact.email":   {ID: "01k000000000001AAA", Field: "Contact.Email", Read: true, Edit: true},
 		"contact.name__f": {ID: "01k000000000002AAA", Field: "Contact.Name__f", Read: true},
