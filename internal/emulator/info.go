@@ -324,6 +324,7 @@ func (o *Org) serveLimits(c *reqCtx, parts []string) *apiError {
 			custom++
 		}
 	}
+	o.rollAPIDay()
 	used := map[string]int{"DailyApiRequests": o.meta.APICalls, "PermissionSets": sets, "CreateCustom": custom}
 	var render func(l limitEntry) map[string]any
 	render = func(l limitEntry) map[string]any {

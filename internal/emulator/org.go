@@ -67,10 +67,14 @@ type Org struct {
 
 // orgMeta is the org's state besides its records (persisted with them).
 type orgMeta struct {
-	OrgID     string            `json:"orgId"`
-	AdminID   string            `json:"adminId"`
-	Counter   uint64            `json:"counter"`
-	APICalls  int               `json:"apiCalls"`
+	OrgID    string `json:"orgId"`
+	AdminID  string `json:"adminId"`
+	Counter  uint64 `json:"counter"`
+	APICalls int    `json:"apiCalls"`
+	// APIDay is the UTC day APICalls counts (a new day starts from zero:
+	// DailyApiRequests is a daily allowance, facts §12; Salesforce's rolling
+	// 24-hour window is simplified to calendar days).
+	APIDay    string            `json:"apiDay,omitempty"`
 	Passwords map[string]string `json:"passwords,omitempty"`
 	// PSGReadyAt is when each permission set group's recalculation ends
 	// (Status goes from Updating to Updated); kept as a timestamp so that the
@@ -191,7 +195,16 @@ func collapseSlashes(p string) string {
 func (o *Org) APICalls() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.rollAPIDay()
 	return o.meta.APICalls
+}
+
+// rollAPIDay starts a new day's count when the day has changed.
+func (o *Org) rollAPIDay() {
+	today := o.now().UTC().Format("2006-01-02")
+	if o.meta.APIDay != today {
+		o.meta.APIDay, o.meta.APICalls = today, 0
+	}
 }
 
 // OrgID returns the org's 18-character Id.

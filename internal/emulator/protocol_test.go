@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func bulkAccounts(t testing.TB, h http.Handler, n int) {
@@ -217,7 +218,7 @@ func TestDoubleSlashesAreNotRedirected(t *testing.T) {
 }
 
 func TestAuthAndAPICounting(t *testing.T) {
-	o, _ := newTestOrg(t, Options{})
+	o, clk := newTestOrg(t, Options{})
 	req := httptest.NewRequest("GET", v+"/limits", nil)
 	req.Header.Set("Authorization", "Bearer wrong")
 	rec := httptest.NewRecorder()
@@ -254,6 +255,11 @@ func TestAuthAndAPICounting(t *testing.T) {
 	o.meta.APICalls = DailyAPILimit
 	o.mu.Unlock()
 	expectErr(t, do(t, o, "GET", v+"/limits", nil), 403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+	// The next day starts from zero.
+	clk.t = clk.t.Add(24 * time.Hour)
+	if r := do(t, o, "GET", v+"/limits", nil); r.status != 200 || r.header.Get("Sforce-Limit-Info") != "api-usage=1/15000" {
+		t.Errorf("next day: %d %q", r.status, r.header.Get("Sforce-Limit-Info"))
+	}
 	// Versions outside the list, or without the decimal, are 404 (facts §12).
 	for _, p := range []string{"/services/data/v30.0/limits", "/services/data/v60/limits", "/services/data/v67.0"} {
 		if r := do(t, o, "GET", p, nil); r.status != 404 {

@@ -113,6 +113,7 @@ func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 // limit is spent, after answering 403 REQUEST_LIMIT_EXCEEDED (facts §12; the
 // message is UNCONFIRMED, the one widely quoted from Salesforce).
 func (o *Org) count(w http.ResponseWriter) bool {
+	o.rollAPIDay()
 	if o.meta.APICalls >= DailyAPILimit {
 		writeError(w, errMsg(http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."))
 		return false
