@@ -86,8 +86,21 @@ func (o *Org) userByUsername(username string) (soql.Record, bool) {
 	return nil, false
 }
 
+// usernameRE is the email form a username must have (facts §1).
+var usernameRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s.]+$`)
+
+// errUsernameForm: FIELD_INTEGRITY_EXCEPTION "Username must be in the form of
+// an email address (for example, john@acme.com): Username", fields [Username]
+// (the REST answer quoted in wso2/product-is#23846).
+func errUsernameForm() *DMLError {
+	return dmlErr("FIELD_INTEGRITY_EXCEPTION", "Username must be in the form of an email address (for example, john@acme.com): Username", "Username")
+}
+
 func userBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 	username, _ := rec["Username"].(string)
+	if !usernameRE.MatchString(username) {
+		return errUsernameForm()
+	}
 	if _, dup := o.userByUsername(username); dup {
 		return dmlErr("DUPLICATE_USERNAME", msgDuplicateUsername, "Username")
 	}
@@ -154,6 +167,9 @@ func (o *Org) nicknameTaken(nick, exceptID string) bool {
 func userBeforeUpdate(o *Org, d dml, rec soql.Record, ch map[string]any) *DMLError {
 	id := rec["Id"].(string)
 	if u, ok := ch["Username"].(string); ok && !strings.EqualFold(u, str(rec, "Username")) {
+		if !usernameRE.MatchString(u) {
+			return errUsernameForm()
+		}
 		if _, dup := o.userByUsername(u); dup {
 			return dmlErr("DUPLICATE_USERNAME", msgDuplicateUsername, "Username")
 		}

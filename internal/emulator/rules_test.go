@@ -91,6 +91,8 @@ func TestUserFieldRules(t *testing.T) {
 		{"no such profile", with(base, "ProfileId", "00eEm0000000zzz"), "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", []string{"ProfileId"}},
 		{"alias too long", with(base, "Alias", "waytoolongalias"), "STRING_TOO_LONG", "Alias: data value too large: waytoolongalias (max length=8)", []string{"Alias"}},
 		{"duplicate username", with(base, "Username", "ADMIN@emulator.sfprov.local"), "DUPLICATE_USERNAME", msgDuplicateUsername, []string{"Username"}},
+		{"username not an email", with(base, "Username", "just-a-name"), "FIELD_INTEGRITY_EXCEPTION",
+			"Username must be in the form of an email address (for example, john@acme.com): Username", []string{"Username"}},
 		{"bad email", with(base, "Email", "not-an-email"), "INVALID_EMAIL_ADDRESS", "Email: invalid email address: not-an-email", []string{"Email"}},
 	}
 	for _, tt := range tests {
