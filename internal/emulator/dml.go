@@ -181,7 +181,7 @@ func (o *Org) coerce(obj *schema.Object, f *schema.Field, v any) (any, *DMLError
 	}
 	switch f.Type {
 	case "picklist", "multipicklist":
-		if f.RestrictedPicklist && !f.HasPicklistValue(s) {
+		if f.RestrictedPicklist && !f.HasPicklistValue(s) && !(isTimeZoneField(f.Name) && knownTimeZone(s)) {
 			return nil, dmlErr("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", fmt.Sprintf("%s: bad value for restricted picklist field: %s", label, s), f.Name)
 		}
 	case "email":
@@ -201,6 +201,19 @@ func (o *Org) coerce(obj *schema.Object, f *schema.Field, v any) (any, *DMLError
 		return nil, nil
 	}
 	return s, nil
+}
+
+// isTimeZoneField: time-zone picklists list a subset of the zones here, but
+// Salesforce's list follows the IANA database, so any IANA zone that Go knows
+// (other than the bare abbreviations) is accepted too.
+func isTimeZoneField(name string) bool { return name == "TimeZoneSidKey" }
+
+func knownTimeZone(s string) bool {
+	if !strings.Contains(s, "/") {
+		return s == "GMT"
+	}
+	_, err := loadLocation(s)
+	return err == nil
 }
 
 func jsonKind(v any) string {

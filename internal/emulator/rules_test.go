@@ -101,6 +101,8 @@ func TestUserFieldRules(t *testing.T) {
 		})
 	}
 	id := create(t, o, "User", base)
+	// Zones of the IANA database beyond the describe's short list are accepted.
+	create(t, o, "User", with(base, "Username", "melbourne@example.com", "TimeZoneSidKey", "Australia/Melbourne"))
 	got := query(t, o, "SELECT Name, IsActive, UserType, CommunityNickname, Profile.Name FROM User WHERE Id = '"+id+"'")[0].(map[string]any)
 	if got["Name"] != "Tester" || got["IsActive"] != true || got["UserType"] != "Standard" || got["CommunityNickname"] != "new.user" ||
 		got["Profile"].(map[string]any)["Name"] != "Standard User" {

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"time"
+	_ "time/tzdata" // the org's time zones do not depend on the machine's zoneinfo
 )
 
 // januaryFirst is the reference instant for standard-time offsets.
