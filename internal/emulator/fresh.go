@@ -176,6 +176,13 @@ func (o *Org) populate(seed *Seed) error {
 		}
 	}
 	o.recountLicenses()
+	// A seed cannot give a licence more active users than it has seats, any
+	// more than the API can (LICENSE_LIMIT_EXCEEDED, facts §1).
+	for _, l := range o.st.All("UserLicense") {
+		if used, total := l["UsedLicenses"].(float64), l["TotalLicenses"].(float64); used > total {
+			return fmt.Errorf("users: %d active users need the %q licence, which has %d seats", int(used), str(l, "Name"), int(total))
+		}
+	}
 	return nil
 }
 

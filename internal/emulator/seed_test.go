@@ -100,6 +100,11 @@ func TestLoadSeedErrors(t *testing.T) {
 	if err == nil || err.Error() != "emulator: seed the org: users: a@b.c: no profile named \"Nope\" (have: Analytics Cloud Integration User, Chatter Free User, Minimum Access - API Only Integrations, Minimum Access - Salesforce, Read Only, Standard Platform User, Standard User, System Administrator)" {
 		t.Errorf("unknown profile: %v", err)
 	}
+	_, err = New(Options{Seed: &Seed{Licenses: []SeedLicense{{Name: "Salesforce", Seats: 1}},
+		Users: []SeedUser{{Username: "a@b.c", LastName: "A", Profile: "Standard User"}}}})
+	if err == nil || err.Error() != "emulator: seed the org: users: 2 active users need the \"Salesforce\" licence, which has 1 seats" {
+		t.Errorf("too few seats: %v", err)
+	}
 	_, err = New(Options{Seed: &Seed{Licenses: []SeedLicense{{Name: "Platinum", Seats: 1}}}})
 	if err == nil || err.Error() != "emulator: seed the org: licenses: no user licence or permission set licence named \"Platinum\"" {
 		t.Errorf("unknown licence: %v", err)
