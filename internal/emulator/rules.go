@@ -5,10 +5,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
-	"github.com/sfprov/sfprov/internal/emulator/sfid"
 	"github.com/sfprov/sfprov/internal/perms"
 	"github.com/sfprov/sfprov/internal/soql"
 )
@@ -1013,6 +1011,3 @@ func applyRemoteProxyMetadata(rec soql.Record, md any) *DMLError {
 	rec["ManageableState"] = "unmanaged"
 	return nil
 }
-
-var _ = time.Second
-var _ = sfid.Valid

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
-	"github.com/sfprov/sfprov/internal/emulator/sfid"
 	"github.com/sfprov/sfprov/internal/soql"
 )
 
@@ -212,9 +211,6 @@ func (o *Org) serveCreate(c *reqCtx, obj *schema.Object) *apiError {
 	if aerr != nil {
 		return aerr
 	}
-	if err := o.checkCollectionType(obj); err != nil {
-		return errDML(http.StatusBadRequest, err)
-	}
 	id, err := o.insert(o.dmlOf(c), obj, body)
 	if err != nil {
 		return errDML(http.StatusBadRequest, err)
@@ -223,8 +219,6 @@ func (o *Org) serveCreate(c *reqCtx, obj *schema.Object) *apiError {
 	writeJSON(c.w, http.StatusCreated, saveResult{ID: id, Success: true, Errors: []string{}})
 	return nil
 }
-
-func (o *Org) checkCollectionType(obj *schema.Object) *DMLError { return nil }
 
 func (o *Org) serveRecord(c *reqCtx, obj *schema.Object, id string) *apiError {
 	typ, rec, ok := o.st.Get(id)
@@ -421,5 +415,3 @@ func (o *Org) servePassword(c *reqCtx, id string) *apiError {
 	}
 	return errMethod(c.r.Method)
 }
-
-var _ = sfid.Valid
