@@ -297,3 +297,103 @@ func TestExecuteCancelled(t *testing.T) {
 		t.Errorf("Execute made %d calls with a cancelled context", c.Calls()-before)
 	}
 }
+
+// converge plans and applies src until done, failing on any failed step, and
+// returns the steps the apply changed.
+func converge(t *testing.T, c *salesforce.Client, src string) []string {
+	t.Helper()
+	p := planFor(t, c, src)
+	res, err := apply.Execute(context.Background(), c, p, apply.Options{})
+	if err != nil || len(res.Failed)+len(res.NotRun) > 0 {
+		t.Fatalf("Execute: err %v, failed %q, not run %q, errors %v", err, titles(res.Failed), titles(res.NotRun), res.Errors)
+	}
+	if p := planFor(t, c, src); p.HasChanges() {
+		t.Fatalf("plan after apply still has changes: %q", titles(p.Changing()))
+	}
+	return titles(res.Done)
+}
+
+// TestExecuteUpdatesAndPrunes: updates to every kind of record, and prunes of
+// what a `prune: true` block no longer lists, are accepted by the org and
+// converge in one apply.
+func TestExecuteUpdatesAndPrunes(t *testing.T) {
+	o := newOrg(t, nil)
+	c := o.client()
+	const v1 = `version: 1
+permissionSets:
+  - name: Acme_Data
+    label: Acme Data
+    systemPermissions: [API Enabled]
+    objects:
+      - object: Account
+        access: [read]
+        fields: {Industry: read, Description: edit}
+      - object: Contact
+        access: [read, create]
+  - name: Acme_Extra
+permissionSetGroups:
+  - name: Acme_Group
+    label: Acme Group
+    permissionSets: [Acme_Extra]
+users:
+  - username: acme.update@example.com
+    lastName: Acme Update
+    email: one@example.com
+    profile: Standard User
+    permissionSets: [Acme_Data, Acme_Extra]
+`
+	converge(t, c, v1)
+	o.clk.advance(time.Minute)
+
+	const v2 = `version: 1
+permissionSets:
+  - name: Acme_Data
+    label: Acme Data v2
+    systemPermissions: [API Enabled, View Setup and Configuration]
+    objects:
+      - object: Account
+        access: [read, edit]
+        fields: {Industry: edit}
+    prune: true
+permissionSetGroups:
+  - name: Acme_Group
+    label: Acme Group v2
+    permissionSets: [Acme_Data]
+users:
+  - username: acme.update@example.com
+    lastName: Acme Update
+    email: two@example.com
+    profile: Standard User
+    permissionSets: [Acme_Data]
+    prune: true
+`
+	got := converge(t, c, v2)
+	want := []string{
+		`update permission set "Acme_Data"`,
+		`prune object access "Contact" on permission set "Acme_Data"`,
+		`update object access "Account" on permission set "Acme_Data"`,
+		`prune field access "Account.Description" on permission set "Acme_Data"`,
+		`update field access "Account.Industry" on permission set "Acme_Data"`,
+		`update permission set group "Acme_Group"`,
+		`create group member "Acme_Data" on permission set group "Acme_Group"`,
+		`update user "acme.update@example.com"`,
+		`prune permission set "Acme_Extra" on user "acme.update@example.com"`,
+	}
+	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("second apply (-want +got):\n%s", diff)
+	}
+
+	// The org holds v2, read back through the API.
+	rs, err := c.Query(context.Background(), "SELECT Label, PermissionsViewSetup FROM PermissionSet WHERE Name = 'Acme_Data'")
+	if err != nil || len(rs) != 1 || rs[0].String("Label") != "Acme Data v2" || !rs[0].Bool("PermissionsViewSetup") {
+		t.Errorf("Acme_Data = %v, %v", rs, err)
+	}
+	rs, err = c.Query(context.Background(), "SELECT SobjectType, PermissionsEdit FROM ObjectPermissions WHERE Parent.Name = 'Acme_Data'")
+	if err != nil || len(rs) != 1 || rs[0].String("SobjectType") != "Account" || !rs[0].Bool("PermissionsEdit") {
+		t.Errorf("object access of Acme_Data = %v, %v", rs, err)
+	}
+	rs, err = c.Query(context.Background(), "SELECT Email FROM User WHERE Username = 'acme.update@example.com'")
+	if err != nil || len(rs) != 1 || rs[0].String("Email") != "two@example.com" {
+		t.Errorf("user = %v, %v", rs, err)
+	}
+}

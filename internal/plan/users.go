@@ -123,6 +123,9 @@ func (pl *planner) permSetName(id string) string {
 			return p.FullName()
 		}
 	}
+	if name := pl.st.AssignedNames[state.Key15(id)]; name != "" {
+		return name
+	}
 	return id
 }
 
@@ -367,6 +370,9 @@ func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey string
 	for _, id := range sortedKeys(have.groups) {
 		if !listedGroup[id] {
 			name := id
+			if n := pl.st.AssignedNames[id]; n != "" {
+				name = n
+			}
 			for _, g := range pl.st.Groups {
 				if state.Key15(g.ID) == id {
 					name = g.DeveloperName

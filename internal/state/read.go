@@ -207,6 +207,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		EntityAccess:      map[string]map[string]string{},
 		Describes:         map[string]*salesforce.Describe{},
 		RemoteSites:       map[string]*RemoteSite{},
+		AssignedNames:     map[string]string{},
 	}
 	ui, err := c.UserInfo(ctx)
 	if err != nil {
@@ -385,7 +386,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	})
 	var psla, psa []salesforce.Record
 	r2.query("licence assignments", "SELECT Id, AssigneeId, PermissionSetLicenseId FROM PermissionSetLicenseAssign WHERE Assignee.Username IN "+inList(users), func(rs []salesforce.Record) { psla = rs })
-	r2.query("assignments", "SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignment WHERE Assignee.Username IN "+inList(users), func(rs []salesforce.Record) { psa = rs })
+	r2.query("assignments", "SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, PermissionSet.IsOwnedByProfile, PermissionSet.Name, PermissionSet.NamespacePrefix, PermissionSetGroup.DeveloperName FROM PermissionSetAssignment WHERE Assignee.Username IN "+inList(users), func(rs []salesforce.Record) { psa = rs })
 	readSelections(r2, s, st)
 	readRecords(r2, s, st)
 	if err := r2.run(ctx); err != nil {
@@ -424,9 +425,15 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		}
 		if g := r.String("PermissionSetGroupId"); g != "" {
 			u.Groups[Key15(g)] = r.String("Id")
+			st.AssignedNames[Key15(g)] = r.String("PermissionSetGroup.DeveloperName")
 			continue
 		}
 		u.Sets[Key15(r.String("PermissionSetId"))] = r.String("Id")
+		name := r.String("PermissionSet.Name")
+		if ns := r.String("PermissionSet.NamespacePrefix"); ns != "" {
+			name = ns + "__" + name
+		}
+		st.AssignedNames[Key15(r.String("PermissionSetId"))] = name
 	}
 	return st, nil
 }

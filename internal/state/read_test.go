@@ -269,8 +269,9 @@ func TestRead(t *testing.T) {
 					"Standard User", "America/Los_Angeles", "en_US", "en_US"),
 				PSLs: map[string]string{}, Sets: map[string]string{k(other): psaTwo}, Groups: map[string]string{}},
 		},
-		Apps:        map[string]*state.Named{},
-		ApexClasses: map[string]*state.Named{},
+		AssignedNames: map[string]string{k(statePS): "State_PS", k(other): "State_Other", k(group): "State_Group"},
+		Apps:          map[string]*state.Named{},
+		ApexClasses:   map[string]*state.Named{},
 		ObjectPerms: map[string]map[string]*state.ObjectPerm{
 			k(statePS): {
 				"account": {ID: opAccount, Object: "Account", Flags: objFlags("PermissionsRead", "PermissionsEdit")},

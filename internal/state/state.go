@@ -34,7 +34,11 @@ type State struct {
 	PSLs         []*PSL
 	Groups       map[string]*Group // by lower DeveloperName
 	Users        map[string]*User  // by lower Username
-	Apps         map[string]*Named // connected apps by lower name
+	// AssignedNames names the permission sets (ns__Name) and groups
+	// (DeveloperName) that the spec's users hold, by Id(15): a prune removes
+	// assignments the spec no longer lists, and must say what they are.
+	AssignedNames map[string]string
+	Apps          map[string]*Named // connected apps by lower name
 	// AdminApprovedOnly: a connected app's "Permitted Users" is "Admin
 	// approved users are pre-authorized" (ConnectedApplication.OptionsAllowAdminApprovedUsersOnly).
 	AdminApprovedOnly map[string]bool
