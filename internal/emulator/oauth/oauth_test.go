@@ -12,10 +12,12 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -442,3 +444,46 @@ type toggleDir struct{ active bool }
 func (d *toggleDir) ByUsername(u string) (User, bool) { x, ok := users[u]; return x, ok }
 func (d *toggleDir) CheckPassword(_, pw string) bool  { return pw == "hunter2" }
 func (d *toggleDir) IsActive(string) bool             { return d.active }
+
+// orderedKeys returns the top-level keys of a JSON object in document order,
+// each with the JSON type of its value.
+func orderedKeys(t *testing.T, body []byte) []string {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatalf("%s: %v", body, err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	if _, err := dec.Token(); err != nil { // {
+		t.Fatal(err)
+	}
+	var out []string
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%s:%T", k, v))
+	}
+	return out
+}
+
+func TestPasswordGrantMatchesRecording(t *testing.T) {
+	rec, err := os.ReadFile("testdata/oauth-token-password-grant.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newServer(keyPair{}, nil)
+	w := post(t, s, url.Values{"grant_type": {"password"}, "client_id": {clientID}, "client_secret": {secret}, "username": {"ci@example.com"}, "password": {"hunter2"}})
+	if w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	want, got := orderedKeys(t, rec), orderedKeys(t, w.Body.Bytes())
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("keys and types\n got %v\nwant %v", got, want)
+	}
+}
