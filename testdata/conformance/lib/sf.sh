@@ -14,6 +14,9 @@ PATH="$(dirname "$SFPROV_SF_BIN"):$PATH"
 ADMIN=${SFPROV_ADMIN:-admin@emulator.sfprov.local}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+# On timeout(1)'s SIGTERM, exit normally so that the EXIT trap (which the
+# https scenarios extend to stop their TLS front) still runs.
+trap 'exit 143' TERM INT
 
 # sfjson NAME ARGS...: run `sf ARGS... --json`, keep its output as $WORK/NAME.json
 # and its exit code as $WORK/NAME.rc; never fails by itself (check asserts).
