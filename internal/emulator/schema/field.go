@@ -17,6 +17,7 @@ type PicklistValue struct {
 	Value, Label string
 	Default      bool
 	Active       bool
+	ValidFor     any // base64 bitmap of the controlling values (dependent picklists), or nil
 }
 
 // Field is one field of an sObject. Facts holds every describe key whose value
@@ -123,20 +124,24 @@ func FromFacts(facts map[string]any) *Field {
 	case []any:
 		for _, e := range pv {
 			switch e := e.(type) {
-			case []any: // compact form [value, label, default, active]
-				if len(e) == 4 {
+			case []any: // compact form [value, label, default, active(, validFor)]
+				if len(e) >= 4 {
 					v, _ := e[0].(string)
 					l, _ := e[1].(string)
 					d, _ := e[2].(bool)
 					a, _ := e[3].(bool)
-					f.Picklist = append(f.Picklist, PicklistValue{v, l, d, a})
+					var vf any
+					if len(e) == 5 {
+						vf = e[4]
+					}
+					f.Picklist = append(f.Picklist, PicklistValue{v, l, d, a, vf})
 				}
 			case map[string]any:
 				v, _ := e["value"].(string)
 				l, _ := e["label"].(string)
 				d, _ := e["defaultValue"].(bool)
 				a, _ := e["active"].(bool)
-				f.Picklist = append(f.Picklist, PicklistValue{v, l, d, a})
+				f.Picklist = append(f.Picklist, PicklistValue{v, l, d, a, e["validFor"]})
 			}
 		}
 	}
@@ -162,7 +167,7 @@ func (f *Field) Describe() map[string]any {
 	pl := make([]map[string]any, 0, len(f.Picklist))
 	for _, p := range f.Picklist {
 		// Entry keys as in describe-Account-v58.json picklistValues.
-		pl = append(pl, map[string]any{"active": p.Active, "defaultValue": p.Default, "label": p.Label, "validFor": nil, "value": p.Value})
+		pl = append(pl, map[string]any{"active": p.Active, "defaultValue": p.Default, "label": p.Label, "validFor": p.ValidFor, "value": p.Value})
 	}
 	m["picklistValues"] = pl
 	return m

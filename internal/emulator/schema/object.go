@@ -326,17 +326,24 @@ func (o *Object) urls(ver, base string, full bool) OrderedMap {
 		out = append(out, KV{k, v})
 	}
 	if full && o.Data {
-		// Full describes add the UI templates (describe-Account-v58.json urls).
-		for _, k := range []string{"uiDetailTemplate", "uiEditTemplate", "uiNewRecord"} {
-			switch k {
-			case "uiDetailTemplate":
-				out = append(out, KV{k, base + "/{ID}"})
-			case "uiEditTemplate":
-				out = append(out, KV{k, base + "/{ID}/e"})
-			case "uiNewRecord":
-				out = append(out, KV{k, base + "/" + o.KeyPrefix + "/e"})
+		// Full describes add the UI templates, placed as in
+		// describe-Account-v58.json: the detail and edit templates after
+		// approvalLayouts (or rowTemplate), the new-record one after describe.
+		var withUI OrderedMap
+		after := "rowTemplate"
+		if _, ok := out.Get("approvalLayouts"); ok {
+			after = "approvalLayouts"
+		}
+		for _, kv := range out {
+			withUI = append(withUI, kv)
+			switch kv.Key {
+			case after:
+				withUI = append(withUI, KV{"uiDetailTemplate", base + "/{ID}"}, KV{"uiEditTemplate", base + "/{ID}/e"})
+			case "describe":
+				withUI = append(withUI, KV{"uiNewRecord", base + "/" + o.KeyPrefix + "/e"})
 			}
 		}
+		out = withUI
 	}
 	return out
 }
