@@ -180,6 +180,16 @@ func (v View) ChildRelationships(object string) []soql.ChildRelationship {
 	return out
 }
 
+// stdJSON holds facts carried over from recorded responses
+// (shared/reference/fixtures), extracted once by a script that is not kept:
+// for Account (describe-Account-v58.json), PersonAccount (the standard fields
+// of describe-Account-personaccounts-v59.json), Contact (describe-Contact.json)
+// and Case (describe-Case-v48.json) the top-level describe facts, the record
+// types and, per field, every key whose value differs from the baseline in
+// field.go (picklist entries as [value, label, default, active(, validFor)]);
+// under "global", the describeGlobal entries (describe-global-v59.json) of the
+// objects the emulator has, with their urls keys in recorded order.
+//
 //go:embed stdfields.json
 var stdJSON []byte
 
