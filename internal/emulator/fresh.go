@@ -176,6 +176,7 @@ func (o *Org) populate(seed *Seed) error {
 		}
 	}
 	o.recountLicenses()
+	o.entityDefinitions()
 	// A seed cannot give a licence more active users than it has seats, any
 	// more than the API can (LICENSE_LIMIT_EXCEEDED, facts §1).
 	for _, l := range o.st.All("UserLicense") {
@@ -213,6 +214,27 @@ func defaultAlias(first, last string) string {
 		a = "user"
 	}
 	return a
+}
+
+// entityDefinitions regenerates the EntityDefinition rows from the catalog.
+// They are not persisted (save skips them): they follow the catalog.
+func (o *Org) entityDefinitions() {
+	for _, r := range o.st.All("EntityDefinition") {
+		o.st.drop("EntityDefinition", r["Id"].(string))
+	}
+	for i, obj := range o.cat.Objects() {
+		if obj.Name == "EntityDefinition" || !obj.Data {
+			continue
+		}
+		rec := soql.Record{"Id": sfid.New("4ie", uint64(i+1)), "DurableId": obj.Name, "QualifiedApiName": obj.Name,
+			"DeveloperName": strings.TrimSuffix(obj.Name, "__c"), "MasterLabel": obj.Label, "Label": obj.Label,
+			"PluralLabel": obj.LabelPlural, "KeyPrefix": nilIfEmpty(obj.KeyPrefix), "IsCustomizable": obj.Custom || !obj.Setup,
+			"IsCustomSetting": false, "IsQueryable": obj.Queryable, "IsLayoutable": !obj.Setup, "IsTriggerable": !obj.Setup,
+			"IsSearchable": !obj.Setup, "IsDeprecatedAndHidden": false}
+		o.st.recs[rec["Id"].(string)] = rec
+		o.st.typ[rec["Id"].(string)] = "EntityDefinition"
+		o.st.order["EntityDefinition"] = append(o.st.order["EntityDefinition"], rec["Id"].(string))
+	}
 }
 
 // seedInsert stores a record without rules (the org's own data).

@@ -134,3 +134,22 @@ func TestConcurrentClients(t *testing.T) {
 		t.Fatalf("%d accounts, want 80", n)
 	}
 }
+
+func TestToolingEntityDefinitionAndApexClass(t *testing.T) {
+	o, _ := newTestOrg(t, Options{Seed: &Seed{Objects: []SeedObject{{Name: "Acme_Mapping__c", Fields: []SeedField{{Name: "Key__c", Type: "string", ExternalID: true}}}}}})
+	// An External ID field of the seed is an upsert key.
+	if r := do(t, o, "PATCH", v+"/sobjects/Acme_Mapping__c/Key__c/k-1", map[string]any{"Name": "one"}); r.status != 201 {
+		t.Fatalf("upsert: %d %s", r.status, r.body)
+	}
+	if r := do(t, o, "PATCH", v+"/sobjects/Acme_Mapping__c/Key__c/k-1", map[string]any{"Name": "uno"}); r.status != 200 {
+		t.Fatalf("upsert again: %d %s", r.status, r.body)
+	}
+	page := do(t, o, "GET", v+"/tooling/query?q="+urlQuery("SELECT QualifiedApiName, KeyPrefix FROM EntityDefinition WHERE QualifiedApiName IN ('Account', 'Acme_Mapping__c') ORDER BY QualifiedApiName"), nil).obj(t)
+	recs := page["records"].([]any)
+	if len(recs) != 2 || recs[0].(map[string]any)["KeyPrefix"] != "001" || recs[1].(map[string]any)["KeyPrefix"] != "a01" {
+		t.Fatalf("EntityDefinition: %v", page)
+	}
+	if n := len(do(t, o, "GET", v+"/tooling/query?q="+urlQuery("SELECT Id, Name FROM ApexClass"), nil).obj(t)["records"].([]any)); n != 2 {
+		t.Errorf("tooling ApexClass rows %d", n)
+	}
+}

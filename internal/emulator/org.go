@@ -154,7 +154,7 @@ func (o *Org) buildCatalog() error {
 	for _, so := range o.meta.Seed.Objects {
 		co := schema.CustomObject{Name: so.Name, Label: so.Label}
 		for _, f := range so.Fields {
-			co.Fields = append(co.Fields, schema.CustomField{Name: f.Name, Type: f.Type})
+			co.Fields = append(co.Fields, schema.CustomField{Name: f.Name, Type: f.Type, ExternalID: f.ExternalID})
 		}
 		cfg.Custom = append(cfg.Custom, co)
 	}

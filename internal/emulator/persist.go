@@ -72,6 +72,7 @@ func (o *Org) load(path string) (ok bool, err error) {
 		}
 	}
 	o.ensureProfileAssignments()
+	o.entityDefinitions()
 	return true, nil
 }
 
@@ -100,6 +101,9 @@ func (o *Org) save() error {
 	}
 	sf := stateFile{Format: stateFormat, Meta: o.meta, Records: map[string][]soql.Record{}}
 	for _, object := range o.st.objects() {
+		if object == "EntityDefinition" {
+			continue // derived from the catalog on load
+		}
 		sf.Records[object] = o.st.All(object)
 	}
 	data, err := json.Marshal(sf)

@@ -53,8 +53,9 @@ type SeedObject struct {
 
 // SeedField is a custom field.
 type SeedField struct {
-	Name string `yaml:"name" json:"name"`
-	Type string `yaml:"type" json:"type"`
+	Name       string `yaml:"name" json:"name"`
+	Type       string `yaml:"type" json:"type"`
+	ExternalID bool   `yaml:"externalId" json:"externalId,omitempty"` // an External ID field (upsert key)
 }
 
 // SeedUser is an extra user; Password enables the password grant for it.
@@ -76,7 +77,7 @@ var seedKeys = map[string][]string{
 	"packages":      {"namespace", "name", "version", "permissionSets", "connectedApps"},
 	"connectedApps": {"name", "permittedUsers", "ipRelaxation"},
 	"objects":       {"name", "label", "fields"},
-	"fields":        {"name", "type"},
+	"fields":        {"name", "type", "externalId"},
 	"users":         {"username", "firstName", "lastName", "email", "alias", "profile", "password", "active"},
 }
 

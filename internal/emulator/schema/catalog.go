@@ -16,8 +16,9 @@ type CustomObject struct {
 
 // CustomField is a custom field of a seed object.
 type CustomField struct {
-	Name string // API name ending in __c
-	Type string // string, textarea, boolean, int, double, currency, percent, date, datetime, email, phone, url, picklist, reference:Object
+	Name       string // API name ending in __c
+	Type       string // string, textarea, boolean, int, double, currency, percent, date, datetime, email, phone, url, picklist, reference:Object
+	ExternalID bool   // External ID: usable as an upsert key (describe externalId and idLookup)
 }
 
 // Config says what the org's catalog holds beyond the fixed objects.
@@ -111,6 +112,9 @@ func customObject(co CustomObject, n int) (*Object, error) {
 			return nil, fmt.Errorf("schema: field %s.%s: name must be an API name ending in __c", co.Name, cf.Name)
 		}
 		s := fieldSpec{name: cf.Name, typ: cf.Type, flags: "cunpC"}
+		if cf.ExternalID {
+			s.flags += "xi"
+		}
 		switch {
 		case strings.HasPrefix(cf.Type, "reference:"):
 			target := strings.TrimPrefix(cf.Type, "reference:")

@@ -356,7 +356,7 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 
 	// ApexClass. Source: ApexClass object reference (the data API cannot compile
 	// Apex, so no field is createable here).
-	add(obj(std, "ApexClass", true, []fieldSpec{
+	apex := add(obj(std, "ApexClass", true, []fieldSpec{
 		idField("Class"),
 		{name: "NamespacePrefix", typ: "string", flags: "n", length: 15},
 		{name: "Name", typ: "string", flags: "N", length: 255},
@@ -367,6 +367,31 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 		{name: "Body", typ: "textarea", flags: "n", length: 1000000},
 		{name: "LengthWithoutComments", typ: "int"},
 	}, audit()))
+
+	apex.Tooling = true // Tooling API ApexClass (queried by tools; read here)
+
+	// EntityDefinition: one row per sObject, generated from the catalog
+	// (describe-global-v59.json: key prefix 4ie, query only; the Tooling API
+	// has it too). Field names from the EntityDefinition object reference.
+	ed := add(obj(std, "EntityDefinition", false, []fieldSpec{
+		idField("Entity Definition"),
+		{name: "DurableId", typ: "string", length: 70},
+		{name: "QualifiedApiName", typ: "string", flags: "N", length: 250},
+		{name: "NamespacePrefix", typ: "string", flags: "n", length: 15},
+		{name: "DeveloperName", typ: "string", length: 40},
+		{name: "MasterLabel", typ: "string", length: 40},
+		{name: "Label", typ: "string", length: 40},
+		{name: "PluralLabel", typ: "string", length: 40},
+		{name: "KeyPrefix", typ: "string", flags: "n", length: 3},
+		{name: "IsCustomizable", typ: "boolean"},
+		{name: "IsCustomSetting", typ: "boolean"},
+		{name: "IsQueryable", typ: "boolean"},
+		{name: "IsLayoutable", typ: "boolean"},
+		{name: "IsTriggerable", typ: "boolean"},
+		{name: "IsSearchable", typ: "boolean"},
+		{name: "IsDeprecatedAndHidden", typ: "boolean"},
+	}))
+	ed.Tooling = true
 
 	// Lead. Source: Lead object reference (required: LastName, Company; Status defaulted).
 	lead := add(obj(std, "Lead", false, []fieldSpec{
