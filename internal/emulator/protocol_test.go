@@ -361,3 +361,32 @@ func TestToolingRemoteProxy(t *testing.T) {
 		t.Errorf("delete: %d %s", r.status, r.body)
 	}
 }
+
+func TestCompositeTree(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	tree := map[string]any{"records": []any{
+		map[string]any{"attributes": map[string]any{"type": "Account", "referenceId": "ref1"}, "Name": "Tree Co",
+			"Contacts": map[string]any{"records": []any{
+				map[string]any{"attributes": map[string]any{"type": "Contact", "referenceId": "ref2"}, "LastName": "Leaf"}}}},
+	}}
+	r := do(t, o, "POST", v+"/composite/tree/Account", tree)
+	m := r.obj(t)
+	if r.status != 201 || m["hasErrors"] != false || len(m["results"].([]any)) != 2 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if got := query(t, o, "SELECT Account.Name FROM Contact WHERE LastName = 'Leaf'"); len(got) != 1 || got[0].(map[string]any)["Account"].(map[string]any)["Name"] != "Tree Co" {
+		t.Fatalf("child: %v", got)
+	}
+	// One bad record: nothing is created.
+	bad := map[string]any{"records": []any{
+		map[string]any{"attributes": map[string]any{"type": "Account", "referenceId": "ok"}, "Name": "Rolled"},
+		map[string]any{"attributes": map[string]any{"type": "Account", "referenceId": "bad"}, "Industry": "Banking"}}}
+	r = do(t, o, "POST", v+"/composite/tree/Account", bad)
+	want := `{"hasErrors":true,"results":[{"referenceId":"bad","errors":[{"statusCode":"REQUIRED_FIELD_MISSING","message":"Required fields are missing: [Name]","fields":["Name"]}]}]}`
+	if r.status != 400 || strings.TrimSpace(string(r.body)) != want {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if n := len(query(t, o, "SELECT Id FROM Account WHERE Name = 'Rolled'")); n != 0 {
+		t.Errorf("tree not rolled back: %d", n)
+	}
+}

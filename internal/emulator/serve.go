@@ -196,10 +196,21 @@ func (o *Org) route(c *reqCtx, rest string) {
 	case "composite":
 		if len(parts) >= 2 && parts[1] == "sobjects" {
 			err = o.serveCollections(c, parts[2:])
+		} else if len(parts) == 3 && parts[1] == "tree" && !c.tooling {
+			err = o.serveTree(c, parts[2])
 		} else if len(parts) == 1 {
 			err = o.serveComposite(c)
 		} else {
 			err = errNotFound()
+		}
+	case "recent":
+		// Recently viewed records: the API does not view records, so an org
+		// used only through the API has none (REST API guide, "Recently
+		// Viewed Items").
+		if c.r.Method != http.MethodGet || len(parts) != 1 {
+			err = errNotFound()
+		} else {
+			writeJSON(c.w, http.StatusOK, []any{})
 		}
 	case "limits":
 		if c.tooling {
