@@ -5,9 +5,12 @@ set -euo pipefail
 : "${SFPROV_URL:?run through .ci/conformance.sh}" "${SFPROV_SF_BIN:?}" "${SFPROV_SF_HOME:?}"
 LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # real-clients.md §1: an isolated HOME, no telemetry, no update checks; sf
-# falls back to a file key, no keychain needed.
+# falls back to a file key, no keychain needed. SF_DISABLE_AUTOUPDATE is the
+# variable oclif's plugin-update reads (dist/hooks/init.js); without it sf
+# leaves a detached `sf update --autoupdate` behind.
 export HOME="$SFPROV_SF_HOME" SF_DISABLE_TELEMETRY=true SFDX_DISABLE_TELEMETRY=true \
-  SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_CHECK=true SF_USE_GENERIC_UNIX_KEYCHAIN=true
+  SF_AUTOUPDATE_DISABLE=true SF_DISABLE_AUTOUPDATE=true SF_SKIP_NEW_VERSION_CHECK=true \
+  SF_USE_GENERIC_UNIX_KEYCHAIN=true
 # sf spawns `sf` itself for some hooks; without it on PATH each such command
 # waits seconds for the failed spawn (seen here: 6 s instead of 1.5 s).
 PATH="$(dirname "$SFPROV_SF_BIN"):$PATH"
