@@ -111,6 +111,11 @@ func (o *Org) populate(seed *Seed) error {
 		for _, n := range p.perms {
 			if pm, ok := perms.Lookup(n); ok {
 				grant[pm.Name] = true
+				// Standard profiles satisfy the dependency table, as Setup
+				// enables prerequisites by itself (perms.Requires).
+				for _, dep := range perms.Closure(pm.Name) {
+					grant[dep] = true
+				}
 			}
 		}
 		profileIDs[p.name] = o.seedProfile(p.name, licenseIDs[p.license], grant, now)

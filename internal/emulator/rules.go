@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
@@ -262,45 +261,31 @@ func (o *Org) recountLicenses() {
 
 // ---- System permission dependencies -----------------------------------------
 
-// permDeps: enabling the key needs every listed permission. Kept to what a
-// source shows: Modify All Data needs View All Data (facts §3;
-// forcedotcom/cli#2205).
-var permDeps = map[string][]string{
-	"ModifyAllData": {"ViewAllData"},
-}
-
 // checkPermDeps checks a permission set's or profile's Permissions* values
-// (merged: the record after the change). Source for the message: facts §3
-// ("Permission <X> depends on permission(s): <Y>, <Z>"); the errorCode
-// FIELD_INTEGRITY_EXCEPTION is UNCONFIRMED there ("likely").
+// (merged: the record after the change) against the dependency table that
+// the planner also uses (perms.Requires, each pair sourced there). The
+// message names permissions by API name, as the recorded API answers do:
+// "Permission ManageUsers depends on permission(s): ViewRoles"
+// (jsforce/jsforce#749) and "Permission CustomizeApplication depends on
+// permission(s): ManageTranslation" (Kathy-Lueckeman/EASY-Open-Source-Solution#6),
+// both Metadata API deploy errors; facts §3 has the same sentence. The
+// errorCode FIELD_INTEGRITY_EXCEPTION is UNCONFIRMED (facts §3: "likely").
 func checkPermDeps(merged soql.Record) *DMLError {
-	names := make([]string, 0, len(permDeps))
-	for n := range permDeps {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if merged["Permissions"+n] != true {
+	for _, p := range perms.All() {
+		if merged[p.Field()] != true {
 			continue
 		}
 		var missing []string
-		for _, dep := range permDeps[n] {
+		for _, dep := range perms.Requires(p.Name) {
 			if merged["Permissions"+dep] != true {
-				missing = append(missing, permLabel(dep))
+				missing = append(missing, dep)
 			}
 		}
 		if len(missing) > 0 {
-			return dmlErr("FIELD_INTEGRITY_EXCEPTION", fmt.Sprintf("Permission %s depends on permission(s): %s", permLabel(n), strings.Join(missing, ", ")))
+			return dmlErr("FIELD_INTEGRITY_EXCEPTION", fmt.Sprintf("Permission %s depends on permission(s): %s", p.Name, strings.Join(missing, ", ")))
 		}
 	}
 	return nil
-}
-
-func permLabel(name string) string {
-	if p, ok := perms.Lookup(name); ok {
-		return p.Label
-	}
-	return name
 }
 
 func mergedRecord(rec soql.Record, ch map[string]any) soql.Record {

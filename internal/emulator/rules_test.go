@@ -178,7 +178,7 @@ func TestProfileRules(t *testing.T) {
 	expectErr(t, do(t, o, "PATCH", v+"/sobjects/Profile/"+pid, map[string]any{"UserLicenseId": licID}), 400,
 		"INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: UserLicenseId"+notWritableTail, "UserLicenseId")
 	expectErr(t, do(t, o, "PATCH", v+"/sobjects/Profile/"+pid, map[string]any{"PermissionsModifyAllData": true}), 400,
-		"FIELD_INTEGRITY_EXCEPTION", "Permission Modify All Data depends on permission(s): View All Data")
+		"FIELD_INTEGRITY_EXCEPTION", "Permission ModifyAllData depends on permission(s): ViewAllData")
 	// The owned set is changed through the profile only.
 	expectErr(t, do(t, o, "PATCH", v+"/sobjects/PermissionSet/"+ownedID, map[string]any{"PermissionsApiEnabled": false}), 400,
 		"INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id: "+ownedID[:15]+" (this permission set is owned by a profile; change the profile instead)")
@@ -211,7 +211,7 @@ func TestPermissionSetRules(t *testing.T) {
 		{"double underscore", map[string]any{"Name": "Bad__Name", "Label": "Bad"}, "FIELD_INTEGRITY_EXCEPTION", msgAPIName, []string{"Name"}},
 		{"missing label", map[string]any{"Name": "Good"}, "REQUIRED_FIELD_MISSING", "Required fields are missing: [Label]", []string{"Label"}},
 		{"dependency", map[string]any{"Name": "Admin_Like", "Label": "Admin", "PermissionsModifyAllData": true}, "FIELD_INTEGRITY_EXCEPTION",
-			"Permission Modify All Data depends on permission(s): View All Data", []string{}},
+			"Permission ModifyAllData depends on permission(s): ViewAllData", []string{}},
 		{"owned flag", map[string]any{"Name": "Sneaky", "Label": "S", "IsOwnedByProfile": true}, "INVALID_FIELD_FOR_INSERT_UPDATE",
 			"Unable to create/update fields: IsOwnedByProfile" + notWritableTail, []string{"IsOwnedByProfile"}},
 	}
@@ -224,7 +224,7 @@ func TestPermissionSetRules(t *testing.T) {
 	expectErr(t, do(t, o, "POST", v+"/sobjects/PermissionSet", map[string]any{"Name": "acme_data", "Label": "x"}), 400,
 		"DUPLICATE_VALUE", "duplicate value found: Name duplicates value on record with id: "+ps, "Name")
 	expectErr(t, do(t, o, "PATCH", v+"/sobjects/PermissionSet/"+ps, map[string]any{"PermissionsViewAllData": false}), 400,
-		"FIELD_INTEGRITY_EXCEPTION", "Permission Modify All Data depends on permission(s): View All Data")
+		"FIELD_INTEGRITY_EXCEPTION", "Permission ModifyAllData depends on permission(s): ViewAllData")
 	expectErr(t, do(t, o, "PATCH", v+"/sobjects/PermissionSet/"+ps, map[string]any{"LicenseId": nil}), 400,
 		"INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: LicenseId"+notWritableTail, "LicenseId")
 	got := query(t, o, "SELECT IsCustom, IsOwnedByProfile, Type FROM PermissionSet WHERE Id = '"+ps+"'")[0].(map[string]any)
@@ -456,5 +456,17 @@ func TestProfileSetAssignments(t *testing.T) {
 	lim := do(t, o, "GET", v+"/limits", nil).obj(t)["PermissionSets"].(map[string]any)
 	if lim["Remaining"] != 1499.0 || lim["CreateCustom"].(map[string]any)["Remaining"] != 999.0 {
 		t.Errorf("PermissionSets limit %v", lim)
+	}
+}
+
+// The standard profiles satisfy the permission dependencies, so editing one
+// permission does not trip over another.
+func TestStandardProfilesSatisfyDependencies(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	for _, p := range freshProfiles {
+		id := idOf(t, o, "SELECT Id FROM Profile WHERE Name = '"+p.name+"'")
+		if r := do(t, o, "PATCH", v+"/sobjects/Profile/"+id, map[string]any{"Description": "checked"}); r.status != 204 {
+			t.Errorf("%s: %d %s", p.name, r.status, r.body)
+		}
 	}
 }
