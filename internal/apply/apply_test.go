@@ -32,13 +32,21 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// clock is the emulator's time; it moves only when a test says so.
+// clock is the emulator's time. It moves when a test says so, and by a
+// tenth of a second each time the org reads it, so that a permission set
+// group finishes recalculating after a number of requests, not of seconds
+// (no timed tests).
 type clock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(100 * time.Millisecond)
+	return c.t
+}
 func (c *clock) advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -52,8 +60,15 @@ type org struct {
 
 func newOrg(t testing.TB, seed *emulator.Seed) org {
 	t.Helper()
+	return newOrgWith(t, emulator.Options{Seed: seed})
+}
+
+// newOrgWith serves an org made with opts, on the test's clock and token.
+func newOrgWith(t testing.TB, opts emulator.Options) org {
+	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
-	o, err := emulator.New(emulator.Options{AccessToken: testToken, Seed: seed, Now: clk.now})
+	opts.AccessToken, opts.Now = testToken, clk.now
+	o, err := emulator.New(opts)
 	if err != nil {
 		t.Fatalf("emulator.New: %v", err)
 	}
@@ -303,7 +318,7 @@ func TestExecuteCancelled(t *testing.T) {
 func converge(t *testing.T, c *salesforce.Client, src string) []string {
 	t.Helper()
 	p := planFor(t, c, src)
-	res, err := apply.Execute(context.Background(), c, p, apply.Options{})
+	res, err := apply.Execute(context.Background(), c, p, apply.Options{PollInterval: time.Millisecond, GroupWait: 30 * time.Second})
 	if err != nil || len(res.Failed)+len(res.NotRun) > 0 {
 		t.Fatalf("Execute: err %v, failed %q, not run %q, errors %v", err, titles(res.Failed), titles(res.NotRun), res.Errors)
 	}
@@ -396,4 +411,115 @@ users:
 	if err != nil || len(rs) != 1 || rs[0].String("Email") != "two@example.com" {
 		t.Errorf("user = %v, %v", rs, err)
 	}
+}
+
+// TestExecuteConvergesEveryKind: one spec with each kind of record sfprov
+// writes converges in one apply, and a second plan is empty.
+func TestExecuteConvergesEveryKind(t *testing.T) {
+	o := newOrg(t, &emulator.Seed{Packages: []emulator.SeedPackage{{
+		Namespace: "coconut", Name: "Coconut", Version: "1.27",
+		PermissionSets: []string{"Coconut_Integration_Config"},
+		ConnectedApps:  []emulator.SeedConnectedApp{{Name: "Coconut", PermittedUsers: "adminApprovedPreAuthorize"}},
+	}}})
+	c := o.client()
+	t.Setenv("ACME_TEST_PASSWORD", "Sup3r-secret-pw!")
+	const src = `version: 1
+profiles:
+  - name: Acme Integration
+    cloneFrom: Minimum Access - API Only Integrations
+    systemPermissions: [API Enabled]
+    objects:
+      - object: Account
+        access: [read]
+        fields: {Industry: read}
+permissionSets:
+  - name: Acme_Apps
+    label: Acme Apps
+    connectedApps: [Coconut]
+    objects:
+      - object: Case
+        access: [read, edit]
+        fields: all-read
+users:
+  - username: acme.every@example.com
+    lastName: Acme Every
+    email: every@example.com
+    profile: Acme Integration
+    password: {fromEnv: ACME_TEST_PASSWORD}
+    fields: {Department: Integrations}
+    permissionSetLicenses: [Salesforce API Integration]
+    permissionSets: [Acme_Apps, coconut__Coconut_Integration_Config]
+  - username: acme.reset@example.com
+    lastName: Acme Reset
+    email: reset@example.com
+    profile: Standard User
+    password: reset
+`
+	p := planFor(t, c, src)
+	res, err := apply.Execute(context.Background(), c, p, apply.Options{Getenv: os.LookupEnv})
+	if err != nil || len(res.Failed)+len(res.NotRun) > 0 {
+		t.Fatalf("Execute: err %v, failed %q, not run %q, errors %v", err, titles(res.Failed), titles(res.NotRun), res.Errors)
+	}
+	if p := planFor(t, c, src); p.HasChanges() {
+		t.Fatalf("plan after apply still has changes: %q", titles(p.Changing()))
+	}
+	ctx := context.Background()
+	rs, err := c.Query(ctx, "SELECT Department, Profile.Name FROM User WHERE Username = 'acme.every@example.com'")
+	if err != nil || len(rs) != 1 || rs[0].String("Department") != "Integrations" || rs[0].String("Profile.Name") != "Acme Integration" {
+		t.Errorf("user = %v, %v", rs, err)
+	}
+	rs, err = c.Query(ctx, "SELECT SobjectType FROM ObjectPermissions WHERE Parent.Profile.Name = 'Acme Integration'")
+	if err != nil || len(rs) != 1 || rs[0].String("SobjectType") != "Account" {
+		t.Errorf("profile object access = %v, %v", rs, err)
+	}
+	rs, err = c.Query(ctx, "SELECT Id FROM SetupEntityAccess WHERE Parent.Name = 'Acme_Apps'")
+	if err != nil || len(rs) != 1 {
+		t.Errorf("app access = %v, %v", rs, err)
+	}
+
+	// Deactivation is an update of the same user (users cannot be deleted).
+	const off = `version: 1
+users:
+  - username: acme.reset@example.com
+    lastName: Acme Reset
+    email: reset@example.com
+    profile: Standard User
+    active: false
+`
+	if diff := cmp.Diff([]string{`update user "acme.reset@example.com"`}, converge(t, c, off)); diff != "" {
+		t.Errorf("deactivate (-want +got):\n%s", diff)
+	}
+}
+
+// TestExecuteWholeCallFails: when a whole sObject Collections call fails (an
+// org too busy to answer), every step of that batch fails with the org's
+// error, later waves do not run, and a re-run converges.
+func TestExecuteWholeCallFails(t *testing.T) {
+	o := newOrgWith(t, emulator.Options{Faults: []string{"nth=2,status=503,path=/services/data/*/composite/sobjects"}})
+	c := o.client()
+	p := planFor(t, c, fixedSpec)
+	res, err := apply.Execute(context.Background(), c, p, apply.Options{})
+	if err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	wantDone := []string{`create permission set "Acme_Data"`, `create permission set "Acme_API"`}
+	wantFailed := []string{`create object access "Account" on permission set "Acme_Data"`}
+	if diff := cmp.Diff(wantDone, titles(res.Done)); diff != "" {
+		t.Errorf("Done (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantFailed, titles(res.Failed)); diff != "" {
+		t.Errorf("Failed (-want +got):\n%s", diff)
+	}
+	if len(res.NotRun) != len(p.Changing())-3 {
+		t.Errorf("NotRun = %q", titles(res.NotRun))
+	}
+	if len(res.Failed) == 1 {
+		err := res.Errors[res.Failed[0]]
+		var apiErr *salesforce.APIError
+		if !errors.As(err, &apiErr) || apiErr.Status != 503 || !apiErr.HasCode("SERVER_UNAVAILABLE") {
+			t.Errorf("error = %#v, want the org's 503 SERVER_UNAVAILABLE", err)
+		}
+	}
+	o.clk.advance(time.Minute)
+	converge(t, c, fixedSpec)
 }
