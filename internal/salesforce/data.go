@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 )
 
@@ -190,20 +191,81 @@ func (r SubResponse) Err(method, url string) error {
 	return newAPIError(method, pathOnly(url), r.HTTPStatusCode, r.Body)
 }
 
-// CompositeLimit is the most subrequests one /composite call takes.
-const CompositeLimit = 25
+// CompositeLimit is the most subrequests one /composite call takes, and
+// CompositeQueryLimit the most of them that may be queries or sObject
+// Collections: "You can have up to 25 subrequests in a single call. Up to 5 of
+// these subrequests can be sObject Collections or query operations, including
+// Query and QueryAll requests." (REST API Developer Guide,
+// resources_composite_composite.htm).
+const (
+	CompositeLimit      = 25
+	CompositeQueryLimit = 5
+)
+
+// countsAsQuery reports whether a subrequest URL is a query (first page or
+// next page), a queryAll or an sObject Collections request.
+func countsAsQuery(u string) bool {
+	p := pathOnly(u)
+	i := strings.Index(p, "/services/data/v")
+	if i < 0 {
+		return false
+	}
+	rest := p[i+len("/services/data/v"):]
+	if j := strings.IndexByte(rest, '/'); j >= 0 {
+		rest = rest[j+1:]
+	} else {
+		return false
+	}
+	for _, r := range []string{"query", "queryAll", "composite/sobjects"} {
+		if rest == r || strings.HasPrefix(rest, r+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// compositeChunks splits independent subrequests into as few /composite
+// calls as the two limits allow, each chunk listing indexes into reqs in
+// ascending order.
+func compositeChunks(reqs []SubRequest) [][]int {
+	var heavy, light []int
+	for i, r := range reqs {
+		if countsAsQuery(r.URL) {
+			heavy = append(heavy, i)
+		} else {
+			light = append(light, i)
+		}
+	}
+	n := max((len(reqs)+CompositeLimit-1)/CompositeLimit, (len(heavy)+CompositeQueryLimit-1)/CompositeQueryLimit)
+	chunks := make([][]int, n)
+	for k := range chunks {
+		take := min(CompositeQueryLimit, len(heavy))
+		chunks[k], heavy = append(chunks[k], heavy[:take]...), heavy[take:]
+	}
+	// n*25 >= len(reqs), so the other subrequests always fit.
+	for k := range chunks {
+		take := min(CompositeLimit-len(chunks[k]), len(light))
+		chunks[k], light = append(chunks[k], light[:take]...), light[take:]
+		sort.Ints(chunks[k])
+	}
+	return chunks
+}
 
 // Composite sends independent requests in as few /composite calls as possible
-// (25 subrequests each, allOrNone=false) and returns the answers in input order.
+// (25 subrequests each, at most 5 of them queries or collections;
+// allOrNone=false) and returns the answers in input order. Requests must not
+// refer to each other: they may travel in different calls.
 func (c *Client) Composite(ctx context.Context, reqs []SubRequest) ([]SubResponse, error) {
-	out := make([]SubResponse, 0, len(reqs))
-	for start := 0; start < len(reqs); start += CompositeLimit {
-		end := min(start+CompositeLimit, len(reqs))
-		chunk := reqs[start:end]
-		for i := range chunk {
-			if chunk[i].ReferenceID == "" {
-				chunk[i].ReferenceID = fmt.Sprintf("r%d", start+i)
-			}
+	for i := range reqs {
+		if reqs[i].ReferenceID == "" {
+			reqs[i].ReferenceID = fmt.Sprintf("r%d", i)
+		}
+	}
+	out := make([]SubResponse, len(reqs))
+	for _, idx := range compositeChunks(reqs) {
+		chunk := make([]SubRequest, len(idx))
+		for j, i := range idx {
+			chunk[j] = reqs[i]
 		}
 		body := map[string]any{"allOrNone": false, "collateSubrequests": false, "compositeRequest": chunk}
 		var res struct {
@@ -216,12 +278,12 @@ func (c *Client) Composite(ctx context.Context, reqs []SubRequest) ([]SubRespons
 		for _, r := range res.CompositeResponse {
 			byRef[r.ReferenceID] = r
 		}
-		for _, r := range chunk {
+		for j, r := range chunk {
 			sr, ok := byRef[r.ReferenceID]
 			if !ok {
 				return nil, fmt.Errorf("composite answer lacks subrequest %q", r.ReferenceID)
 			}
-			out = append(out, sr)
+			out[idx[j]] = sr
 		}
 	}
 	return out, nil
