@@ -1,10 +1,16 @@
 package main
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -27,8 +34,32 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// emulatorToken is the access token of the per-script emulator org.
-const emulatorToken = "00D000000000001AAA!scripttoken"
+// emulatorToken is the access token of the per-script emulator org; the
+// connected app's client id and secret serve the OAuth flows.
+const (
+	emulatorToken    = "00D000000000001AAA!scripttoken"
+	testClientID     = "3MVG9sfprovTestClientId"
+	testClientSecret = "sfprov-client-secret-42"
+)
+
+// testKeyPair makes an RSA key and a self-signed certificate for the JWT
+// bearer flow.
+func testKeyPair(t *testing.T) (keyPEM, certPEM []byte) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "sfprov test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM = pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	return keyPEM, certPEM
+}
 
 // TestScript runs the end-to-end scripts in testdata/script. Each script gets
 // its own data directory (SFPROV_HOME, for the embedded org) and its own
@@ -42,13 +73,15 @@ const emulatorToken = "00D000000000001AAA!scripttoken"
 func TestScript(t *testing.T) {
 	servers := map[string]*emulator.Org{}
 	marks := map[string]int{}
+	keyPEM, certPEM := testKeyPair(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		UpdateScripts:       os.Getenv("UPDATE_GOLDEN") != "",
 		Setup: func(env *testscript.Env) error {
-			org, err := emulator.New(emulator.Options{AccessToken: emulatorToken})
+			org, err := emulator.New(emulator.Options{AccessToken: emulatorToken,
+				ClientID: testClientID, ClientSecret: testClientSecret, JWTCertPEM: certPEM})
 			if err != nil {
 				return err
 			}
@@ -59,6 +92,13 @@ func TestScript(t *testing.T) {
 			env.Setenv("EMULATOR_URL", srv.URL)
 			env.Setenv("SF_ACCESS_TOKEN", emulatorToken)
 			env.Setenv("SFPROV_TARGET_ORG", "")
+			env.Setenv("TEST_CLIENT_ID", testClientID)
+			env.Setenv("TEST_CLIENT_SECRET", testClientSecret)
+			keyFile := env.WorkDir + "/jwt-key.pem"
+			if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
+				return err
+			}
+			env.Setenv("TEST_JWT_KEY_FILE", keyFile)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -130,6 +130,7 @@ state persists in the user's data directory, so nothing here needs an account.`,
 	root.PersistentFlags().StringVarP(&g.targetOrg, "target-org", "o", "", `org to work on: "local" (the embedded emulator; default) or an instance URL (env SFPROV_TARGET_ORG)`)
 	root.PersistentFlags().StringVar(&g.instanceURL, "instance-url", "", "instance URL of the org; the access token comes from SF_ACCESS_TOKEN")
 	root.PersistentFlags().StringVar(&g.apiVersion, "api-version", "", "REST API version (default "+defaultAPIVersion()+")")
+	root.PersistentFlags().StringVar(&g.loginURL, "login-url", "", "where the JWT bearer flow logs in (https://login.salesforce.com, https://test.salesforce.com or My Domain; env SFPROV_LOGIN_URL; default: the instance URL)")
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "trace every API call (method, path, status, duration) on stderr")
 	root.AddCommand(
 		newValidateCmd(stdio, g),

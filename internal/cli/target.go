@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,6 +23,7 @@ type globalFlags struct {
 	instanceURL string
 	apiVersion  string
 	verbose     bool
+	loginURL    string
 }
 
 func defaultAPIVersion() string { return salesforce.DefaultAPIVersion }
@@ -99,20 +101,53 @@ func (g *globalFlags) connect(ctx context.Context, stdio IO) (*org, error) {
 		return &org{client: c, target: plan.Target{Name: "local (embedded emulator org)"}, close: func() error { return nil }}, nil
 	}
 	if !strings.HasPrefix(name, "http://") && !strings.HasPrefix(name, "https://") {
-		return nil, exitWith(ExitUsage, "unknown target org %q: use \"local\" or an instance URL (https://...) with SF_ACCESS_TOKEN set", name)
+		return nil, exitWith(ExitUsage, "unknown target org %q: use \"local\" or an instance URL (https://...)", name)
 	}
-	token, ok := stdio.Getenv("SF_ACCESS_TOKEN")
-	if !ok || token == "" {
-		return nil, exitWith(ExitAuth, "no access token for %s: set SF_ACCESS_TOKEN (for example from `sf org display --json`)", name)
+	cr, err := g.credentials(stdio)
+	if err != nil {
+		return nil, err
 	}
-	stdio.secrets.add(token)
-	c := salesforce.New(salesforce.Config{
-		InstanceURL: name,
-		APIVersion:  g.apiVersion,
-		Token:       oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"}),
-		Trace:       trace,
-	})
-	return &org{client: c, target: plan.Target{Name: strings.TrimRight(name, "/"), InstanceURL: strings.TrimRight(name, "/")}, close: func() error { return nil }}, nil
+	ts, instance, err := salesforce.Login(ctx, name, cr, nil)
+	if errors.Is(err, salesforce.ErrNoCredentials) {
+		return nil, exitWith(ExitAuth, "no credentials for %s: set SF_ACCESS_TOKEN (for example from `sf org display --json`), or SFPROV_CLIENT_ID with SFPROV_CLIENT_SECRET (client credentials) or with SFPROV_JWT_KEY_FILE and SFPROV_USERNAME (JWT bearer)", name)
+	}
+	if err != nil {
+		return nil, exitWith(ExitAuth, "log in to %s: %v", name, err)
+	}
+	c := salesforce.New(salesforce.Config{InstanceURL: instance, APIVersion: g.apiVersion, Token: ts, Trace: trace})
+	return &org{client: c, target: plan.Target{Name: instance, InstanceURL: instance}, close: func() error { return nil }}, nil
+}
+
+// credentials gathers the way to authenticate from the environment; secrets
+// are registered with the redactor so they can never be printed.
+func (g *globalFlags) credentials(stdio IO) (salesforce.Credentials, error) {
+	env := func(k string) string { v, _ := stdio.Getenv(k); return v }
+	cr := salesforce.Credentials{
+		AccessToken:  env("SF_ACCESS_TOKEN"),
+		ClientID:     env("SFPROV_CLIENT_ID"),
+		ClientSecret: env("SFPROV_CLIENT_SECRET"),
+		Username:     env("SFPROV_USERNAME"),
+		LoginURL:     g.loginURL,
+	}
+	if cr.LoginURL == "" {
+		cr.LoginURL = env("SFPROV_LOGIN_URL")
+	}
+	if f := env("SFPROV_CLIENT_SECRET_FILE"); f != "" && cr.ClientSecret == "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return cr, exitWith(ExitAuth, "read SFPROV_CLIENT_SECRET_FILE: %v", err)
+		}
+		cr.ClientSecret = strings.TrimSpace(string(b))
+	}
+	if f := env("SFPROV_JWT_KEY_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return cr, exitWith(ExitAuth, "read SFPROV_JWT_KEY_FILE: %v", err)
+		}
+		cr.JWTKey = b
+	}
+	stdio.secrets.add(cr.AccessToken, cr.ClientSecret)
+	return cr, nil
 }
 
 // handlerTransport serves requests with the embedded org in process.
