@@ -38,6 +38,31 @@ type compositeResult struct {
 	ReferenceID    string            `json:"referenceId"`
 }
 
+// maxQuerySubrequests bounds the query and collections subrequests of one composite call.
+const maxQuerySubrequests = 5
+
+// isQueryOrCollection reports whether a subrequest URL is a query, queryAll,
+// query-more or sObject Collections resource.
+func isQueryOrCollection(url string) bool {
+	path, _, _ := strings.Cut(collapseSlashes(url), "?")
+	parts := splitPath(path)
+	// services/data/vXX.X[/tooling]/<resource>...
+	if len(parts) < 4 {
+		return false
+	}
+	rest := parts[3:]
+	if rest[0] == "tooling" && len(rest) > 1 {
+		rest = rest[1:]
+	}
+	switch rest[0] {
+	case "query", "queryAll":
+		return true
+	case "composite":
+		return len(rest) > 1 && rest[1] == "sobjects"
+	}
+	return false
+}
+
 // refPattern matches @{refId.path} references (facts §10).
 var refPattern = regexp.MustCompile(`@\{([A-Za-z0-9_]+)\.([^}]+)\}`)
 
@@ -67,6 +92,19 @@ func (o *Org) serveComposite(c *reqCtx) *apiError {
 	if len(req.CompositeRequest) > maxSubrequests {
 		// UNCONFIRMED wording.
 		return errMsg(http.StatusBadRequest, "LIMIT_EXCEEDED", fmt.Sprintf("Composite request exceeds the maximum of %d subrequests", maxSubrequests))
+	}
+	// "Up to 5 of these subrequests can be sObject Collections or query
+	// operations, including Query and QueryAll requests" (REST API guide,
+	// resources_composite_composite_post, v43+; the error wording here is
+	// UNCONFIRMED).
+	heavy := 0
+	for _, s := range req.CompositeRequest {
+		if isQueryOrCollection(s.URL) {
+			heavy++
+		}
+	}
+	if heavy > maxQuerySubrequests {
+		return errMsg(http.StatusBadRequest, "LIMIT_EXCEEDED", fmt.Sprintf("A composite request can contain at most %d query or sObject Collections subrequests", maxQuerySubrequests))
 	}
 	seen := map[string]bool{}
 	for _, s := range req.CompositeRequest {

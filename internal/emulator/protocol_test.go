@@ -134,6 +134,14 @@ func TestCompositeReferencesAndRollback(t *testing.T) {
 		many = append(many, map[string]any{"method": "GET", "url": v + "/limits", "referenceId": fmt.Sprintf("r%d", i)})
 	}
 	expectErr(t, do(t, o, "POST", v+"/composite", map[string]any{"compositeRequest": many}), 400, "LIMIT_EXCEEDED", "Composite request exceeds the maximum of 25 subrequests")
+	var queries []any
+	for i := 0; i < 6; i++ {
+		queries = append(queries, map[string]any{"method": "GET", "url": v + "/query?q=" + urlQuery("SELECT Id FROM Account"), "referenceId": fmt.Sprintf("q%d", i)})
+	}
+	expectErr(t, do(t, o, "POST", v+"/composite", map[string]any{"compositeRequest": queries}), 400, "LIMIT_EXCEEDED", "A composite request can contain at most 5 query or sObject Collections subrequests")
+	if r := do(t, o, "POST", v+"/composite", map[string]any{"compositeRequest": queries[:5]}); r.status != 200 {
+		t.Errorf("five queries: %d %s", r.status, r.body)
+	}
 }
 
 func TestCollections(t *testing.T) {
