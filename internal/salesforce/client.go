@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,7 @@ type Client struct {
 	version     string
 	http        *http.Client
 	trace       io.Writer
+	traceMu     sync.Mutex // one whole line per call, whatever the writer
 	calls       atomic.Int64
 }
 
@@ -201,7 +203,10 @@ func (t *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		// The path only: query strings may carry SOQL with user data, never tokens,
 		// but the Authorization header is never printed.
-		fmt.Fprintf(t.c.trace, "api: %s %s %s %s\n", req.Method, req.URL.Path, status, time.Since(start).Round(time.Millisecond))
+		line := fmt.Sprintf("api: %s %s %s %s\n", req.Method, req.URL.Path, status, time.Since(start).Round(time.Millisecond))
+		t.c.traceMu.Lock()
+		io.WriteString(t.c.trace, line)
+		t.c.traceMu.Unlock()
 	}
 	if err != nil {
 		return nil, err
