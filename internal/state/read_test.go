@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log"
 	"net/http/httptest"
@@ -490,5 +491,26 @@ func TestReadFollowsLargeAnswers(t *testing.T) {
 	}
 	if c.Calls() != 5 {
 		t.Errorf("Read made %d API calls, want 5 (4 + the second page of field permissions)", c.Calls())
+	}
+}
+
+// TestReadQueryError: a query the org refuses inside a /composite round comes
+// back as an error naming what was being read, with Salesforce's code.
+func TestReadQueryError(t *testing.T) {
+	url, _ := newOrg(t, nil)
+	_, err := state.Read(context.Background(), newClient(url), parse(t, `version: 1
+users:
+  - username: u@example.com
+    lastName: U
+    email: u@example.com
+    profile: Standard User
+    fields: {No_Such_Field__c: x}
+`))
+	var apiErr *salesforce.APIError
+	if !errors.As(err, &apiErr) || !apiErr.HasCode("INVALID_FIELD") || apiErr.Path != "/services/data/v62.0/query" {
+		t.Fatalf("Read error = %v, want an INVALID_FIELD *APIError for the query", err)
+	}
+	if !strings.HasPrefix(err.Error(), "read users: GET /services/data/v62.0/query: HTTP 400: INVALID_FIELD: ") || !strings.Contains(err.Error(), "No_Such_Field__c") {
+		t.Errorf("error text = %q", err)
 	}
 }
