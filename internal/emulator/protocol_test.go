@@ -398,3 +398,30 @@ func TestCompositeTree(t *testing.T) {
 		t.Errorf("tree not rolled back: %d", n)
 	}
 }
+
+func TestCompositeBatch(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	before := o.APICalls()
+	r := do(t, o, "POST", v+"/composite/batch", map[string]any{"batchRequests": []any{
+		map[string]any{"method": "POST", "url": "v62.0/sobjects/Account", "richInput": map[string]any{"Name": "Batch Co"}},
+		map[string]any{"method": "GET", "url": "v62.0/sobjects/Nope"},
+		map[string]any{"method": "GET", "url": "v62.0/query?q=" + urlQuery("SELECT Name FROM Account WHERE Name = 'Batch Co'")},
+	}})
+	m := r.obj(t)
+	res := m["results"].([]any)
+	if m["hasErrors"] != true || len(res) != 3 || res[0].(map[string]any)["statusCode"] != 201.0 || res[1].(map[string]any)["statusCode"] != 404.0 ||
+		res[2].(map[string]any)["result"].(map[string]any)["totalSize"] != 1.0 {
+		t.Fatalf("%s", r.body)
+	}
+	// Each subrequest counts (the guide: "Each subrequest counts against rate limits").
+	if got := o.APICalls() - before; got != 3 {
+		t.Errorf("batch counted %d calls, want 3", got)
+	}
+	r = do(t, o, "POST", v+"/composite/batch", map[string]any{"haltOnError": true, "batchRequests": []any{
+		map[string]any{"method": "GET", "url": "v62.0/sobjects/Nope"},
+		map[string]any{"method": "GET", "url": "v62.0/limits"},
+	}})
+	if st := r.obj(t)["results"].([]any)[1].(map[string]any)["statusCode"]; st != 412.0 {
+		t.Errorf("halted subrequest status %v", st)
+	}
+}

@@ -196,6 +196,8 @@ func (o *Org) route(c *reqCtx, rest string) {
 	case "composite":
 		if len(parts) >= 2 && parts[1] == "sobjects" {
 			err = o.serveCollections(c, parts[2:])
+		} else if len(parts) == 2 && parts[1] == "batch" {
+			err = o.serveBatch(c)
 		} else if len(parts) == 3 && parts[1] == "tree" && !c.tooling {
 			err = o.serveTree(c, parts[2])
 		} else if len(parts) == 1 {
