@@ -29,7 +29,7 @@ type batchResult struct {
 // wording is UNCONFIRMED).
 func (o *Org) serveBatch(c *reqCtx) *apiError {
 	if c.r.Method != http.MethodPost {
-		return errMethod(c.r.Method)
+		return errMethod(c.r.Method, "POST")
 	}
 	var req batchRequest
 	if aerr := decodeInto(c.r, &req); aerr != nil {

@@ -55,7 +55,7 @@ func (o *Org) serveCollections(c *reqCtx, parts []string) *apiError {
 		return o.collectionWrite(c, "update", nil, nil)
 	case len(parts) == 0 && m == http.MethodDelete:
 		return o.collectionDelete(c)
-	case len(parts) == 1 && (m == http.MethodGet || m == http.MethodPost):
+	case len(parts) == 1 && (m == http.MethodGet || m == http.MethodHead || m == http.MethodPost):
 		return o.collectionRetrieve(c, parts[0])
 	case len(parts) == 2 && m == http.MethodPatch:
 		obj, ok := o.view(c).Lookup(parts[0])
@@ -71,7 +71,13 @@ func (o *Org) serveCollections(c *reqCtx, parts []string) *apiError {
 	if len(parts) > 2 {
 		return errNotFound()
 	}
-	return errMethod(m)
+	if len(parts) == 0 {
+		return errMethod(m, "POST", "PATCH", "DELETE")
+	}
+	if len(parts) == 1 {
+		return errMethod(m, "GET", "HEAD", "POST")
+	}
+	return errMethod(m, "PATCH")
 }
 
 // collectionWrite creates, updates or upserts up to 200 records, in order,

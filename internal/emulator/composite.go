@@ -80,7 +80,7 @@ const msgRolledBack = "The transaction was rolled back since another operation i
 // subrequests did.
 func (o *Org) serveComposite(c *reqCtx) *apiError {
 	if c.r.Method != http.MethodPost {
-		return errMethod(c.r.Method)
+		return errMethod(c.r.Method, "POST")
 	}
 	var req compositeRequest
 	if aerr := decodeInto(c.r, &req); aerr != nil {

@@ -76,10 +76,16 @@ func errSession() *apiError {
 	return errMsg(http.StatusUnauthorized, "INVALID_SESSION_ID", "Session expired or invalid")
 }
 
-// errMethod is 405 for a method the resource does not support.
-// Source: salesforce-api-facts.md §12 (405 Method not allowed); wording UNCONFIRMED.
-func errMethod(method string) *apiError {
-	return errMsg(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "HTTP Method '"+method+"' not allowed. Allowed are "+"GET,HEAD")
+// errMethod is 405 for a method the resource does not support, naming the
+// allowed ones (GET,HEAD when none are given). Source: salesforce-api-facts.md
+// §12 (405 Method not allowed); wording UNCONFIRMED. Like NOT_FOUND, a
+// REST-framework error: errorCode first.
+func errMethod(method string, allowed ...string) *apiError {
+	if len(allowed) == 0 {
+		allowed = []string{"GET", "HEAD"}
+	}
+	return &apiError{http.StatusMethodNotAllowed, []codeFirst{{"METHOD_NOT_ALLOWED",
+		"HTTP Method '" + method + "' not allowed. Allowed are " + strings.Join(allowed, ",")}}}
 }
 
 func errJSON(msg string) *apiError {

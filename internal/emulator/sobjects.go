@@ -46,7 +46,7 @@ func (o *Org) serveSObjects(c *reqCtx, parts []string) *apiError {
 		case http.MethodPost:
 			return o.serveCreate(c, obj)
 		}
-		return errMethod(m)
+		return errMethod(m, "GET", "HEAD", "POST")
 	case 2:
 		if parts[1] == "describe" {
 			if m != http.MethodGet && m != http.MethodHead {
@@ -413,5 +413,5 @@ func (o *Org) servePassword(c *reqCtx, id string) *apiError {
 		writeJSON(c.w, http.StatusOK, map[string]any{"NewPassword": pw})
 		return nil
 	}
-	return errMethod(c.r.Method)
+	return errMethod(c.r.Method, "GET", "POST", "DELETE")
 }

@@ -24,7 +24,7 @@ type treeResult struct {
 // guide, "Create Nested Records").
 func (o *Org) serveTree(c *reqCtx, typ string) *apiError {
 	if c.r.Method != http.MethodPost {
-		return errMethod(c.r.Method)
+		return errMethod(c.r.Method, "POST")
 	}
 	obj, ok := o.view(c).Lookup(typ)
 	if !ok {
