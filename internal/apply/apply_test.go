@@ -523,3 +523,31 @@ func TestExecuteWholeCallFails(t *testing.T) {
 	o.clk.advance(time.Minute)
 	converge(t, c, fixedSpec)
 }
+
+// TestExecuteOlderIntegrationProfileName: a spec written with the newer name
+// of the Salesforce Integration profile converges in an org that still uses
+// the first name (salesforce-api-facts.md §1), for a user and for a clone.
+func TestExecuteOlderIntegrationProfileName(t *testing.T) {
+	ctx := context.Background()
+	o := newOrg(t, nil)
+	c := o.client()
+	rs, err := c.Query(ctx, "SELECT Id FROM Profile WHERE Name = 'Minimum Access - API Only Integrations'")
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("find the profile: %v", err)
+	}
+	if res, err := c.Update(ctx, []salesforce.Record{{"attributes": map[string]any{"type": "Profile"}, "Id": rs[0].String("Id"), "Name": "Salesforce API Only System Integrations"}}); err != nil || !res[0].Success {
+		t.Fatalf("rename the profile: %v %+v", err, res)
+	}
+	converge(t, c, fixedSpec+`profiles:
+  - name: Acme Clone
+    cloneFrom: Minimum Access - API Only Integrations
+`)
+	rs, err = c.Query(ctx, "SELECT Profile.Name FROM User WHERE Username = 'acme.integration@example.com'")
+	if err != nil || len(rs) != 1 || rs[0].String("Profile.Name") != "Salesforce API Only System Integrations" {
+		t.Errorf("user's profile = %v, %v", rs, err)
+	}
+	rs, err = c.Query(ctx, "SELECT UserLicense.Name, PermissionsApiUserOnly FROM Profile WHERE Name = 'Acme Clone'")
+	if err != nil || len(rs) != 1 || rs[0].String("UserLicense.Name") != "Salesforce Integration" || !rs[0].Bool("PermissionsApiUserOnly") {
+		t.Errorf("clone = %v, %v", rs, err)
+	}
+}

@@ -72,7 +72,56 @@ func collect(s *spec.Spec) names {
 			n.objects["Account"] = true
 		}
 	}
+	for _, names := range profileAliases {
+		for _, name := range names {
+			if containsFold(n.profiles, name) {
+				for _, alias := range names {
+					n.profiles[alias] = true
+				}
+				break
+			}
+		}
+	}
 	return n
+}
+
+// profileAliases are names one standard profile has had. The Salesforce
+// Integration licence's profile was first "Salesforce API Only System
+// Integrations" and is "Minimum Access - API Only Integrations" in newer orgs,
+// from a date nobody has recorded (salesforce-api-facts.md §1), so a spec that
+// names either finds whichever the org has.
+var profileAliases = [][]string{
+	{"Minimum Access - API Only Integrations", "Salesforce API Only System Integrations"},
+}
+
+func containsFold(m map[string]bool, name string) bool {
+	for k := range m {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// aliasProfiles files a profile the org has under its other names too.
+func aliasProfiles(st *State) {
+	for _, names := range profileAliases {
+		var found *Profile
+		for _, name := range names {
+			if p := st.Profiles[strings.ToLower(name)]; p != nil {
+				found = p
+				break
+			}
+		}
+		if found == nil {
+			continue
+		}
+		for _, name := range names {
+			if st.Profiles[strings.ToLower(name)] == nil {
+				st.Profiles[strings.ToLower(name)] = found
+			}
+		}
+	}
 }
 
 // conditions lists every `if:` in the spec.
@@ -392,6 +441,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	if err := r2.run(ctx); err != nil {
 		return nil, err
 	}
+	aliasProfiles(st)
 	for _, r := range psRows {
 		if r.Bool("IsOwnedByProfile") {
 			if p := st.ProfileByID(r.String("ProfileId")); p != nil {

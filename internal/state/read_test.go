@@ -226,6 +226,9 @@ func TestRead(t *testing.T) {
 		}
 	}
 	k := state.Key15
+	intWant := &state.Profile{ID: intProfile.String("Id"), Name: "Minimum Access - API Only Integrations",
+		UserLicenseID: intProfile.String("UserLicenseId"), LicenseName: "Salesforce Integration", OwnedPermSet: intOwned,
+		Perms: allOff("PermissionsApiEnabled", "PermissionsApiUserOnly")}
 	want := &state.State{
 		InstanceURL: url,
 		OrgID:       ui.OrganizationID,
@@ -247,9 +250,9 @@ func TestRead(t *testing.T) {
 			k(licID["Analytics Cloud Integration User"]): {ID: licID["Analytics Cloud Integration User"], Name: "Analytics Cloud Integration User", Total: 1},
 		},
 		Profiles: map[string]*state.Profile{
-			"minimum access - api only integrations": {ID: intProfile.String("Id"), Name: "Minimum Access - API Only Integrations",
-				UserLicenseID: intProfile.String("UserLicenseId"), LicenseName: "Salesforce Integration", OwnedPermSet: intOwned,
-				Perms: allOff("PermissionsApiEnabled", "PermissionsApiUserOnly")},
+			"minimum access - api only integrations": intWant,
+			// The profile's older name finds it too (salesforce-api-facts.md §1).
+			"salesforce api only system integrations": intWant,
 			"standard user": {ID: stdProfile.String("Id"), Name: "Standard User", UserLicenseID: stdProfile.String("UserLicenseId"),
 				LicenseName: "Salesforce", OwnedPermSet: stdOwned,
 				Perms: allOff("PermissionsApiEnabled", "PermissionsActivitiesAccess", "PermissionsEditTask", "PermissionsEditEvent",
@@ -512,5 +515,34 @@ users:
 	}
 	if !strings.HasPrefix(err.Error(), "read users: GET /services/data/v62.0/query: HTTP 400: INVALID_FIELD: ") || !strings.Contains(err.Error(), "No_Such_Field__c") {
 		t.Errorf("error text = %q", err)
+	}
+}
+
+// TestReadOlderIntegrationProfileName: in an org whose Salesforce Integration
+// profile still has its first name, a spec naming the newer one (as the
+// built-in profiles do) finds it, with its owned set and permissions.
+func TestReadOlderIntegrationProfileName(t *testing.T) {
+	ctx := context.Background()
+	url, _ := newOrg(t, nil)
+	a := admin{t, newClient(url)}
+	prof := a.one("SELECT Id FROM Profile WHERE Name = 'Minimum Access - API Only Integrations'").String("Id")
+	owned := a.one("SELECT Id FROM PermissionSet WHERE ProfileId = '" + prof + "'").String("Id")
+	if res, err := a.c.Update(ctx, []salesforce.Record{{"attributes": map[string]any{"type": "Profile"}, "Id": prof, "Name": "Salesforce API Only System Integrations"}}); err != nil || !res[0].Success {
+		t.Fatalf("rename the profile: %v %+v", err, res)
+	}
+	st, err := state.Read(ctx, newClient(url), parse(t, `version: 1
+profiles:
+  - name: Acme Integration
+    cloneFrom: Minimum Access - API Only Integrations
+`))
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	p := st.Profiles["minimum access - api only integrations"]
+	if p == nil || p.ID != prof || p.Name != "Salesforce API Only System Integrations" || p.OwnedPermSet != owned || !p.Perms["PermissionsApiEnabled"] {
+		t.Errorf("profile = %+v, want %s named Salesforce API Only System Integrations, owned set %s, API Enabled", p, prof, owned)
+	}
+	if st.Profiles["salesforce api only system integrations"] != p {
+		t.Errorf("the profile is not filed under its own name")
 	}
 }
