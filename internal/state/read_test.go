@@ -3,6 +3,7 @@ package state_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net/http/httptest"
@@ -544,5 +545,45 @@ profiles:
 	}
 	if st.Profiles["salesforce api only system integrations"] != p {
 		t.Errorf("the profile is not filed under its own name")
+	}
+}
+
+// TestReadCost: what reading costs as the spec grows. A /composite call takes
+// 25 subrequests, at most 5 of them queries, so many objects (one describe
+// each) or extra blocks add calls; nothing else does.
+func TestReadCost(t *testing.T) {
+	seed := &emulator.Seed{}
+	var objs strings.Builder
+	for i := 0; i < 20; i++ {
+		name := fmt.Sprintf("Cost_%02d__c", i)
+		seed.Objects = append(seed.Objects, emulator.SeedObject{Name: name, Fields: []emulator.SeedField{{Name: "Note__c", Type: "string"}}})
+		fmt.Fprintf(&objs, "      - object: %s\n        access: [read]\n", name)
+	}
+	url, _ := newOrg(t, seed)
+	tests := []struct {
+		name string
+		spec string
+		want int
+	}{
+		{"empty spec", "version: 1\n", 4},
+		{"one set, one object", "version: 1\npermissionSets:\n  - name: A\n    objects:\n      - object: Account\n        access: [read]\n", 4},
+		{"a connected app: 5 queries in round 1, 10 in round 2", "version: 1\npermissionSets:\n  - name: A\n    connectedApps: [Nope]\n", 4},
+		{"app and Apex class access: 6 queries in round 1", "version: 1\npermissionSets:\n  - name: A\n    connectedApps: [Nope]\n    apexClasses: [Nope]\n", 5},
+		{"20 objects: 22 describes and 4 queries in round 1", "version: 1\npermissionSets:\n  - name: A\n    objects:\n" + objs.String(), 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClient(url)
+			st, err := state.Read(context.Background(), c, parse(t, tt.spec))
+			if err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			if c.Calls() != tt.want {
+				t.Errorf("Read made %d API calls, want %d", c.Calls(), tt.want)
+			}
+			if strings.Contains(tt.spec, "Cost_19__c") && (st.Describes["cost_19__c"] == nil || st.Describes["cost_00__c"] == nil) {
+				t.Errorf("describes of the custom objects missing: %d read", len(st.Describes))
+			}
+		})
 	}
 }
