@@ -347,7 +347,14 @@ func (o *Org) remove(d dml, id string) *DMLError {
 			return err
 		}
 	}
-	o.st.remove(rec["Id"].(string))
+	if obj.Undeletable() {
+		// Objects that can be undeleted go to the Recycle Bin (describe
+		// undeletable; IsDeleted true), where queryAll and /deleted see them.
+		now := timestamp(o.now())
+		o.st.recycle(rec["Id"].(string), map[string]any{"IsDeleted": true, "SystemModstamp": now, "LastModifiedDate": now, "LastModifiedById": d.userID})
+	} else {
+		o.st.remove(rec["Id"].(string))
+	}
 	if h.afterDelete != nil {
 		h.afterDelete(o, d, rec)
 	}

@@ -18,6 +18,8 @@ type stateFile struct {
 	Format  int                      `json:"format"`
 	Meta    *orgMeta                 `json:"meta"`
 	Records map[string][]soql.Record `json:"records"`
+	// RecycleBin holds deleted records that can still be seen by queryAll.
+	RecycleBin map[string][]soql.Record `json:"recycleBin,omitempty"`
 }
 
 const stateFormat = 1
@@ -56,19 +58,26 @@ func (o *Org) load(path string) (ok bool, err error) {
 	o.st = newStore()
 	for object, recs := range sf.Records {
 		for _, r := range recs {
-			for k, v := range r {
-				if n, ok := v.(json.Number); ok {
-					f, err := n.Float64()
-					if err != nil {
-						return false, fmt.Errorf("emulator: state file %s: %s.%s: %w", path, object, k, err)
-					}
-					r[k] = f
-				}
+			if err := numbers(r); err != nil {
+				return false, fmt.Errorf("emulator: state file %s: %s: %w", path, object, err)
 			}
 			if _, ok := r["Id"].(string); !ok {
 				return false, fmt.Errorf("emulator: state file %s: a %s record has no Id", path, object)
 			}
 			o.st.insert(object, r)
+		}
+	}
+	for object, recs := range sf.RecycleBin {
+		for _, r := range recs {
+			if err := numbers(r); err != nil {
+				return false, fmt.Errorf("emulator: state file %s: %s: %w", path, object, err)
+			}
+			id, ok := r["Id"].(string)
+			if !ok {
+				return false, fmt.Errorf("emulator: state file %s: a deleted %s record has no Id", path, object)
+			}
+			o.st.recs[id], o.st.typ[id], o.st.bin[id] = r, object, true
+			o.st.binOrder[object] = append(o.st.binOrder[object], id)
 		}
 	}
 	o.ensureProfileAssignments()
@@ -92,6 +101,21 @@ func (o *Org) ensureProfileAssignments() {
 	}
 }
 
+// numbers turns the JSON numbers of a loaded record into float64, as the
+// org stores them.
+func numbers(r soql.Record) error {
+	for k, v := range r {
+		if n, ok := v.(json.Number); ok {
+			f, err := n.Float64()
+			if err != nil {
+				return fmt.Errorf("%s: %w", k, err)
+			}
+			r[k] = f
+		}
+	}
+	return nil
+}
+
 // save writes the state atomically: a temporary file in the same directory,
 // then a rename, so that a crash never leaves half a file.
 func (o *Org) save() error {
@@ -105,6 +129,14 @@ func (o *Org) save() error {
 			continue // derived from the catalog on load
 		}
 		sf.Records[object] = o.st.All(object)
+	}
+	for object := range o.st.binOrder {
+		if del := o.st.deleted(object); len(del) > 0 {
+			if sf.RecycleBin == nil {
+				sf.RecycleBin = map[string][]soql.Record{}
+			}
+			sf.RecycleBin[object] = del
+		}
 	}
 	data, err := json.Marshal(sf)
 	if err != nil {

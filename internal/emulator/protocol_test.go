@@ -425,3 +425,57 @@ func TestCompositeBatch(t *testing.T) {
 		t.Errorf("halted subrequest status %v", st)
 	}
 }
+
+func TestRecycleBin(t *testing.T) {
+	path := t.TempDir() + "/state.json"
+	o, clk := newTestOrg(t, Options{StatePath: path})
+	clk.t = clk.t.Add(10 * time.Minute) // after the fresh org's own records
+	start := clk.t.Add(-time.Minute).Format(time.RFC3339)
+	a := create(t, o, "Account", map[string]any{"Name": "Binned"})
+	keep := create(t, o, "Account", map[string]any{"Name": "Kept"})
+	clk.t = clk.t.Add(time.Minute)
+	if r := do(t, o, "DELETE", v+"/sobjects/Account/"+a, nil); r.status != 204 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if r := do(t, o, "GET", v+"/sobjects/Account/"+a, nil); r.status != 404 {
+		t.Errorf("deleted record still readable: %d", r.status)
+	}
+	if n := len(query(t, o, "SELECT Id FROM Account WHERE Name = 'Binned'")); n != 0 {
+		t.Errorf("query sees %d deleted rows", n)
+	}
+	all := do(t, o, "GET", v+"/queryAll?q="+urlQuery("SELECT Id, IsDeleted FROM Account WHERE Name = 'Binned'"), nil).obj(t)["records"].([]any)
+	if len(all) != 1 || all[0].(map[string]any)["IsDeleted"] != true {
+		t.Fatalf("queryAll: %v", all)
+	}
+	end := clk.t.Add(time.Minute).Format(time.RFC3339)
+	del := do(t, o, "GET", v+"/sobjects/Account/deleted/?start="+urlQuery(start)+"&end="+urlQuery(end), nil).obj(t)
+	recs := del["deletedRecords"].([]any)
+	if len(recs) != 1 || recs[0].(map[string]any)["id"] != a || recs[0].(map[string]any)["deletedDate"] != "2026-11-23T12:11:00.000+0000" {
+		t.Errorf("deleted: %v", del)
+	}
+	upd := do(t, o, "GET", v+"/sobjects/Account/updated/?start="+urlQuery(start)+"&end="+urlQuery(end), nil).obj(t)
+	if ids := upd["ids"].([]any); len(ids) != 1 || ids[0] != keep {
+		t.Errorf("updated: %v", upd)
+	}
+	expectErr(t, do(t, o, "GET", v+"/sobjects/Account/updated/?start=yesterday&end="+urlQuery(end), nil), 400,
+		"INVALID_REPLICATION_DATE", "start and end must be dateTime values, with start before end")
+	// The bin survives a restart; setup objects are deleted for good.
+	o2, err := New(Options{StatePath: path, AccessToken: testToken, Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all := do(t, o2, "GET", v+"/queryAll?q="+urlQuery("SELECT Id FROM Account WHERE IsDeleted = true"), nil).obj(t)["records"].([]any); len(all) != 1 {
+		t.Errorf("bin after restart: %v", all)
+	}
+	ps := create(t, o2, "PermissionSet", map[string]any{"Name": "Gone", "Label": "Gone"})
+	do(t, o2, "DELETE", v+"/sobjects/PermissionSet/"+ps, nil)
+	if all := do(t, o2, "GET", v+"/queryAll?q="+urlQuery("SELECT Id FROM PermissionSet WHERE Name = 'Gone'"), nil).obj(t)["records"].([]any); len(all) != 0 {
+		t.Errorf("a deleted permission set went to the bin: %v", all)
+	}
+	// A delete rolled back by allOrNone leaves the record where it was.
+	r := do(t, o2, "DELETE", v+"/composite/sobjects?ids="+keep+",001RM000003oLrB000&allOrNone=true", nil)
+	if strings.Contains(string(r.body), `"success":true`) {
+		t.Fatalf("%s", r.body)
+	}
+	idOf(t, o2, "SELECT Id FROM Account WHERE Id = '"+keep+"'")
+}

@@ -69,7 +69,7 @@ func (o *Org) serveQuery(c *reqCtx, all bool, parts []string) *apiError {
 		// UNCONFIRMED wording.
 		return errMsg(http.StatusBadRequest, "MALFORMED_QUERY", "A query string has to be specified")
 	}
-	body, aerr := o.runQuery(c, q)
+	body, aerr := o.runQuery(c, q, all)
 	if aerr != nil {
 		return aerr
 	}
@@ -79,7 +79,7 @@ func (o *Org) serveQuery(c *reqCtx, all bool, parts []string) *apiError {
 
 // runQuery executes a query and returns its first page (or, with
 // columns=true, its column metadata).
-func (o *Org) runQuery(c *reqCtx, q string) (any, *apiError) {
+func (o *Org) runQuery(c *reqCtx, q string, all bool) (any, *apiError) {
 	parsed, err := soql.Parse(q)
 	if err != nil {
 		return nil, soqlError(err)
@@ -88,7 +88,12 @@ func (o *Org) runQuery(c *reqCtx, q string) (any, *apiError) {
 	if c.r != nil && c.r.URL.Query().Get("columns") == "true" {
 		return o.columns(parsed, view)
 	}
-	res, err := soql.Execute(parsed, view, o.st, soql.Options{APIVersion: c.ver, Tooling: c.tooling, Now: o.now().UTC()})
+	var st soql.Store = o.st
+	if all {
+		// queryAll also returns the Recycle Bin (REST API guide, QueryAll).
+		st = withDeleted{o.st}
+	}
+	res, err := soql.Execute(parsed, view, st, soql.Options{APIVersion: c.ver, Tooling: c.tooling, Now: o.now().UTC()})
 	if err != nil {
 		return nil, soqlError(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
 	"github.com/sfprov/sfprov/internal/soql"
@@ -48,6 +49,9 @@ func (o *Org) serveSObjects(c *reqCtx, parts []string) *apiError {
 		}
 		return errMethod(m, "GET", "HEAD", "POST")
 	case 2:
+		if parts[1] == "updated" || parts[1] == "deleted" {
+			return o.serveReplication(c, obj, parts[1])
+		}
 		if parts[1] == "describe" {
 			if m != http.MethodGet && m != http.MethodHead {
 				return errMethod(m)
@@ -414,4 +418,64 @@ func (o *Org) servePassword(c *reqCtx, id string) *apiError {
 		return nil
 	}
 	return errMethod(c.r.Method, "GET", "POST", "DELETE")
+}
+
+// serveReplication answers /sobjects/{T}/updated and /deleted with
+// ?start=&end= (REST API guide, "Get Updated Records" and "Get Deleted
+// Records"): {ids, latestDateCovered} and {deletedRecords[{id,
+// deletedDate}], earliestDateAvailable, latestDateCovered}. Changes are
+// found by SystemModstamp. The error wording for bad dates is UNCONFIRMED.
+func (o *Org) serveReplication(c *reqCtx, obj *schema.Object, kind string) *apiError {
+	if c.r.Method != http.MethodGet {
+		return errMethod(c.r.Method)
+	}
+	q := c.r.URL.Query()
+	start, err1 := parseAPITime(q.Get("start"))
+	end, err2 := parseAPITime(q.Get("end"))
+	if err1 != nil || err2 != nil || end.Before(start) {
+		return errMsg(http.StatusBadRequest, "INVALID_REPLICATION_DATE", "start and end must be dateTime values, with start before end")
+	}
+	in := func(r soql.Record) bool {
+		t, err := parseAPITime(str(r, "SystemModstamp"))
+		return err == nil && !t.Before(start) && t.Before(end)
+	}
+	covered := timestamp(end)
+	if kind == "updated" {
+		ids := []string{}
+		for _, r := range o.st.All(obj.Name) {
+			if in(r) {
+				ids = append(ids, r["Id"].(string))
+			}
+		}
+		writeJSON(c.w, http.StatusOK, schema.OrderedMap{{Key: "ids", Value: ids}, {Key: "latestDateCovered", Value: covered}})
+		return nil
+	}
+	type del struct {
+		ID          string `json:"id"`
+		DeletedDate string `json:"deletedDate"`
+	}
+	out := []del{}
+	earliest := covered
+	for _, r := range o.st.deleted(obj.Name) {
+		if in(r) {
+			out = append(out, del{r["Id"].(string), str(r, "SystemModstamp")})
+		}
+		if d := str(r, "SystemModstamp"); d < earliest {
+			earliest = d
+		}
+	}
+	writeJSON(c.w, http.StatusOK, schema.OrderedMap{{Key: "deletedRecords", Value: out}, {Key: "earliestDateAvailable", Value: earliest},
+		{Key: "latestDateCovered", Value: covered}})
+	return nil
+}
+
+// parseAPITime reads the dateTime forms clients send and the org writes.
+func parseAPITime(s string) (time.Time, error) {
+	s = strings.ReplaceAll(s, " ", "+") // an unencoded "+" in a query string arrives as a space
+	for _, layout := range []string{"2006-01-02T15:04:05.000-0700", time.RFC3339, "2006-01-02T15:04:05-0700", "2006-01-02T15:04:05Z0700"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not a dateTime: %q", s)
 }

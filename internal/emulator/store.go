@@ -14,11 +14,16 @@ type store struct {
 	recs  map[string]soql.Record // id18 → record
 	typ   map[string]string      // id18 → object name
 	order map[string][]string    // object → ids in insertion order
-	undo  *[]func()              // non-nil inside a transaction
+	// bin holds the Recycle Bin: deleted records of objects that can be
+	// undeleted, kept (with IsDeleted true) for queryAll and /deleted.
+	bin      map[string]bool     // id18 → in the bin
+	binOrder map[string][]string // object → ids in deletion order
+	undo     *[]func()           // non-nil inside a transaction
 }
 
 func newStore() *store {
-	return &store{recs: map[string]soql.Record{}, typ: map[string]string{}, order: map[string][]string{}}
+	return &store{recs: map[string]soql.Record{}, typ: map[string]string{}, order: map[string][]string{},
+		bin: map[string]bool{}, binOrder: map[string][]string{}}
 }
 
 var _ soql.Store = (*store)(nil)
@@ -33,10 +38,10 @@ func (s *store) All(object string) []soql.Record {
 	return out
 }
 
-// Get implements soql.Store.
+// Get implements soql.Store. Records in the Recycle Bin are not found.
 func (s *store) Get(id string) (string, soql.Record, bool) {
 	c := sfid.Canonical(id)
-	if c == "" {
+	if c == "" || s.bin[c] {
 		return "", nil, false
 	}
 	r, ok := s.recs[c]
@@ -44,6 +49,72 @@ func (s *store) Get(id string) (string, soql.Record, bool) {
 		return "", nil, false
 	}
 	return s.typ[c], r, true
+}
+
+// withDeleted is the store as queryAll sees it: the Recycle Bin included.
+type withDeleted struct{ s *store }
+
+func (w withDeleted) All(object string) []soql.Record {
+	out := w.s.All(object)
+	for _, id := range w.s.binOrder[object] {
+		out = append(out, w.s.recs[id])
+	}
+	return out
+}
+
+func (w withDeleted) Get(id string) (string, soql.Record, bool) {
+	c := sfid.Canonical(id)
+	r, ok := w.s.recs[c]
+	if c == "" || !ok {
+		return "", nil, false
+	}
+	return w.s.typ[c], r, true
+}
+
+// recycle moves a record to the Recycle Bin (IsDeleted true).
+func (s *store) recycle(id string, fields map[string]any) {
+	object := s.typ[id]
+	s.set(id, fields)
+	idx := -1
+	for i, x := range s.order[object] {
+		if x == id {
+			idx = i
+			break
+		}
+	}
+	if idx >= 0 {
+		ids := s.order[object]
+		s.order[object] = append(ids[:idx:idx], ids[idx+1:]...)
+	}
+	s.bin[id] = true
+	s.binOrder[object] = append(s.binOrder[object], id)
+	s.logUndo(func() {
+		delete(s.bin, id)
+		b := s.binOrder[object]
+		for i, x := range b {
+			if x == id {
+				s.binOrder[object] = append(b[:i:i], b[i+1:]...)
+				break
+			}
+		}
+		ids := s.order[object]
+		if idx < 0 || idx > len(ids) {
+			idx = len(ids)
+		}
+		ids = append(ids, "")
+		copy(ids[idx+1:], ids[idx:])
+		ids[idx] = id
+		s.order[object] = ids
+	})
+}
+
+// deleted lists the Recycle Bin records of object.
+func (s *store) deleted(object string) []soql.Record {
+	out := make([]soql.Record, 0, len(s.binOrder[object]))
+	for _, id := range s.binOrder[object] {
+		out = append(out, s.recs[id])
+	}
+	return out
 }
 
 func (s *store) count(object string) int { return len(s.order[object]) }

@@ -39,6 +39,16 @@ func (o *Object) Field(name string) (*Field, bool) {
 	return f, ok
 }
 
+// Undeletable reports whether deleted records of the object go to the
+// Recycle Bin (global describe "undeletable"; custom objects too).
+func (o *Object) Undeletable() bool {
+	if o.Custom {
+		return true
+	}
+	u, _ := o.facts["undeletable"].(bool)
+	return u
+}
+
 // AddField appends a field (replacing one of the same name).
 func (o *Object) AddField(f *Field) {
 	if o.byName == nil {
