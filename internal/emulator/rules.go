@@ -546,6 +546,13 @@ func errBadPicklist(label, value, field string) *DMLError {
 
 func opBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 	obj, ok := o.permissionableObject(str(rec, "SobjectType"))
+	if ok && (obj.Name == "Event" || obj.Name == "Task") {
+		// Activities have no object permissions of their own: the "Access
+		// Activities" and Edit Tasks/Events system permissions govern them
+		// (Setup's object settings list no Events or Tasks; UNCONFIRMED for
+		// the SobjectType picklist itself). Field access on them exists.
+		ok = false
+	}
 	if !ok {
 		return errBadPicklist("SObject Type Name", str(rec, "SobjectType"), "SobjectType")
 	}

@@ -251,6 +251,7 @@ func TestObjectAndFieldPermissions(t *testing.T) {
 			"Permission Modify All Account depends on permission(s): Edit Account, Delete Account, View All Account"},
 		{"view all needs read", op("PermissionsViewAllRecords", true), "FIELD_INTEGRITY_EXCEPTION", "Permission View All Account depends on permission(s): Read Account"},
 		{"setup object", op("SobjectType", "User", "PermissionsRead", true), "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "SObject Type Name: bad value for restricted picklist field: User"},
+		{"activities", op("SobjectType", "Event", "PermissionsRead", true), "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "SObject Type Name: bad value for restricted picklist field: Event"},
 		{"unknown object", op("SobjectType", "Nope__c", "PermissionsRead", true), "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "SObject Type Name: bad value for restricted picklist field: Nope__c"},
 	}
 	for _, tt := range tests {
@@ -289,6 +290,7 @@ func TestObjectAndFieldPermissions(t *testing.T) {
 	f1 := create(t, o, "FieldPermissions", fp("Account.Industry", "PermissionsRead", true, "PermissionsEdit", true))
 	create(t, o, "FieldPermissions", fp("Acme_Mapping__c.Target_Field__c", "PermissionsRead", true))
 	create(t, o, "FieldPermissions", fp("Contact.Account", "PermissionsRead", true)) // lookups may omit "Id" (facts §4)
+	create(t, o, "FieldPermissions", fp("Event.Location", "PermissionsRead", true))  // activities have field access
 	expectErr(t, do(t, o, "POST", v+"/sobjects/FieldPermissions", fp("account.industry", "PermissionsRead", true)), 400,
 		"DUPLICATE_VALUE", "duplicate value found: <unknown> duplicates value on record with id: "+f1)
 	fields := query(t, o, "SELECT Field FROM FieldPermissions WHERE ParentId = '"+ps+"' ORDER BY Field")
@@ -296,7 +298,7 @@ func TestObjectAndFieldPermissions(t *testing.T) {
 	for _, f := range fields {
 		names = append(names, f.(map[string]any)["Field"].(string))
 	}
-	if want := []string{"Account.Industry", "Acme_Mapping__c.Target_Field__c", "Contact.AccountId"}; !reflect.DeepEqual(names, want) {
+	if want := []string{"Account.Industry", "Acme_Mapping__c.Target_Field__c", "Contact.AccountId", "Event.Location"}; !reflect.DeepEqual(names, want) {
 		t.Errorf("field permissions %v, want %v", names, want)
 	}
 	// A row without Read is deleted (facts §4).
