@@ -551,3 +551,62 @@ func TestExecuteOlderIntegrationProfileName(t *testing.T) {
 		t.Errorf("clone = %v, %v", rs, err)
 	}
 }
+
+// TestLabelReferenceToSpecSet: a set named by its label finds the set the same
+// spec defines, before it exists in the org (spec-v1.md "Names, not IDs"), in
+// a group and on a user; a label that an org set carries too is ambiguous.
+func TestLabelReferenceToSpecSet(t *testing.T) {
+	o := newOrg(t, nil)
+	c := o.client()
+	const src = `version: 1
+permissionSets:
+  - name: Acme_Licensed
+    label: Acme Licensed Set
+  - name: Acme_Default_Label
+permissionSetGroups:
+  - name: Acme_Group
+    permissionSets: [Acme Licensed Set]
+users:
+  - username: acme.label@example.com
+    lastName: Acme Label
+    email: label@example.com
+    profile: Standard User
+    permissionSets: [Acme Licensed Set, Acme Default Label]
+`
+	got := converge(t, c, src)
+	for _, want := range []string{
+		`create group member "Acme_Licensed" on permission set group "Acme_Group"`,
+		`create permission set "Acme_Licensed" on user "acme.label@example.com"`,
+		`create permission set "Acme_Default_Label" on user "acme.label@example.com"`,
+	} {
+		found := false
+		for _, g := range got {
+			found = found || g == want
+		}
+		if !found {
+			t.Errorf("apply did not %s; it did %q", want, got)
+		}
+	}
+
+	// Another set in the org with the same label makes the label ambiguous.
+	if res, err := c.Create(context.Background(), []salesforce.Record{{"attributes": map[string]any{"type": "PermissionSet"}, "Name": "Other_Set", "Label": "Acme Licensed Set"}}); err != nil || !res[0].Success {
+		t.Fatalf("create the other set: %v %+v", err, res)
+	}
+	s := parse(t, src)
+	st, err := state.Read(context.Background(), c, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ds := plan.Compute(s, st, plan.Options{Requires: perms.Requires})
+	want := []string{
+		`spec.yaml:8:22: permission set label "Acme Licensed Set" is ambiguous: Acme_Licensed, Other_Set have it; use the API name`,
+		`spec.yaml:14:22: permission set label "Acme Licensed Set" is ambiguous: Acme_Licensed, Other_Set have it; use the API name`,
+	}
+	var gotDs []string
+	for _, d := range ds {
+		gotDs = append(gotDs, d.String())
+	}
+	if diff := cmp.Diff(want, gotDs); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}

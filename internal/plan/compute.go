@@ -30,6 +30,9 @@ type planner struct {
 	ds   diag.Diagnostics
 	// spec-defined records, by lower name, for references between blocks.
 	specProfiles, specPermSets, specGroups map[string]bool
+	// specPermSetLabels: lower label → the API names of the spec's sets that
+	// carry it, so that a reference by label finds a set this apply creates.
+	specPermSetLabels map[string][]string
 	// planned assignments, "userKey|targetKey", across users: and assignments:.
 	planned map[string]bool
 }
@@ -39,7 +42,8 @@ type planner struct {
 // unknown field, an ambiguous permission set label).
 func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnostics) {
 	pl := &planner{s: s, st: st, opts: opts, p: &Plan{Target: opts.Target, IDs: map[string]string{}},
-		specProfiles: map[string]bool{}, specPermSets: map[string]bool{}, specGroups: map[string]bool{}, planned: map[string]bool{}}
+		specProfiles: map[string]bool{}, specPermSets: map[string]bool{}, specGroups: map[string]bool{}, planned: map[string]bool{},
+		specPermSetLabels: map[string][]string{}}
 	for _, p := range s.Profiles {
 		if pl.cond(p.If) {
 			pl.specProfiles[lower(p.Name)] = true
@@ -48,6 +52,11 @@ func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnosti
 	for _, p := range s.PermissionSets {
 		if pl.cond(p.If) {
 			pl.specPermSets[lower(p.Name)] = true
+			label := p.Label
+			if label == "" {
+				label = strings.ReplaceAll(p.Name, "_", " ") // as permissionSet() creates it
+			}
+			pl.specPermSetLabels[lower(label)] = append(pl.specPermSetLabels[lower(label)], p.Name)
 		}
 	}
 	for _, g := range s.PermissionSetGroups {

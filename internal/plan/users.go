@@ -18,6 +18,26 @@ func (pl *planner) permSetRef(r spec.NamedRef) (key, name string, ok bool) {
 		return "permset:" + lower(r.Name), r.Name, true
 	}
 	ps, candidates := pl.st.FindPermSet(r.Name)
+	if ps == nil || !strings.EqualFold(ps.FullName(), r.Name) {
+		// Not an API name: a label, which the spec's own sets carry too, before
+		// they exist in the org (spec-v1.md "Names, not IDs").
+		if names := pl.specPermSetLabels[lower(r.Name)]; len(names) > 0 {
+			all := map[string]bool{}
+			for _, n := range names {
+				all[n] = true
+			}
+			for _, p := range pl.st.PermSets {
+				if strings.EqualFold(p.Label, r.Name) && !pl.specPermSets[lower(p.FullName())] {
+					all[p.FullName()] = true
+				}
+			}
+			if len(all) == 1 {
+				return "permset:" + lower(names[0]), names[0], true
+			}
+			pl.errorf(r.Pos, "permission set label %q is ambiguous: %s have it; use the API name", r.Name, strings.Join(sortedKeys(all), ", "))
+			return "", "", false
+		}
+	}
 	if ps != nil {
 		key = "permset:" + lower(ps.FullName())
 		pl.p.IDs[key] = ps.ID
