@@ -610,3 +610,29 @@ users:
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
 }
+
+// TestUnknownPermSetSuggestion: a misspelt reference to a set the spec
+// defines suggests the name as the spec writes it.
+func TestUnknownPermSetSuggestion(t *testing.T) {
+	o := newOrg(t, nil)
+	c := o.client()
+	s := parse(t, `version: 1
+permissionSets:
+  - name: Acme_Integration_Access
+users:
+  - username: acme.typo@example.com
+    lastName: Acme Typo
+    email: typo@example.com
+    profile: Standard User
+    permissionSets: [Acme_Integraton_Access]
+`)
+	st, err := state.Read(context.Background(), c, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ds := plan.Compute(s, st, plan.Options{Requires: perms.Requires})
+	want := `spec.yaml:9:22: permission set "Acme_Integraton_Access" does not exist in the org or the spec; did you mean "Acme_Integration_Access"?`
+	if len(ds) != 1 || ds[0].String() != want {
+		t.Errorf("diagnostics = %v, want %s", ds, want)
+	}
+}

@@ -53,8 +53,10 @@ func (pl *planner) permSetRef(r spec.NamedRef) (key, name string, ok bool) {
 		return "", "", false
 	}
 	var all []string
-	for n := range pl.specPermSets {
-		all = append(all, n)
+	for _, p := range pl.s.PermissionSets {
+		if pl.specPermSets[lower(p.Name)] {
+			all = append(all, p.Name) // as written: the keys are lower-cased
+		}
 	}
 	for _, p := range pl.st.PermSets {
 		all = append(all, p.FullName())
