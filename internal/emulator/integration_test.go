@@ -153,3 +153,39 @@ func TestToolingEntityDefinitionAndApexClass(t *testing.T) {
 		t.Errorf("tooling ApexClass rows %d", n)
 	}
 }
+
+func TestUserPassword(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	std := idOf(t, o, "SELECT Id FROM Profile WHERE Name = 'Standard User'")
+	u := create(t, o, "User", newUser("pw.user@example.com", std))
+	if r := do(t, o, "GET", v+"/sobjects/User/"+u+"/password", nil); r.status != 200 || strings.TrimSpace(string(r.body)) != `{"isExpired":false}` {
+		t.Errorf("GET password: %d %s", r.status, r.body)
+	}
+	expectErr(t, do(t, o, "POST", v+"/sobjects/User/"+u+"/password", map[string]any{"NewPassword": "short"}), 400,
+		"INVALID_NEW_PASSWORD", "Your password must be at least 8 characters long.")
+	if r := do(t, o, "POST", v+"/sobjects/User/"+u+"/password", map[string]any{"NewPassword": "Secret-123"}); r.status != 204 {
+		t.Fatalf("POST password: %d %s", r.status, r.body)
+	}
+	login := func(pw string) int {
+		form := url.Values{"grant_type": {"password"}, "username": {"pw.user@example.com"}, "password": {pw}}
+		req := httptest.NewRequest("POST", "http://127.0.0.1:8080/services/oauth2/token", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		o.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := login("Secret-123"); code != 200 {
+		t.Errorf("login with the new password: %d", code)
+	}
+	admin := idOf(t, o, "SELECT Id FROM User WHERE Username = '"+AdminUsername+"'")
+	expectErr(t, do(t, o, "POST", v+"/sobjects/User/"+admin+"/password", map[string]any{"NewPassword": "Secret-123"}), 400,
+		"INVALID_OPERATION", "Cannot set password for self")
+	r := do(t, o, "DELETE", v+"/sobjects/User/"+u+"/password", nil)
+	var reset struct{ NewPassword string }
+	if r.status != 200 || json.Unmarshal(r.body, &reset) != nil || reset.NewPassword == "" {
+		t.Fatalf("DELETE password: %d %s", r.status, r.body)
+	}
+	if login("Secret-123") == 200 || login(reset.NewPassword) != 200 {
+		t.Error("reset password not in effect")
+	}
+}
