@@ -110,8 +110,9 @@ func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // count counts one API request (the caller holds o.mu); false when the daily
-// limit is spent, after answering 403 REQUEST_LIMIT_EXCEEDED (facts §12; the
-// message is UNCONFIRMED, the one widely quoted from Salesforce).
+// limit is spent, after answering 403 REQUEST_LIMIT_EXCEEDED (facts §12) with
+// the body a real org sent, as logged in public notes found by code search:
+// [{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}].
 func (o *Org) count(w http.ResponseWriter) bool {
 	o.rollAPIDay()
 	if o.meta.APICalls >= DailyAPILimit {
