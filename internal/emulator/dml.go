@@ -53,10 +53,17 @@ func errCrossRef(fields ...string) *DMLError {
 	return dmlErr("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", fields...)
 }
 
-// errDuplicate is DUPLICATE_VALUE. Source: facts §6 / anchors.md §7.5
-// ("duplicate value found"); the rest of the wording follows the pattern
-// Salesforce uses for unique-index violations and is UNCONFIRMED.
+// errDuplicate is DUPLICATE_VALUE: "duplicate value found: <field>
+// duplicates value on record with id: <id>", with "<unknown>" for a
+// combination of fields (facts §6; the sentence as Apex and deploy errors
+// quote it, e.g. a second TraceFlag for the same entity: "duplicate value
+// found: <unknown> duplicates value on record with id: <existing trace
+// flag>"). Record Ids in Salesforce's messages are 15 characters long
+// (fixtures error-INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY-v51.json).
 func errDuplicate(what, id string, fields ...string) *DMLError {
+	if len(id) > 15 {
+		id = id[:15]
+	}
 	return dmlErr("DUPLICATE_VALUE", fmt.Sprintf("duplicate value found: %s duplicates value on record with id: %s", what, id), fields...)
 }
 

@@ -185,7 +185,7 @@ func TestProfileRules(t *testing.T) {
 	// Object permissions of a profile live on its owned set.
 	create(t, o, "ObjectPermissions", map[string]any{"ParentId": ownedID, "SobjectType": "Account", "PermissionsRead": true})
 	expectErr(t, do(t, o, "POST", v+"/sobjects/Profile", map[string]any{"Name": "acme integration", "UserLicenseId": licID}), 400,
-		"DUPLICATE_VALUE", "duplicate value found: Name duplicates value on record with id: "+pid, "Name")
+		"DUPLICATE_VALUE", "duplicate value found: Name duplicates value on record with id: "+pid[:15], "Name")
 	uid := create(t, o, "User", newUser("acme@example.com", pid))
 	expectErr(t, do(t, o, "DELETE", v+"/sobjects/Profile/"+pid, nil), 400, "DELETE_FAILED", "Cannot delete a profile that is assigned to users.")
 	_ = uid
@@ -222,7 +222,7 @@ func TestPermissionSetRules(t *testing.T) {
 	}
 	ps := create(t, o, "PermissionSet", map[string]any{"Name": "Acme_Data", "Label": "Acme Data", "PermissionsModifyAllData": true, "PermissionsViewAllData": true})
 	expectErr(t, do(t, o, "POST", v+"/sobjects/PermissionSet", map[string]any{"Name": "acme_data", "Label": "x"}), 400,
-		"DUPLICATE_VALUE", "duplicate value found: Name duplicates value on record with id: "+ps, "Name")
+		"DUPLICATE_VALUE", "duplicate value found: Name duplicates value on record with id: "+ps[:15], "Name")
 	expectErr(t, do(t, o, "PATCH", v+"/sobjects/PermissionSet/"+ps, map[string]any{"PermissionsViewAllData": false}), 400,
 		"FIELD_INTEGRITY_EXCEPTION", "Permission ModifyAllData depends on permission(s): ViewAllData")
 	expectErr(t, do(t, o, "PATCH", v+"/sobjects/PermissionSet/"+ps, map[string]any{"LicenseId": nil}), 400,
@@ -262,7 +262,7 @@ func TestObjectAndFieldPermissions(t *testing.T) {
 	first := create(t, o, "ObjectPermissions", op("PermissionsRead", true, "PermissionsEdit", true))
 	create(t, o, "ObjectPermissions", op("SobjectType", "acme_mapping__c", "PermissionsRead", true))
 	expectErr(t, do(t, o, "POST", v+"/sobjects/ObjectPermissions", op("PermissionsRead", true)), 400,
-		"DUPLICATE_VALUE", "duplicate value found: <unknown> duplicates value on record with id: "+first)
+		"DUPLICATE_VALUE", "duplicate value found: <unknown> duplicates value on record with id: "+first[:15])
 	got := query(t, o, "SELECT SobjectType, PermissionsViewAllFields FROM ObjectPermissions WHERE Parent.Name = 'Acme_Data' ORDER BY SobjectType")
 	if len(got) != 2 || got[1].(map[string]any)["SobjectType"] != "Acme_Mapping__c" {
 		t.Errorf("object permissions: %v", got)
@@ -292,7 +292,7 @@ func TestObjectAndFieldPermissions(t *testing.T) {
 	create(t, o, "FieldPermissions", fp("Contact.Account", "PermissionsRead", true)) // lookups may omit "Id" (facts §4)
 	create(t, o, "FieldPermissions", fp("Event.Location", "PermissionsRead", true))  // activities have field access
 	expectErr(t, do(t, o, "POST", v+"/sobjects/FieldPermissions", fp("account.industry", "PermissionsRead", true)), 400,
-		"DUPLICATE_VALUE", "duplicate value found: <unknown> duplicates value on record with id: "+f1)
+		"DUPLICATE_VALUE", "duplicate value found: <unknown> duplicates value on record with id: "+f1[:15])
 	fields := query(t, o, "SELECT Field FROM FieldPermissions WHERE ParentId = '"+ps+"' ORDER BY Field")
 	var names []string
 	for _, f := range fields {
@@ -316,7 +316,7 @@ func TestAssignments(t *testing.T) {
 	ps := create(t, o, "PermissionSet", map[string]any{"Name": "Acme_API", "Label": "Acme API", "PermissionsApiEnabled": true})
 	a1 := create(t, o, "PermissionSetAssignment", map[string]any{"AssigneeId": admin, "PermissionSetId": ps})
 	expectErr(t, do(t, o, "POST", v+"/sobjects/PermissionSetAssignment", map[string]any{"AssigneeId": admin, "PermissionSetId": ps}), 400,
-		"DUPLICATE_VALUE", "duplicate value found: <unknown> duplicates value on record with id: "+a1)
+		"DUPLICATE_VALUE", "duplicate value found: <unknown> duplicates value on record with id: "+a1[:15])
 	owned := idOf(t, o, "SELECT Id FROM PermissionSet WHERE Profile.Name = 'Standard User'")
 	expectErr(t, do(t, o, "POST", v+"/sobjects/PermissionSetAssignment", map[string]any{"AssigneeId": admin, "PermissionSetId": owned}), 400,
 		"FIELD_INTEGRITY_EXCEPTION", "You can't assign or unassign a permission set that is owned by a profile.", "PermissionSetId")
@@ -371,7 +371,7 @@ func TestIntegrationLicenseNeedsPSL(t *testing.T) {
 	psl := idOf(t, o, "SELECT Id FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'")
 	la := create(t, o, "PermissionSetLicenseAssign", map[string]any{"AssigneeId": user, "PermissionSetLicenseId": psl})
 	expectErr(t, do(t, o, "POST", v+"/sobjects/PermissionSetLicenseAssign", map[string]any{"AssigneeId": user, "PermissionSetLicenseId": psl}), 400,
-		"DUPLICATE_VALUE", "duplicate value found: <unknown> duplicates value on record with id: "+la)
+		"DUPLICATE_VALUE", "duplicate value found: <unknown> duplicates value on record with id: "+la[:15])
 	create(t, o, "PermissionSetAssignment", map[string]any{"AssigneeId": user, "PermissionSetId": ps})
 	if used := query(t, o, "SELECT UsedLicenses FROM PermissionSetLicense WHERE Id = '"+psl+"'")[0].(map[string]any)["UsedLicenses"]; used != 1.0 {
 		t.Errorf("PSL UsedLicenses = %v", used)
