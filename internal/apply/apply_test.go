@@ -636,3 +636,47 @@ users:
 		t.Errorf("diagnostics = %v, want %s", ds, want)
 	}
 }
+
+// TestPlanReportsEveryMistake: names the org or the spec does not have are
+// all reported at once, with the nearest name the spec or the org has; an
+// unknown profile does not hide the user's other mistakes.
+func TestPlanReportsEveryMistake(t *testing.T) {
+	o := newOrg(t, nil)
+	c := o.client()
+	s := parse(t, `version: 1
+profiles:
+  - name: Acme Integration Profile
+    cloneFrom: Minimum Access - API Only Integrations
+permissionSetGroups:
+  - name: Acme_Group_One
+    permissionSets: [Acme_Set]
+permissionSets:
+  - name: Acme_Set
+    license: Salesforce API Integraton
+users:
+  - username: acme.typo@example.com
+    lastName: Acme Typo
+    email: typo@example.com
+    profile: Acme Integration Profil
+    permissionSetGroups: [Acme_Group_On]
+    permissionSetLicenses: [Salesforce API Integraton]
+`)
+	st, err := state.Read(context.Background(), c, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ds := plan.Compute(s, st, plan.Options{Requires: perms.Requires})
+	want := []string{
+		`spec.yaml:9:5: permission set "Acme_Set": licence "Salesforce API Integraton" does not exist in the org; did you mean "Salesforce API Integration"?`,
+		`spec.yaml:12:5: user "acme.typo@example.com": profile "Acme Integration Profil" does not exist in the org or the spec; did you mean "Acme Integration Profile"?`,
+		`spec.yaml:16:27: permission set group "Acme_Group_On" does not exist in the org or the spec; did you mean "Acme_Group_One"?`,
+		`spec.yaml:17:29: permission set licence "Salesforce API Integraton" does not exist in the org; did you mean "Salesforce API Integration"?`,
+	}
+	var got []string
+	for _, d := range ds {
+		got = append(got, d.String())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}

@@ -34,7 +34,7 @@ func (pl *planner) assignments() {
 		case a.PermissionSetGroup != "":
 			g := pl.st.Groups[lower(a.PermissionSetGroup)]
 			if g == nil && !pl.specGroups[lower(a.PermissionSetGroup)] {
-				pl.errorf(a.Pos, "permission set group %q does not exist in the org or the spec", a.PermissionSetGroup)
+				pl.errorf(a.Pos, "permission set group %q does not exist in the org or the spec%s", a.PermissionSetGroup, pl.suggestGroup(a.PermissionSetGroup))
 				continue
 			}
 			typ, sobject, targetKey, targetName, refField, changeField = TypeGroupAssign, "PermissionSetAssignment", "group:"+lower(a.PermissionSetGroup), a.PermissionSetGroup, "PermissionSetGroupId", "PermissionSetGroup"

@@ -285,6 +285,29 @@ func (pl *planner) suggestProfile(name string) string {
 	for _, p := range pl.st.Profiles {
 		names = append(names, p.Name)
 	}
+	for _, p := range pl.s.Profiles {
+		if pl.specProfiles[lower(p.Name)] {
+			names = append(names, p.Name) // the spec's own, which may not exist yet
+		}
+	}
+	sort.Strings(names)
+	if s := diag.Suggest(name, names); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
+}
+
+// suggestGroup offers the nearest permission set group of the org or the spec.
+func (pl *planner) suggestGroup(name string) string {
+	var names []string
+	for _, g := range pl.st.Groups {
+		names = append(names, g.DeveloperName)
+	}
+	for _, g := range pl.s.PermissionSetGroups {
+		if pl.specGroups[lower(g.Name)] {
+			names = append(names, g.Name)
+		}
+	}
 	sort.Strings(names)
 	if s := diag.Suggest(name, names); s != "" {
 		return fmt.Sprintf("; did you mean %q?", s)

@@ -221,8 +221,9 @@ func (pl *planner) user(u *spec.User) {
 			pr := pl.st.Profiles[lower(u.Profile)]
 			profileKey, profileName = "profile:"+lower(pr.Name), pr.Name
 		default:
+			// Go on without it: the plan is not applied, and the user's other
+			// references get checked too, so that every mistake shows at once.
 			pl.errorf(u.Pos, "user %q: profile %q does not exist in the org or the spec%s", username, u.Profile, pl.suggestProfile(u.Profile))
-			return
 		}
 	}
 	active := u.Active == nil || *u.Active
@@ -238,7 +239,7 @@ func (pl *planner) user(u *spec.User) {
 		if profileKey != "" {
 			step.Refs = map[string]string{"ProfileId": profileKey}
 			step.Changes = append(step.Changes, Change{Field: "Profile", After: profileName})
-		} else {
+		} else if u.Profile == "" {
 			pl.errorf(u.Pos, "user %q does not exist yet: profile: is needed to create it", username)
 		}
 		step.Fields["IsActive"] = active
@@ -350,7 +351,7 @@ func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey string
 		gKey := "group:" + lower(r.Name)
 		g := pl.st.Groups[lower(r.Name)]
 		if g == nil && !pl.specGroups[lower(r.Name)] {
-			pl.errorf(r.Pos, "permission set group %q does not exist in the org or the spec", r.Name)
+			pl.errorf(r.Pos, "permission set group %q does not exist in the org or the spec%s", r.Name, pl.suggestGroup(r.Name))
 			continue
 		}
 		pl.plan(userKey, gKey)
