@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -307,17 +308,24 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 			return nil
 		})
 	}
-	r1.query("Organization", "SELECT Id, Name, IsSandbox FROM Organization", func(rs []salesforce.Record) {
-		if len(rs) > 0 {
-			st.OrgName = rs[0].String("Name")
-			st.IsSandbox = rs[0].Bool("IsSandbox")
+	// A /composite call takes at most 5 queries (salesforce.CompositeQueryLimit),
+	// so records known by Id are fetched as sObject rows, and each round
+	// keeps to 5 queries where it can: then reading costs 3 calls.
+	r1.get("Organization", c.DataPath("sobjects/Organization/"+ui.OrganizationID+"?fields=Id,Name,IsSandbox"), func(b []byte) error {
+		var org salesforce.Record
+		if err := decode(b, &org); err != nil {
+			return err
 		}
+		st.OrgName, st.IsSandbox = org.String("Name"), org.Bool("IsSandbox")
+		return nil
 	})
-	r1.query("running user", "SELECT Id, Username, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey FROM User WHERE Id = "+quote(ui.UserID), func(rs []salesforce.Record) {
-		if len(rs) > 0 {
-			st.RunningUser = rs[0]
-			st.Username = rs[0].String("Username")
+	r1.get("running user", c.DataPath("sobjects/User/"+ui.UserID+"?fields=Id,Username,TimeZoneSidKey,LocaleSidKey,LanguageLocaleKey,EmailEncodingKey"), func(b []byte) error {
+		var u salesforce.Record
+		if err := decode(b, &u); err != nil {
+			return err
 		}
+		st.RunningUser, st.Username = u, u.String("Username")
+		return nil
 	})
 	r1.query("user licences", "SELECT Id, Name, TotalLicenses, UsedLicenses FROM UserLicense", func(rs []salesforce.Record) {
 		for _, r := range rs {
@@ -329,27 +337,58 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 			st.PSLs = append(st.PSLs, &PSL{ID: r.String("Id"), DeveloperName: r.String("DeveloperName"), MasterLabel: r.String("MasterLabel")})
 		}
 	})
-	if len(n.apps) > 0 {
-		r1.query("connected apps", "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication WHERE Name IN "+inList(sortedKeys(n.apps)), func(rs []salesforce.Record) {
-			for _, r := range rs {
-				st.Apps[strings.ToLower(r.String("Name"))] = &Named{ID: r.String("Id"), Name: r.String("Name")}
-				st.AdminApprovedOnly[strings.ToLower(r.String("Name"))] = r.Bool("OptionsAllowAdminApprovedUsersOnly")
+	profiles := sortedKeys(n.profiles)
+	groups := sortedKeys(n.groups)
+	users := sortedKeys(n.users)
+	r1.query("profiles", "SELECT Id, Name, Description, UserLicenseId, UserLicense.Name FROM Profile WHERE Name IN "+inList(profiles), func(rs []salesforce.Record) {
+		for _, r := range rs {
+			st.Profiles[strings.ToLower(r.String("Name"))] = &Profile{ID: r.String("Id"), Name: r.String("Name"), Description: r.String("Description"), UserLicenseID: r.String("UserLicenseId"), LicenseName: r.String("UserLicense.Name"), Perms: map[string]bool{}}
+		}
+	})
+	// A group's members and a user's assignments come as child relationships
+	// (PermissionSetGroup.PermissionSetGroupComponents, User.PermissionSetAssignments
+	// and User.PermissionSetLicenseAssignments), one query each.
+	var groupRows, userRows []salesforce.Record
+	r1.query("permission set groups", "SELECT Id, DeveloperName, MasterLabel, Description, Status, (SELECT Id, PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponents) FROM PermissionSetGroup WHERE DeveloperName IN "+inList(groups), func(rs []salesforce.Record) { groupRows = rs })
+	userCols := "Id, Username, FirstName, LastName, Email, Alias, ProfileId, Profile.Name, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey, IsActive"
+	extra := map[string]bool{}
+	for _, u := range s.Users {
+		for f := range u.Fields {
+			if !strings.Contains(", "+userCols+", ", ", "+f+", ") {
+				extra[f] = true
 			}
-		})
+		}
 	}
-	if len(n.classes) > 0 {
-		r1.query("Apex classes", "SELECT Id, Name, NamespacePrefix FROM ApexClass WHERE Name IN "+inList(bareNames(sortedKeys(n.classes))), func(rs []salesforce.Record) {
-			for _, r := range rs {
-				name := r.String("Name")
-				if ns := r.String("NamespacePrefix"); ns != "" {
-					name = ns + "__" + name
-				}
-				st.ApexClasses[strings.ToLower(name)] = &Named{ID: r.String("Id"), Name: name}
-			}
-		})
+	for _, f := range sortedKeys(extra) {
+		userCols += ", " + f
 	}
+	r1.query("users", "SELECT "+userCols+
+		", (SELECT Id, AssigneeId, PermissionSetLicenseId FROM PermissionSetLicenseAssignments)"+
+		", (SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, PermissionSet.IsOwnedByProfile, PermissionSet.Name, PermissionSet.NamespacePrefix, PermissionSetGroup.DeveloperName FROM PermissionSetAssignments)"+
+		" FROM User WHERE Username IN "+inList(users), func(rs []salesforce.Record) { userRows = rs })
 	if err := r1.run(ctx); err != nil {
 		return nil, err
+	}
+	var comps, psla, psa []salesforce.Record
+	for _, r := range groupRows {
+		st.Groups[strings.ToLower(r.String("DeveloperName"))] = &Group{ID: r.String("Id"), DeveloperName: r.String("DeveloperName"), MasterLabel: r.String("MasterLabel"), Description: r.String("Description"), Status: r.String("Status"), Components: map[string]string{}}
+		kids, err := children(ctx, c, r, "PermissionSetGroupComponents")
+		if err != nil {
+			return nil, fmt.Errorf("read permission set group components: %w", err)
+		}
+		comps = append(comps, kids...)
+	}
+	for _, r := range userRows {
+		kids, err := children(ctx, c, r, "PermissionSetLicenseAssignments")
+		if err != nil {
+			return nil, fmt.Errorf("read licence assignments: %w", err)
+		}
+		psla = append(psla, kids...)
+		if kids, err = children(ctx, c, r, "PermissionSetAssignments"); err != nil {
+			return nil, fmt.Errorf("read assignments: %w", err)
+		}
+		psa = append(psa, kids...)
+		st.Users[strings.ToLower(r.String("Username"))] = &User{ID: r.String("Id"), Record: r, PSLs: map[string]string{}, Sets: map[string]string{}, Groups: map[string]string{}}
 	}
 	if n.needPackages {
 		if err := readPackages(ctx, c, st); err != nil {
@@ -371,16 +410,8 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	if len(permFields) > 0 {
 		permCols = ", " + strings.Join(permFields, ", ")
 	}
-	profiles := sortedKeys(n.profiles)
 	permSets := sortedKeys(n.permSets)
-	groups := sortedKeys(n.groups)
-	users := sortedKeys(n.users)
 	r2 := newRound(c)
-	r2.query("profiles", "SELECT Id, Name, Description, UserLicenseId, UserLicense.Name FROM Profile WHERE Name IN "+inList(profiles), func(rs []salesforce.Record) {
-		for _, r := range rs {
-			st.Profiles[strings.ToLower(r.String("Name"))] = &Profile{ID: r.String("Id"), Name: r.String("Name"), Description: r.String("Description"), UserLicenseID: r.String("UserLicenseId"), LicenseName: r.String("UserLicense.Name"), Perms: map[string]bool{}}
-		}
-	})
 	var psRows []salesforce.Record
 	r2.query("permission sets", "SELECT Id, Name, NamespacePrefix, Label, Description, LicenseId, IsOwnedByProfile, ProfileId, Profile.Name"+permCols+
 		" FROM PermissionSet WHERE Name IN "+inList(bareNames(permSets))+" OR Label IN "+inList(permSets)+" OR Profile.Name IN "+inList(profiles), func(rs []salesforce.Record) { psRows = rs })
@@ -409,33 +440,25 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 			}
 		})
 	}
-	r2.query("permission set groups", "SELECT Id, DeveloperName, MasterLabel, Description, Status FROM PermissionSetGroup WHERE DeveloperName IN "+inList(groups), func(rs []salesforce.Record) {
-		for _, r := range rs {
-			st.Groups[strings.ToLower(r.String("DeveloperName"))] = &Group{ID: r.String("Id"), DeveloperName: r.String("DeveloperName"), MasterLabel: r.String("MasterLabel"), Description: r.String("Description"), Status: r.String("Status"), Components: map[string]string{}}
-		}
-	})
-	var comps []salesforce.Record
-	r2.query("permission set group components", "SELECT Id, PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroup.DeveloperName IN "+inList(groups), func(rs []salesforce.Record) { comps = rs })
-	userCols := "Id, Username, FirstName, LastName, Email, Alias, ProfileId, Profile.Name, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey, IsActive"
-	extra := map[string]bool{}
-	for _, u := range s.Users {
-		for f := range u.Fields {
-			if !strings.Contains(", "+userCols+", ", ", "+f+", ") {
-				extra[f] = true
+	if len(n.apps) > 0 {
+		r2.query("connected apps", "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication WHERE Name IN "+inList(sortedKeys(n.apps)), func(rs []salesforce.Record) {
+			for _, r := range rs {
+				st.Apps[strings.ToLower(r.String("Name"))] = &Named{ID: r.String("Id"), Name: r.String("Name")}
+				st.AdminApprovedOnly[strings.ToLower(r.String("Name"))] = r.Bool("OptionsAllowAdminApprovedUsersOnly")
 			}
-		}
+		})
 	}
-	for _, f := range sortedKeys(extra) {
-		userCols += ", " + f
+	if len(n.classes) > 0 {
+		r2.query("Apex classes", "SELECT Id, Name, NamespacePrefix FROM ApexClass WHERE Name IN "+inList(bareNames(sortedKeys(n.classes))), func(rs []salesforce.Record) {
+			for _, r := range rs {
+				name := r.String("Name")
+				if ns := r.String("NamespacePrefix"); ns != "" {
+					name = ns + "__" + name
+				}
+				st.ApexClasses[strings.ToLower(name)] = &Named{ID: r.String("Id"), Name: name}
+			}
+		})
 	}
-	r2.query("users", "SELECT "+userCols+" FROM User WHERE Username IN "+inList(users), func(rs []salesforce.Record) {
-		for _, r := range rs {
-			st.Users[strings.ToLower(r.String("Username"))] = &User{ID: r.String("Id"), Record: r, PSLs: map[string]string{}, Sets: map[string]string{}, Groups: map[string]string{}}
-		}
-	})
-	var psla, psa []salesforce.Record
-	r2.query("licence assignments", "SELECT Id, AssigneeId, PermissionSetLicenseId FROM PermissionSetLicenseAssign WHERE Assignee.Username IN "+inList(users), func(rs []salesforce.Record) { psla = rs })
-	r2.query("assignments", "SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, PermissionSet.IsOwnedByProfile, PermissionSet.Name, PermissionSet.NamespacePrefix, PermissionSetGroup.DeveloperName FROM PermissionSetAssignment WHERE Assignee.Username IN "+inList(users), func(rs []salesforce.Record) { psa = rs })
 	readSelections(r2, s, st)
 	readRecords(r2, s, st)
 	if err := r2.run(ctx); err != nil {
@@ -582,4 +605,27 @@ func readSelections(r *round, s *spec.Spec, st *State) {
 			r.selQuery(sel, "SELECT Id, AssigneeId FROM PermissionSetLicenseAssign WHERE PermissionSetLicense.DeveloperName = "+quote(a.PermissionSetLicense)+" OR PermissionSetLicense.MasterLabel = "+quote(a.PermissionSetLicense), addHolders)
 		}
 	}
+}
+
+// children takes the records of the parent-to-child subquery rel out of r,
+// following the subquery's own nextRecordsUrl when Salesforce pages it. An
+// empty relationship is null (fixtures query-subquery-Contact-Opportunities.json).
+func children(ctx context.Context, c *salesforce.Client, r salesforce.Record, rel string) ([]salesforce.Record, error) {
+	v := r[rel]
+	delete(r, rel)
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	recs, done, next, err := salesforce.QueryResponse(b)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", rel, err)
+	}
+	if !done && next != "" {
+		return c.FollowQuery(ctx, recs, next)
+	}
+	return recs, nil
 }

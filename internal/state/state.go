@@ -1,9 +1,10 @@
 // Package state reads the part of an org that a spec talks about and holds it as
 // plain data for the planner. Reading costs a fixed number of API calls whatever
-// the size of the spec: one userinfo call and two /composite rounds, a round
-// taking one call per 5 queries (Salesforce's sub-limit, see
-// salesforce.CompositeQueryLimit) or 25 subrequests; more only for a query
-// with over 2,000 rows. A spec of profiles, sets, groups and users costs 4.
+// the size of the spec: one userinfo call and two /composite rounds of at most
+// 5 queries each (Salesforce's sub-limit, salesforce.CompositeQueryLimit), so 3
+// calls for profiles, sets, groups and users; more when a round needs more
+// queries (app and Apex class access, assignments:, records:) or over 25
+// subrequests (many objects), or a query has over 2,000 rows.
 package state
 
 import (
