@@ -39,7 +39,10 @@ printf "SELECT Id, Name FROM Account WHERE Name LIKE '%s%%' ORDER BY Name" "$T" 
 sfout file data query --file "$WORK/q.soql" -r csv -o emu
 sfjson outfile data query -q "SELECT Id, Name FROM Account WHERE Name LIKE '$T%' ORDER BY Name" -r csv --output-file "$WORK/accounts.csv" -o emu
 node -e 'const fs = require("fs"); fs.writeFileSync(process.argv[2], JSON.stringify({ csv: fs.readFileSync(process.argv[1], "utf8") }))' "$WORK/accounts.csv" "$WORK/outcsv.json" || true
+sfjson a4 data create record -s Account -v "Name='$T 4 deleted'" -o emu
+sfjson a4del data delete record -s Account -i "$(jget a4 'j.result.id' || echo none)" -o emu
 sfjson allrows data query -q "SELECT Id, Name, IsDeleted FROM Account WHERE Name LIKE '$T%' ORDER BY Name" --all-rows -o emu
+sfjson live data query -q "SELECT Id, Name, IsDeleted FROM Account WHERE Name LIKE '$T%' ORDER BY Name" -o emu
 sfout tool data query -q "SELECT Name, NamespacePrefix FROM PermissionSet WHERE NamespacePrefix = 'coconut'" -t -r csv -o emu
 sfjson malformed data query -q "SELECT" -o emu
 
@@ -79,9 +82,13 @@ assert.equal(RC.outfile, 0);
 assert.equal(J.outfile.result.totalSize, 3);
 assert.deepEqual(J.outcsv.csv.trim().split("\n").map((l) => l.split(",")[1]), ["Name", t + " 1", t + " 2", t + " 3"]);
 
-// --all-rows goes through queryAll; live rows answer IsDeleted false.
+// --all-rows goes through queryAll: the deleted row is there, IsDeleted true;
+// a plain query leaves it out.
+assert.equal(RC.a4del, 0);
 assert.equal(RC.allrows, 0);
-assert.deepEqual(J.allrows.result.records.map((r) => [r.Name, r.IsDeleted]), [[t + " 1", false], [t + " 2", false], [t + " 3", false]]);
+assert.deepEqual(J.allrows.result.records.map((r) => [r.Name, r.IsDeleted]), [[t + " 1", false], [t + " 2", false], [t + " 3", false], [t + " 4 deleted", true]]);
+assert.equal(RC.live, 0);
+assert.deepEqual(J.live.result.records.map((r) => r.Name), [t + " 1", t + " 2", t + " 3"]);
 
 assert.equal(RC.tool, 0);
 assert.deepEqual(lines("tool"), ["Name,NamespacePrefix", "Coconut_Integration_Config,coconut"]);
