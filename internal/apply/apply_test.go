@@ -3,10 +3,12 @@ package apply_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -678,5 +680,51 @@ users:
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}
+
+// TestApplyCost: apply sends one sObject Collections call per wave, object
+// and action, whatever the number of records, plus one query for the
+// profile-owned sets of new profiles; no call is made per record.
+func TestApplyCost(t *testing.T) {
+	o := newOrg(t, &emulator.Seed{Licenses: []emulator.SeedLicense{{Name: "Salesforce Integration", Seats: 50}, {Name: "Salesforce API Integration", Seats: 50}}})
+	c := o.client()
+	var b strings.Builder
+	b.WriteString(`version: 1
+profiles:
+  - name: Acme Integration
+    cloneFrom: Minimum Access - API Only Integrations
+    objects:
+      - object: Account
+        access: [read]
+permissionSets:
+  - name: Acme_Data
+    objects:
+      - object: Contact
+        access: [read]
+        fields: {Email: read, Phone: read}
+users:
+`)
+	for i := 0; i < 30; i++ {
+		fmt.Fprintf(&b, `  - username: acme.cost%02d@example.com
+    lastName: Acme Cost %02d
+    email: cost@example.com
+    profile: Acme Integration
+    permissionSetLicenses: [Salesforce API Integration]
+    permissionSets: [Acme_Data]
+`, i, i)
+	}
+	p := planFor(t, c, b.String())
+	before := c.Calls()
+	res, err := apply.Execute(context.Background(), c, p, apply.Options{})
+	if err != nil || len(res.Failed)+len(res.NotRun) > 0 {
+		t.Fatalf("Execute: err %v, failed %q, errors %v", err, titles(res.Failed), res.Errors)
+	}
+	// Calls: profile; its owned set (query); permission set; object access
+	// (Account on the profile, Contact and the Account read it needs on the
+	// set: one call); field access; 30 users; 30 licences; 30 assignments.
+	const want, steps = 8, 1 + 1 + 3 + 2 + 30*3
+	if got := c.Calls() - before; got != want || len(res.Done) != steps {
+		t.Errorf("apply made %d calls for %d steps, want %d calls for %d steps", got, len(res.Done), want, steps)
 	}
 }
