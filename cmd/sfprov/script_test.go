@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,6 +72,8 @@ func testKeyPair(t *testing.T) (keyPEM, certPEM []byte) {
 //	query SOQL               query the HTTP emulator; prints one sorted JSON object per record
 //	apicalls                 print how many API calls the HTTP emulator counted since the previous apicalls
 func TestScript(t *testing.T) {
+	// Scripts run in parallel: the maps of their emulators are shared.
+	var mu sync.Mutex
 	servers := map[string]*emulator.Org{}
 	marks := map[string]int{}
 	keyPEM, certPEM := testKeyPair(t)
@@ -87,7 +90,9 @@ func TestScript(t *testing.T) {
 			}
 			srv := httptest.NewServer(org)
 			env.Defer(srv.Close)
+			mu.Lock()
 			servers[env.WorkDir] = org
+			mu.Unlock()
 			env.Setenv("SFPROV_HOME", env.WorkDir+"/home")
 			env.Setenv("EMULATOR_URL", srv.URL)
 			env.Setenv("SF_ACCESS_TOKEN", emulatorToken)
@@ -106,6 +111,8 @@ func TestScript(t *testing.T) {
 			"query":    cmdQuery,
 			"apicalls": func(ts *testscript.TestScript, neg bool, args []string) {
 				work := ts.Getenv("WORK")
+				mu.Lock()
+				defer mu.Unlock()
 				n := servers[work].APICalls()
 				fmt.Fprintln(ts.Stdout(), n-marks[work])
 				marks[work] = n

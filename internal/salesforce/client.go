@@ -174,12 +174,6 @@ func (s authSource) Token() (*oauth2.Token, error) {
 	return t, nil
 }
 
-// ctxKey carries the caller's context into the transport: simpleforce builds its
-// requests without one.
-type ctxKey struct{}
-
-type ctxHolder struct{ ctx context.Context }
-
 // tracingTransport attaches the caller's context, counts and traces calls, and turns
 // non-2xx answers into *APIError before simpleforce sees them (simpleforce keeps
 // only the first error's message and code, and logs bodies).

@@ -340,7 +340,9 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	profiles := sortedKeys(n.profiles)
 	groups := sortedKeys(n.groups)
 	users := sortedKeys(n.users)
-	r1.query("profiles", "SELECT Id, Name, Description, UserLicenseId, UserLicense.Name FROM Profile WHERE Name IN "+inList(profiles), func(rs []salesforce.Record) {
+	// Every profile, not only those the spec names: orgs have tens of them,
+	// and the full list lets a misspelt name get a "did you mean".
+	r1.query("profiles", "SELECT Id, Name, Description, UserLicenseId, UserLicense.Name FROM Profile", func(rs []salesforce.Record) {
 		for _, r := range rs {
 			st.Profiles[strings.ToLower(r.String("Name"))] = &Profile{ID: r.String("Id"), Name: r.String("Name"), Description: r.String("Description"), UserLicenseID: r.String("UserLicenseId"), LicenseName: r.String("UserLicense.Name"), Perms: map[string]bool{}}
 		}
