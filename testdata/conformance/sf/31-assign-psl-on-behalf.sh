@@ -19,12 +19,14 @@ sfjson lic1 data query -q "SELECT UsedLicenses FROM PermissionSetLicense WHERE D
 sfjson ps data create record -s PermissionSet -v "Name=$PS Label='Conformance OBO $T' PermissionsApiEnabled=true" -o emu
 sfjson obo org assign permset --name "$PS" --on-behalf-of "$U" -o emu
 sfjson obomissing org assign permset --name "$PS" --on-behalf-of "nobody.$T@example.com" -o emu
+sfjson ps2 data create record -s PermissionSet -v "Name=${PS}_2 Label='Conformance OBO 2 $T'" -o emu
+sfjson multi org assign permset --name "${PS}_2" --name "No_Such_Set_$T" --on-behalf-of "$U" -o emu
 sfjson back data query -q "SELECT Username, (SELECT PermissionSet.Name FROM PermissionSetAssignments WHERE PermissionSet.IsOwnedByProfile = false), (SELECT PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssignments) FROM User WHERE Username = '$U'" -o emu
 USERID=$(jget user 'j.result && j.result.id') || { check 'assert.fail("user create gave no id")'; exit 1; }
 sfjson off data update record -s User -i "$USERID" -v "IsActive=false" -o emu
 sfjson seat2 data query -q "SELECT UsedLicenses FROM UserLicense WHERE Name = 'Salesforce Integration'" -o emu
-U="$U" PS="$PS" check '
-const u = process.env.U, ps = process.env.PS;
+U="$U" PS="$PS" T="$T" check '
+const u = process.env.U, ps = process.env.PS, t = process.env.T;
 assert.equal(RC.lic0, 0);
 const lic = J.lic0.result.records[0];
 assert.equal(lic.MasterLabel, "Salesforce API Integration");
@@ -47,10 +49,16 @@ assert.equal(RC.obo, 0);
 assert.deepEqual(J.obo.result.successes, [{ name: u, value: ps }]);
 assert.equal(RC.obomissing, 1);
 assert.equal(J.obomissing.name, "SingleRecordQuery_NoRecords");
+// Two names, one unknown: one success, one failure, the partial-success exit code 68.
+assert.equal(RC.ps2, 0);
+assert.equal(RC.multi, 68);
+assert.equal(J.multi.status, 68);
+assert.deepEqual(J.multi.result.successes, [{ name: u, value: ps + "_2" }]);
+assert.deepEqual(J.multi.result.failures, [{ name: u, message: "Permission set \"No_Such_Set_" + t + "\" not found in target org. Do you need to push source?" }]);
 assert.equal(RC.back, 0);
 const rec = J.back.result.records[0];
 assert.equal(rec.Username, u);
-assert.deepEqual(rec.PermissionSetAssignments.records.map((r) => r.PermissionSet.Name), [ps]);
+assert.deepEqual(rec.PermissionSetAssignments.records.map((r) => r.PermissionSet.Name).sort(), [ps, ps + "_2"]);
 assert.deepEqual(rec.PermissionSetLicenseAssignments.records.map((r) => r.PermissionSetLicense.DeveloperName), ["SalesforceAPIIntegrationPsl"]);
 assert.equal(RC.off, 0);
 assert.equal(J.seat2.result.records[0].UsedLicenses, used, "a deactivated user frees the seat");
