@@ -410,3 +410,42 @@ func TestKeyOrderHelper(t *testing.T) {
 		t.Errorf("sameShape found %v", d)
 	}
 }
+
+// Every object, recorded or hand-written, answers describe with the recorded
+// shape: the 28 global-entry keys, the 45 top-level keys and 57 keys per field.
+func TestFidelityEveryDescribeShape(t *testing.T) {
+	o, _ := newTestOrg(t, Options{Seed: &Seed{Objects: []SeedObject{{Name: "Acme_Mapping__c", Fields: []SeedField{{Name: "Target_Field__c", Type: "string"}}}}}})
+	global := decode(t, fixture(t, "describe-global-v59-excerpt.json")).(map[string]any)["sobjects"].([]any)[0].(map[string]any)
+	account := decode(t, fixture(t, "describe-Account-v58.json")).(map[string]any)
+	fieldKeys := sortedKeysOf(account["fields"].([]any)[0].(map[string]any))
+	for _, tooling := range []bool{false, true} {
+		prefix := v
+		if tooling {
+			prefix += "/tooling"
+		}
+		entries := do(t, o, "GET", prefix+"/sobjects", nil).obj(t)["sobjects"].([]any)
+		if len(entries) < 5 {
+			t.Fatalf("tooling=%v: %d objects", tooling, len(entries))
+		}
+		for _, e := range entries {
+			entry := e.(map[string]any)
+			name := entry["name"].(string)
+			if !reflect.DeepEqual(sortedKeysOf(entry), sortedKeysOf(global)) {
+				t.Errorf("%s: global entry keys %v", name, sortedKeysOf(entry))
+			}
+			d := do(t, o, "GET", prefix+"/sobjects/"+name+"/describe", nil).obj(t)
+			if !reflect.DeepEqual(sortedKeysOf(d), sortedKeysOf(account)) {
+				t.Errorf("%s: describe keys differ from the recorded ones", name)
+			}
+			for _, f := range d["fields"].([]any) {
+				fm := f.(map[string]any)
+				if !reflect.DeepEqual(sortedKeysOf(fm), fieldKeys) {
+					t.Errorf("%s.%s: %d field keys", name, fm["name"], len(fm))
+				}
+				if _, ok := fm["label"].(string); !ok {
+					t.Errorf("%s.%s: no label", name, fm["name"])
+				}
+			}
+		}
+	}
+}
