@@ -146,7 +146,10 @@ func (e *executor) record(s *plan.Step) (salesforce.Record, error) {
 	return r, nil
 }
 
-// wave runs one wave: one Collections call per sObject and action.
+// wave runs one wave. Its records go out as sObject Collections chunks packed
+// into /composite calls: first every prune (a removed assignment can free the
+// seat a new one needs), then every create and update. Tooling records and
+// passwords have their own resources and go one by one.
 func (e *executor) wave(ctx context.Context, steps []*plan.Step) {
 	type batchKey struct {
 		sobject string
@@ -162,12 +165,11 @@ func (e *executor) wave(ctx context.Context, steps []*plan.Step) {
 		}
 		batches[k] = append(batches[k], s)
 	}
-	// Prunes first: a removed assignment can free the seat a new one needs.
-	sort.SliceStable(order, func(i, j int) bool { return order[i].action == plan.Prune && order[j].action != plan.Prune })
+	var prunes, saves [][]*plan.Step
 	for _, k := range order {
 		b := batches[k]
 		switch {
-		case len(b) > 0 && b[0].Tooling:
+		case b[0].Tooling:
 			for _, s := range b {
 				e.finish(s, e.tooling(ctx, s))
 			}
@@ -176,51 +178,68 @@ func (e *executor) wave(ctx context.Context, steps []*plan.Step) {
 				e.finish(s, e.password(ctx, s))
 			}
 		case k.action == plan.Prune:
-			e.deleteBatch(ctx, b)
-		default:
-			if k.typ == plan.TypeGroupAssign {
-				if err := e.waitForGroups(ctx, b); err != nil {
-					for _, s := range b {
-						e.finish(s, err)
-					}
-					continue
+			prunes = append(prunes, b)
+		case k.typ == plan.TypeGroupAssign:
+			if err := e.waitForGroups(ctx, b); err != nil {
+				for _, s := range b {
+					e.finish(s, err)
 				}
+				continue
 			}
-			e.saveBatch(ctx, k.action, b)
+			saves = append(saves, b)
+		default:
+			saves = append(saves, b)
 		}
 	}
+	e.collections(ctx, prunes)
+	e.collections(ctx, saves)
 }
 
-func (e *executor) saveBatch(ctx context.Context, action plan.Action, steps []*plan.Step) {
-	var recs []salesforce.Record
-	var sent []*plan.Step
-	for _, s := range steps {
-		r, err := e.record(s)
-		if err != nil {
-			e.finish(s, err)
-			continue
+// collections sends the batches, each all of one sObject and action, and
+// settles every step with its record's result.
+func (e *executor) collections(ctx context.Context, groups [][]*plan.Step) {
+	var batches []salesforce.Batch
+	var sent [][]*plan.Step
+	for _, g := range groups {
+		b := salesforce.Batch{Method: map[plan.Action]string{plan.Create: "POST", plan.Update: "PATCH", plan.Prune: "DELETE"}[g[0].Action]}
+		var steps []*plan.Step
+		for _, s := range g {
+			if b.Method == "DELETE" {
+				b.IDs = append(b.IDs, s.ID)
+				steps = append(steps, s)
+				continue
+			}
+			r, err := e.record(s)
+			if err != nil {
+				e.finish(s, err)
+				continue
+			}
+			b.Records = append(b.Records, r)
+			steps = append(steps, s)
 		}
-		recs = append(recs, r)
-		sent = append(sent, s)
+		if len(steps) > 0 {
+			batches = append(batches, b)
+			sent = append(sent, steps)
+		}
 	}
-	if len(recs) == 0 {
+	if len(batches) == 0 {
 		return
 	}
-	var results []salesforce.SaveResult
-	var err error
-	if action == plan.Create {
-		results, err = e.c.Create(ctx, recs)
-	} else {
-		results, err = e.c.Update(ctx, recs)
-	}
-	e.settle(sent, results, err, func(s *plan.Step, r salesforce.SaveResult) {
-		if action == plan.Create {
-			s.ID = r.ID
-			if s.Key != "" {
-				e.ids[s.Key] = r.ID
-			}
+	results, err := e.c.Collections(ctx, batches)
+	for i, steps := range sent {
+		br := salesforce.BatchResult{Err: err}
+		if i < len(results) && err == nil {
+			br = results[i]
 		}
-	})
+		e.settle(steps, br.Results, br.Err, func(s *plan.Step, r salesforce.SaveResult) {
+			if s.Action == plan.Create {
+				s.ID = r.ID
+				if s.Key != "" {
+					e.ids[s.Key] = r.ID
+				}
+			}
+		})
+	}
 }
 
 // settle finishes each step with its record's result (results are in input
@@ -233,7 +252,7 @@ func (e *executor) settle(steps []*plan.Step, results []salesforce.SaveResult, c
 				ok(s, results[i])
 			}
 			e.finish(s, nil)
-		case i < len(results):
+		case i < len(results) && len(results[i].Errors) > 0:
 			e.finish(s, &StepError{Errors: results[i].Errors})
 		case callErr != nil:
 			e.finish(s, callErr)
@@ -241,15 +260,6 @@ func (e *executor) settle(steps []*plan.Step, results []salesforce.SaveResult, c
 			e.finish(s, errors.New("Salesforce returned no result for this record"))
 		}
 	}
-}
-
-func (e *executor) deleteBatch(ctx context.Context, steps []*plan.Step) {
-	ids := make([]string, len(steps))
-	for i, s := range steps {
-		ids[i] = s.ID
-	}
-	results, err := e.c.Delete(ctx, ids)
-	e.settle(steps, results, err, nil)
 }
 
 // ownedPermSets learns the profile-owned permission sets of the profiles just

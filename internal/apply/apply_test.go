@@ -493,11 +493,12 @@ users:
 	}
 }
 
-// TestExecuteWholeCallFails: when a whole sObject Collections call fails (an
+// TestExecuteWholeCallFails: when a whole call carrying sObject Collections
+// (the 4th /composite: two reads, then the first wave) fails (an
 // org too busy to answer), every step of that batch fails with the org's
 // error, later waves do not run, and a re-run converges.
 func TestExecuteWholeCallFails(t *testing.T) {
-	o := newOrgWith(t, emulator.Options{Faults: []string{"nth=2,status=503,path=/services/data/*/composite/sobjects"}})
+	o := newOrgWith(t, emulator.Options{Faults: []string{"nth=4,status=503,path=/services/data/*/composite"}})
 	c := o.client()
 	p := planFor(t, c, fixedSpec)
 	res, err := apply.Execute(context.Background(), c, p, apply.Options{})

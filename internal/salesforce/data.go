@@ -336,3 +336,70 @@ func (d *Describe) HasField(name string) bool {
 	}
 	return false
 }
+
+// Batch is one sObject Collections operation: "POST" (create) or "PATCH"
+// (update) of Records, or "DELETE" of IDs.
+type Batch struct {
+	Method  string
+	Records []Record
+	IDs     []string
+}
+
+// BatchResult is the outcome of one Batch: one SaveResult per record, in input
+// order, as far as Salesforce answered; Err when a part was refused whole.
+type BatchResult struct {
+	Results []SaveResult
+	Err     error
+}
+
+// Collections runs many sObject Collections operations with as few calls as
+// possible: each 200-record chunk is a subrequest of a /composite call, which
+// takes five such subrequests (salesforce-api-facts.md §10; REST guide,
+// resources_composite_composite.htm). Subrequests run in order.
+func (c *Client) Collections(ctx context.Context, batches []Batch) ([]BatchResult, error) {
+	type part struct{ batch, n int }
+	var reqs []SubRequest
+	var parts []part
+	for bi, b := range batches {
+		n := len(b.Records)
+		if b.Method == "DELETE" {
+			n = len(b.IDs)
+		}
+		for start := 0; start < n; start += CollectionLimit {
+			end := min(start+CollectionLimit, n)
+			r := SubRequest{Method: b.Method, URL: c.DataPath("composite/sobjects")}
+			if b.Method == "DELETE" {
+				r.URL += "?allOrNone=false&ids=" + strings.Join(b.IDs[start:end], ",")
+			} else {
+				r.Body = map[string]any{"allOrNone": false, "records": b.Records[start:end]}
+			}
+			reqs = append(reqs, r)
+			parts = append(parts, part{bi, end - start})
+		}
+	}
+	out := make([]BatchResult, len(batches))
+	if len(reqs) == 0 {
+		return out, nil
+	}
+	resps, err := c.Composite(ctx, reqs)
+	if err != nil {
+		return out, err
+	}
+	for i, resp := range resps {
+		br := &out[parts[i].batch]
+		if e := resp.Err(reqs[i].Method, reqs[i].URL); e != nil {
+			if br.Err == nil {
+				br.Err = e
+			}
+			// Keep positions: the records of a refused chunk have no result.
+			br.Results = append(br.Results, make([]SaveResult, parts[i].n)...)
+			continue
+		}
+		var res []SaveResult
+		if e := json.Unmarshal(resp.Body, &res); e != nil {
+			return out, fmt.Errorf("decode collections answer: %w", e)
+		}
+		br.Results = append(br.Results, res...)
+	}
+	return out, nil
+}
