@@ -34,7 +34,29 @@ func profileAfterInsert(o *Org, d dml, rec soql.Record) {
 	o.st.set(psID, map[string]any{"IsCustom": true})
 }
 
+// standardSet reports whether a permission set is the owned set of a
+// standard (not custom) profile.
+func (o *Org) standardSet(psID string) bool {
+	_, ps, ok := o.st.Get(psID)
+	return ok && ps["IsOwnedByProfile"] == true && ps["IsCustom"] != true
+}
+
+// errStandardProfile: the permissions of standard profiles cannot be changed;
+// admins clone them (facts §2: "There is no clone call ... copy them"; Setup
+// offers no Edit of permissions on standard profiles). Code and wording
+// UNCONFIRMED.
+func errStandardProfile() *DMLError {
+	return dmlErr("INSUFFICIENT_ACCESS_OR_READONLY", "The permissions of a standard profile can't be changed. Clone the profile and change the copy.")
+}
+
 func profileBeforeUpdate(o *Org, d dml, rec soql.Record, ch map[string]any) *DMLError {
+	if ps := o.ownedPermissionSet(rec["Id"].(string)); ps != nil && o.standardSet(ps["Id"].(string)) {
+		for k, v := range ch {
+			if strings.HasPrefix(k, "Permissions") && rec[k] != v {
+				return errStandardProfile()
+			}
+		}
+	}
 	if n, ok := ch["Name"].(string); ok {
 		if id, dup := o.duplicateName("Profile", "Name", n, rec["Id"].(string), nil); dup {
 			return errDuplicate("Name", id, "Name")
@@ -255,6 +277,9 @@ func errBadPicklist(label, value, field string) *DMLError {
 }
 
 func opBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
+	if o.standardSet(str(rec, "ParentId")) {
+		return errStandardProfile()
+	}
 	obj, ok := o.permissionableObject(str(rec, "SobjectType"))
 	if ok && (obj.Name == "Event" || obj.Name == "Task") {
 		// Activities have no object permissions of their own: the "Access
@@ -277,6 +302,9 @@ func opBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 }
 
 func opBeforeUpdate(o *Org, d dml, rec soql.Record, ch map[string]any) *DMLError {
+	if o.standardSet(str(rec, "ParentId")) {
+		return errStandardProfile()
+	}
 	return checkObjectPermDeps(mergedRecord(rec, ch))
 }
 
@@ -303,6 +331,9 @@ func (o *Org) resolveFieldRef(ref string) (string, *schema.Object, bool) {
 }
 
 func fpBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
+	if o.standardSet(str(rec, "ParentId")) {
+		return errStandardProfile()
+	}
 	ref, obj, ok := o.resolveFieldRef(str(rec, "Field"))
 	if !ok {
 		return errBadPicklist("Field Name", str(rec, "Field"), "Field")
@@ -338,6 +369,9 @@ func fpAfterWrite(o *Org, d dml, rec soql.Record) {
 }
 
 func fpBeforeUpdate(o *Org, d dml, rec soql.Record, ch map[string]any) *DMLError {
+	if o.standardSet(str(rec, "ParentId")) {
+		return errStandardProfile()
+	}
 	return checkFieldPermDeps(mergedRecord(rec, ch))
 }
 

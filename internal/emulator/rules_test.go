@@ -461,14 +461,22 @@ func TestProfileSetAssignments(t *testing.T) {
 	}
 }
 
-// The standard profiles satisfy the permission dependencies, so editing one
-// permission does not trip over another.
-func TestStandardProfilesSatisfyDependencies(t *testing.T) {
+// The standard profiles satisfy the permission dependencies, and their
+// permissions cannot be changed (clone them instead).
+func TestStandardProfiles(t *testing.T) {
 	o, _ := newTestOrg(t, Options{})
 	for _, p := range freshProfiles {
 		id := idOf(t, o, "SELECT Id FROM Profile WHERE Name = '"+p.name+"'")
-		if r := do(t, o, "PATCH", v+"/sobjects/Profile/"+id, map[string]any{"Description": "checked"}); r.status != 204 {
+		if r := do(t, o, "PATCH", v+"/sobjects/Profile/"+id, map[string]any{"Description": "checked", "PermissionsApiEnabled": true}); r.status != 204 &&
+			!strings.Contains(string(r.body), "standard profile") {
 			t.Errorf("%s: %d %s", p.name, r.status, r.body)
 		}
 	}
+	std := idOf(t, o, "SELECT Id FROM Profile WHERE Name = 'Standard User'")
+	msg := "The permissions of a standard profile can't be changed. Clone the profile and change the copy."
+	expectErr(t, do(t, o, "PATCH", v+"/sobjects/Profile/"+std, map[string]any{"PermissionsModifyAllData": true, "PermissionsViewAllData": true}), 400,
+		"INSUFFICIENT_ACCESS_OR_READONLY", msg)
+	owned := idOf(t, o, "SELECT Id FROM PermissionSet WHERE ProfileId = '"+std+"'")
+	expectErr(t, do(t, o, "POST", v+"/sobjects/ObjectPermissions", map[string]any{"ParentId": owned, "SobjectType": "Account", "PermissionsRead": true}), 400,
+		"INSUFFICIENT_ACCESS_OR_READONLY", msg)
 }
