@@ -134,7 +134,7 @@ func newValidateCmd(stdio IO, g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check spec files offline; with --target-org, also plan against the org without changing it",
-		Args:  cobra.MinimumNArgs(1),
+		Args:  specFiles,
 		RunE: func(cmd *cobra.Command, files []string) error {
 			s, resolve, err := sf.load(stdio, files)
 			if err != nil {
@@ -186,7 +186,7 @@ func newPlanCmd(stdio IO, g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "plan FILE...",
 		Short: "Show what apply would change in the org",
-		Args:  cobra.MinimumNArgs(1),
+		Args:  specFiles,
 		RunE: func(cmd *cobra.Command, files []string) error {
 			s, resolve, err := sf.load(stdio, files)
 			if err != nil {
@@ -211,7 +211,7 @@ func newApplyCmd(stdio IO, g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "apply FILE...",
 		Short: "Converge the org to the spec (shows the plan and asks first)",
-		Args:  cobra.MinimumNArgs(1),
+		Args:  specFiles,
 		RunE: func(cmd *cobra.Command, files []string) error {
 			ctx := cmd.Context()
 			s, resolve, err := sf.load(stdio, files)
@@ -292,7 +292,7 @@ func newSchemaCmd(stdio IO) *cobra.Command {
 	return &cobra.Command{
 		Use:   "schema",
 		Short: "Print the JSON Schema of the spec format",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			_, err := stdio.Out.Write(spec.JSONSchema())
 			return err

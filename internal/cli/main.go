@@ -11,6 +11,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -96,7 +97,8 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 		return ee.code
 	}
 	var ue *usageError
-	if errors.As(err, &ue) {
+	// cobra reports an unknown subcommand with a plain error.
+	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command ") {
 		fmt.Fprintln(stdio.Err, "Error: "+err.Error())
 		fmt.Fprintln(stdio.Err, "Run 'sfprov --help' for usage.")
 		return ExitUsage
@@ -109,6 +111,22 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 }
 
 type usageError struct{ err error }
+
+// noArgs is cobra.NoArgs reported as a usage error (exit 64), as for flags.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if err := cobra.NoArgs(cmd, args); err != nil {
+		return &usageError{err}
+	}
+	return nil
+}
+
+// specFiles requires at least one spec file, as a usage error.
+func specFiles(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return &usageError{fmt.Errorf("%s needs at least one spec file (for example: %s profiles/coconut.yaml)", cmd.CommandPath(), cmd.CommandPath())}
+	}
+	return nil
+}
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
@@ -149,7 +167,7 @@ func newVersionCmd(stdio IO) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the sfprov version",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			fmt.Fprintf(stdio.Out, "sfprov %s\n", Version)
 			return nil
@@ -161,7 +179,7 @@ func newExitCodesTopic(stdio IO) *cobra.Command {
 	return &cobra.Command{
 		Use:   "exit-codes",
 		Short: "What sfprov's exit codes mean",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			fmt.Fprint(stdio.Out, exitCodesText)
 			return nil

@@ -55,11 +55,3 @@ the local emulator org as is:
 	})
 	return cmd
 }
-
-// noArgs is cobra.NoArgs reported as a usage error (exit 64), as for flags.
-func noArgs(cmd *cobra.Command, args []string) error {
-	if err := cobra.NoArgs(cmd, args); err != nil {
-		return &usageError{err}
-	}
-	return nil
-}
