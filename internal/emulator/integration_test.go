@@ -144,6 +144,7 @@ func TestToolingEntityDefinitionAndApexClass(t *testing.T) {
 	if r := do(t, o, "PATCH", v+"/sobjects/Acme_Mapping__c/Key__c/k-1", map[string]any{"Name": "uno"}); r.status != 200 {
 		t.Fatalf("upsert again: %d %s", r.status, r.body)
 	}
+	expectErr(t, do(t, o, "POST", v+"/sobjects/Acme_Mapping__c", map[string]any{"Key__c": "k-2"}), 400, "REQUIRED_FIELD_MISSING", "Required fields are missing: [Name]", "Name")
 	page := do(t, o, "GET", v+"/tooling/query?q="+urlQuery("SELECT QualifiedApiName, KeyPrefix FROM EntityDefinition WHERE QualifiedApiName IN ('Account', 'Acme_Mapping__c') ORDER BY QualifiedApiName"), nil).obj(t)
 	recs := page["records"].([]any)
 	if len(recs) != 2 || recs[0].(map[string]any)["KeyPrefix"] != "001" || recs[1].(map[string]any)["KeyPrefix"] != "a01" {

@@ -98,7 +98,8 @@ func customObject(co CustomObject, n int) (*Object, error) {
 		{name: "Id", label: label + " ID", typ: "id", flags: "di"},
 		{name: "OwnerId", label: "Owner ID", typ: "reference", flags: "cud", refTo: []string{"User", "Group"}, relName: "Owner"},
 		{name: "IsDeleted", label: "Deleted", typ: "boolean", flags: "d"},
-		{name: "Name", label: label + " Name", typ: "string", flags: "cunNi", length: 80},
+		// The record name of a text-named custom object is required.
+		{name: "Name", label: label + " Name", typ: "string", flags: "cuNi", length: 80},
 		{name: "CreatedDate", typ: "datetime", flags: "d"},
 		{name: "CreatedById", typ: "reference", flags: "d", refTo: []string{"User"}, relName: "CreatedBy"},
 		{name: "LastModifiedDate", typ: "datetime", flags: "d"},
