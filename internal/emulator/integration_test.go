@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -188,5 +189,49 @@ func TestUserPassword(t *testing.T) {
 	}
 	if login("Secret-123") == 200 || login(reset.NewPassword) != 200 {
 		t.Error("reset password not in effect")
+	}
+}
+
+func TestSOAPLogin(t *testing.T) {
+	envelope := func(user, pw string) string {
+		return `<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com"><soapenv:Body><login><username>` +
+			user + `</username><password>` + pw + `</password></login></soapenv:Body></soapenv:Envelope>`
+	}
+	post := func(o *Org, ver, body string) (int, string) {
+		req := httptest.NewRequest("POST", "http://127.0.0.1:8080/services/Soap/u/"+ver, strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/xml")
+		rec := httptest.NewRecorder()
+		o.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	users := []SeedUser{{Username: "soap@example.com", LastName: "Soap", Profile: "System Administrator", Password: "pw-123"}}
+	off, _ := newTestOrg(t, Options{Seed: &Seed{Users: users}})
+	if code, body := post(off, "62.0", envelope("soap@example.com", "pw-123")); code != 500 ||
+		!strings.Contains(body, "<faultcode>sf:INVALID_OPERATION</faultcode><faultstring>INVALID_OPERATION: SOAP API login() is disabled by default in this org.</faultstring>") {
+		t.Errorf("default org: %d %s", code, body)
+	}
+	on, _ := newTestOrg(t, Options{Seed: &Seed{Users: users, SOAPLogin: true}})
+	if code, body := post(on, "65.0", envelope("soap@example.com", "pw-123")); code != 500 || !strings.Contains(body, "not available in the API version specified (65.0)") {
+		t.Errorf("v65: %d %s", code, body)
+	}
+	if code, body := post(on, "62.0", envelope("soap@example.com", "wrong")); code != 500 || !strings.Contains(body, "<faultcode>sf:INVALID_LOGIN</faultcode>") {
+		t.Errorf("bad password: %d %s", code, body)
+	}
+	code, body := post(on, "62.0", envelope("soap@example.com", "pw-123"))
+	var resp struct {
+		ServerURL string `xml:"Body>loginResponse>result>serverUrl"`
+		SessionID string `xml:"Body>loginResponse>result>sessionId"`
+		OrgID     string `xml:"Body>loginResponse>result>userInfo>organizationId"`
+	}
+	if code != 200 || xml.Unmarshal([]byte(body), &resp) != nil || resp.SessionID == "" || resp.OrgID != on.OrgID() ||
+		!strings.HasPrefix(resp.ServerURL, "http://127.0.0.1:8080/services/Soap/u/62.0/") {
+		t.Fatalf("login: %d %s", code, body)
+	}
+	req := httptest.NewRequest("GET", "http://127.0.0.1:8080/services/oauth2/userinfo", nil)
+	req.Header.Set("Authorization", "Bearer "+resp.SessionID)
+	rec := httptest.NewRecorder()
+	on.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), `"preferred_username":"soap@example.com"`) {
+		t.Errorf("session from SOAP login: %s", rec.Body)
 	}
 }

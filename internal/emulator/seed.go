@@ -19,6 +19,9 @@ type Seed struct {
 	Packages       []SeedPackage `yaml:"packages" json:"packages,omitempty"`
 	Objects        []SeedObject  `yaml:"objects" json:"objects,omitempty"`
 	Users          []SeedUser    `yaml:"users" json:"users,omitempty"`
+	// SOAPLogin enables the SOAP login() call, which new orgs have disabled
+	// by default (facts §11).
+	SOAPLogin bool `yaml:"soapLogin" json:"soapLogin,omitempty"`
 }
 
 // SeedLicense sets the seat count of a user licence (by Name) or of a
@@ -72,7 +75,7 @@ type SeedUser struct {
 
 // seedKeys lists the keys each mapping of the seed file may hold.
 var seedKeys = map[string][]string{
-	"":              {"personAccounts", "sandbox", "licenses", "packages", "objects", "users"},
+	"":              {"personAccounts", "sandbox", "licenses", "packages", "objects", "users", "soapLogin"},
 	"licenses":      {"name", "seats"},
 	"packages":      {"namespace", "name", "version", "permissionSets", "connectedApps"},
 	"connectedApps": {"name", "permittedUsers", "ipRelaxation"},

@@ -55,6 +55,9 @@ func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 	case p == "/services/data":
 		o.serveVersions(w, r)
 		return
+	case strings.HasPrefix(p, "/services/Soap/u/"):
+		o.serveSOAPLogin(w, r, strings.TrimPrefix(p, "/services/Soap/u/"))
+		return
 	}
 	user, aerr := o.authenticate(r)
 	if aerr != nil {
