@@ -78,8 +78,11 @@ func errSession() *apiError {
 
 // errMethod is 405 for a method the resource does not support, naming the
 // allowed ones (GET,HEAD when none are given). Source: salesforce-api-facts.md
-// §12 (405 Method not allowed); wording UNCONFIRMED. Like NOT_FOUND, a
-// REST-framework error: errorCode first.
+// §12 (405 Method not allowed); wording as a real org answered a PATCH on
+// /sobjects/{T}: "METHOD_NOT_ALLOWED: HTTP Method 'PATCH' not allowed.
+// Allowed are GET,HEAD,POST" (quoted in OpenFn's docs, from jsforce's
+// HttpApi). Like NOT_FOUND, a REST-framework error: errorCode first (key
+// order UNCONFIRMED).
 func errMethod(method string, allowed ...string) *apiError {
 	if len(allowed) == 0 {
 		allowed = []string{"GET", "HEAD"}

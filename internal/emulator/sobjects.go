@@ -305,7 +305,8 @@ func (o *Org) fieldsParam(c *reqCtx, obj *schema.Object) ([]*schema.Field, *apiE
 func (o *Org) serveByExternalID(c *reqCtx, obj *schema.Object, field, value string) *apiError {
 	f, ok := obj.Field(field)
 	if !ok || !(f.ExternalID || f.IDLookup) {
-		// Wording from restforce's fixture (facts "Wanted but not found"): UNCONFIRMED.
+		// Wording from restforce's fixture (facts "Wanted but not found"), also
+		// quoted from a real org in OpenFn's docs.
 		return &apiError{http.StatusNotFound, []codeFirst{{"NOT_FOUND", "Provided external ID field does not exist or is not accessible: " + field}}}
 	}
 	var matches []soql.Record
