@@ -70,8 +70,9 @@ func errDML(status int, e *DMLError) *apiError {
 }
 
 // errSession is the 401 for a missing, bad or expired token. Source:
-// salesforce-api-facts.md §12 (wording UNCONFIRMED there; restforce's
-// recording uses it); real-clients.md §4 item 5 (a 401 triggers jsforce's refresh).
+// salesforce-api-facts.md §12; the same body in a nock recording of a real
+// org's 401 (2016, found by code search) and in restforce's fixture;
+// real-clients.md §4 item 5 (a 401 triggers jsforce's refresh).
 func errSession() *apiError {
 	return errMsg(http.StatusUnauthorized, "INVALID_SESSION_ID", "Session expired or invalid")
 }
