@@ -31,9 +31,11 @@ func (d dml) writable(obj *schema.Object) bool {
 // create answer quoted in MinnPost/object-sync-for-salesforce#194);
 // INVALID_FIELD_FOR_INSERT_UPDATE wording: fixtures
 // error-INVALID_FIELD_FOR_INSERT_UPDATE-v51.json; REQUIRED_FIELD_MISSING
-// "Required fields are missing: [Alias]" (the team's brief; UNCONFIRMED
-// beyond it); restricted picklist, MALFORMED_ID, STRING_TOO_LONG and
-// INVALID_EMAIL_ADDRESS wordings are UNCONFIRMED.
+// "Required fields are missing: [Website__c]" with fields [Website__c] (an
+// integration test against a live org, found by code search; the ", "
+// between several names is UNCONFIRMED); the restricted-picklist sentence
+// "bad value for restricted picklist field: X" (MinnPost/object-sync-for-salesforce#128);
+// MALFORMED_ID, STRING_TOO_LONG and INVALID_EMAIL_ADDRESS wordings are UNCONFIRMED.
 func errNoSuchColumn(name string, obj *schema.Object) *DMLError {
 	return dmlErr("INVALID_FIELD", fmt.Sprintf("No such column '%s' on sobject of type %s", name, obj.Name))
 }
