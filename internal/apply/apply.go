@@ -165,6 +165,9 @@ func (e *executor) wave(ctx context.Context, steps []*plan.Step) {
 		}
 		batches[k] = append(batches[k], s)
 	}
+	// Within a wave, types go in plan order: a licence before the permission
+	// set assignments that need it.
+	sort.SliceStable(order, func(i, j int) bool { return plan.Order(order[i].typ) < plan.Order(order[j].typ) })
 	var prunes, saves [][]*plan.Step
 	for _, k := range order {
 		b := batches[k]

@@ -278,6 +278,7 @@ func newApplyCmd(stdio IO, g *globalFlags) *cobra.Command {
 			}
 			sum := p.Summary()
 			fmt.Fprintf(out, "\nApply complete: %d created, %d updated, %d pruned in %s.\n", sum.Create, sum.Update, sum.Prune, o.target)
+			fmt.Fprintf(out, "API calls: %d (reading the org and writing the changes).\n", o.client.Calls())
 			render.ManualSteps(out, p.ManualSteps)
 			return nil
 		},

@@ -64,21 +64,34 @@ const (
 	TypeRecord        = "record"
 )
 
-// waves orders the resource types: each wave needs the Ids that earlier waves
-// create. Licences come before permission sets because the Salesforce
-// Integration licence refuses standard-object access without the PSL
-// (salesforce-api-facts.md §1).
-var waves = map[string]int{
-	TypeProfile: 0, TypePermissionSet: 1, TypeObjectAccess: 2, TypeSetupEntity: 2,
+// order is the order steps are shown and written in: each type after the
+// ones whose Ids it needs. Licences come before permission set assignments
+// because the Salesforce Integration licence refuses standard-object access
+// without the PSL (salesforce-api-facts.md §1).
+var order = map[string]int{
+	TypeProfile: 0, TypeRemoteSite: 0, TypePermissionSet: 1, TypeObjectAccess: 2, TypeSetupEntity: 2,
 	TypeFieldAccess: 3, TypeGroup: 4, TypeGroupMember: 5, TypeUser: 6, TypePassword: 7,
-	TypeLicenseAssign: 8, TypePermSetAssign: 9, TypeGroupAssign: 10,
-	// Remote sites depend on nothing; records come last: setup and data
-	// objects never share a call (salesforce-api-facts.md §10).
-	TypeRemoteSite: 0, TypeRecord: 11,
+	TypeLicenseAssign: 8, TypePermSetAssign: 9, TypeGroupAssign: 10, TypeRecord: 11,
+}
+
+// waves groups the types apply can send together: a wave needs only Ids that
+// earlier waves created, and its records go out in as few calls as possible,
+// in Order within the wave (composite subrequests run in sequence). Records
+// have a wave of their own: setup and data objects never share a call
+// (salesforce-api-facts.md §10).
+var waves = map[string]int{
+	TypeProfile: 0, TypeRemoteSite: 0,
+	TypePermissionSet: 1, TypeGroup: 1, TypeUser: 1, // users need only their profile
+	TypeObjectAccess: 2, TypeSetupEntity: 2, TypeFieldAccess: 2, TypeGroupMember: 2,
+	TypePassword: 3, TypeLicenseAssign: 3, TypePermSetAssign: 3, TypeGroupAssign: 3,
+	TypeRecord: 4,
 }
 
 // Wave returns the execution wave of a resource type.
 func Wave(typ string) int { return waves[typ] }
+
+// Order returns where a resource type's steps come in a plan and in a wave.
+func Order(typ string) int { return order[typ] }
 
 // Step is one record-level action.
 type Step struct {
@@ -186,9 +199,9 @@ func (p *Plan) Changing() []*Step {
 	return out
 }
 
-// sortSteps orders steps by wave and keeps the spec's order within a wave.
+// sortSteps orders steps by type (Order) and keeps the spec's order within a type.
 func (p *Plan) sortSteps() {
-	sort.SliceStable(p.Steps, func(i, j int) bool { return Wave(p.Steps[i].Type) < Wave(p.Steps[j].Type) })
+	sort.SliceStable(p.Steps, func(i, j int) bool { return Order(p.Steps[i].Type) < Order(p.Steps[j].Type) })
 }
 
 func lower(s string) string { return strings.ToLower(s) }
