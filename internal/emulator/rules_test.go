@@ -404,7 +404,14 @@ func TestSetupEntityAccessAndReadOnlyObjects(t *testing.T) {
 		t.Errorf("PATCH SetupEntityAccess: %d", r.status)
 	}
 	for _, obj := range []string{"Organization", "UserLicense", "PermissionSetLicense", "ConnectedApplication"} {
-		expectErr(t, do(t, o, "POST", v+"/sobjects/"+obj, map[string]any{"Name": "x"}), 400, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be inserted: "+obj)
+		r := do(t, o, "POST", v+"/sobjects/"+obj, map[string]any{"Name": "x"})
+		if r.status != 405 || strings.TrimSpace(string(r.body)) != `[{"errorCode":"METHOD_NOT_ALLOWED","message":"HTTP Method 'POST' not allowed. Allowed are GET,HEAD"}]` {
+			t.Errorf("POST %s: %d %s", obj, r.status, r.body)
+		}
+		res := do(t, o, "POST", v+"/composite/sobjects", map[string]any{"records": []any{map[string]any{"attributes": map[string]any{"type": obj}, "Name": "x"}}}).json(t).([]any)
+		if e := res[0].(map[string]any)["errors"].([]any)[0].(map[string]any); e["statusCode"] != "INVALID_TYPE_FOR_OPERATION" || e["message"] != "entity type cannot be inserted: "+obj {
+			t.Errorf("collections create %s: %v", obj, res[0])
+		}
 	}
 	// Packaged permission sets carry their namespace (sf queries Name and NamespacePrefix, real-clients.md §3.4).
 	idOf(t, o, "SELECT Id FROM PermissionSet WHERE Name = 'Coconut_Integration_Config' AND NamespacePrefix = 'coconut'")

@@ -45,9 +45,16 @@ func (o *Org) serveSObjects(c *reqCtx, parts []string) *apiError {
 		case http.MethodGet, http.MethodHead:
 			return o.serveBasicInfo(c, obj)
 		case http.MethodPost:
-			return o.serveCreate(c, obj)
+			if obj.Createable && o.dmlOf(c).writable(obj) {
+				return o.serveCreate(c, obj)
+			}
 		}
-		return errMethod(m, "GET", "HEAD", "POST")
+		// The resource allows POST only for objects that can be created
+		// (describe createable); others answer 405 like DELETE on a User.
+		if obj.Createable && o.dmlOf(c).writable(obj) {
+			return errMethod(m, "GET", "HEAD", "POST")
+		}
+		return errMethod(m, "GET", "HEAD")
 	case 2:
 		if parts[1] == "updated" || parts[1] == "deleted" {
 			return o.serveReplication(c, obj, parts[1])
