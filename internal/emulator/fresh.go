@@ -34,6 +34,10 @@ var freshLicenses = []userLicense{
 	{"Analytics Cloud Integration User", "CLOUD_INTEGRATION_USER", 1},
 }
 
+// DefaultOAuthAppName names the connected app of the emulator's OAuth client
+// when the seed does not.
+const DefaultOAuthAppName = "sfprov Emulator"
+
 // IntegrationLicense is the user licence whose users need the
 // SalesforceAPIIntegrationPsl before permission sets with object access (facts §1).
 const IntegrationLicense = "Salesforce Integration"
@@ -146,6 +150,16 @@ func (o *Org) populate(seed *Seed) error {
 		o.seedInsert("ApexClass", soql.Record{"Name": n, "ApiVersion": 62.0, "Status": "Active", "IsValid": true, "LengthWithoutComments": 512.0}, now)
 	}
 	o.seedInsert("ConnectedApplication", soql.Record{"Name": "Salesforce CLI", "OptionsAllowAdminApprovedUsersOnly": false}, now)
+	// The connected app behind the OAuth client (Options.ClientID).
+	app := SeedOAuthApp{Name: DefaultOAuthAppName}
+	if seed.OAuthApp != nil {
+		app = *seed.OAuthApp
+		if app.Name == "" {
+			app.Name = DefaultOAuthAppName
+		}
+	}
+	o.meta.OAuthAppID = o.seedInsert("ConnectedApplication", soql.Record{"Name": app.Name,
+		"OptionsAllowAdminApprovedUsersOnly": permittedUsers[strings.ToLower(app.PermittedUsers)]}, now)
 
 	if seed.PersonAccounts {
 		// Source: describe-Account-personaccounts-v59.json recordTypeInfos

@@ -81,6 +81,8 @@ type orgMeta struct {
 	// status is right after a restart.
 	PSGReadyAt map[string]time.Time `json:"psgReadyAt,omitempty"`
 	Seed       *Seed                `json:"seed,omitempty"`
+	// OAuthAppID is the ConnectedApplication row of the OAuth client.
+	OAuthAppID string `json:"oauthAppId,omitempty"`
 }
 
 // New makes an org: loaded from opts.StatePath when that file exists, else
@@ -256,6 +258,33 @@ func (d directory) CheckPassword(userID, password string) bool {
 	defer d.o.mu.Unlock()
 	pw, ok := d.o.meta.Passwords[sfid.Canonical(userID)]
 	return ok && pw != "" && pw == password
+}
+
+// Approved implements oauth.Approvals for the JWT bearer grant: when the
+// client's connected app admits only admin-approved users, a user must be
+// pre-authorised through a SetupEntityAccess row for the app on their
+// profile's or an assigned permission set (facts §5, §7: "Admin approved
+// users are pre-authorized"; otherwise "user hasn't approved this consumer").
+func (d directory) Approved(userID string) bool {
+	d.o.mu.Lock()
+	defer d.o.mu.Unlock()
+	_, app, ok := d.o.st.Get(d.o.meta.OAuthAppID)
+	if !ok || app["OptionsAllowAdminApprovedUsersOnly"] != true {
+		return true
+	}
+	uid := sfid.Canonical(userID)
+	sets := map[any]bool{}
+	for _, a := range d.o.st.All("PermissionSetAssignment") {
+		if a["AssigneeId"] == uid {
+			sets[a["PermissionSetId"]] = true
+		}
+	}
+	for _, sea := range d.o.st.All("SetupEntityAccess") {
+		if sea["SetupEntityId"] == app["Id"] && sets[sea["ParentId"]] {
+			return true
+		}
+	}
+	return false
 }
 
 func (d directory) IsActive(userID string) bool {

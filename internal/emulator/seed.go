@@ -22,6 +22,15 @@ type Seed struct {
 	// SOAPLogin enables the SOAP login() call, which new orgs have disabled
 	// by default (facts §11).
 	SOAPLogin bool `yaml:"soapLogin" json:"soapLogin,omitempty"`
+	// OAuthApp describes the connected app that Options.ClientID names: its
+	// ConnectedApplication row and its permitted-users policy.
+	OAuthApp *SeedOAuthApp `yaml:"oauthApp" json:"oauthApp,omitempty"`
+}
+
+// SeedOAuthApp is the connected app behind the emulator's OAuth client.
+type SeedOAuthApp struct {
+	Name           string `yaml:"name" json:"name"`
+	PermittedUsers string `yaml:"permittedUsers" json:"permittedUsers,omitempty"` // allSelfAuthorize (default) | adminApprovedPreAuthorize
 }
 
 // SeedLicense sets the seat count of a user licence (by Name) or of a
@@ -75,7 +84,8 @@ type SeedUser struct {
 
 // seedKeys lists the keys each mapping of the seed file may hold.
 var seedKeys = map[string][]string{
-	"":              {"personAccounts", "sandbox", "licenses", "packages", "objects", "users", "soapLogin"},
+	"":              {"personAccounts", "sandbox", "licenses", "packages", "objects", "users", "soapLogin", "oauthApp"},
+	"oauthApp":      {"name", "permittedUsers"},
 	"licenses":      {"name", "seats"},
 	"packages":      {"namespace", "name", "version", "permissionSets", "connectedApps"},
 	"connectedApps": {"name", "permittedUsers", "ipRelaxation"},
@@ -188,6 +198,11 @@ func (s *Seed) validate(path string, root *yaml.Node) error {
 			if _, ok := ipRelaxation[strings.ToLower(a.IPRelaxation)]; !ok && a.IPRelaxation != "" {
 				add("packages[%d].connectedApps[%d]: ipRelaxation %q: want one of enforce, bypass, bypass2fa, enforceRelaxRefresh", i, j, a.IPRelaxation)
 			}
+		}
+	}
+	if a := s.OAuthApp; a != nil {
+		if _, ok := permittedUsers[strings.ToLower(a.PermittedUsers)]; !ok {
+			add("oauthApp: permittedUsers %q: want allSelfAuthorize or adminApprovedPreAuthorize", a.PermittedUsers)
 		}
 	}
 	for i, o := range s.Objects {
