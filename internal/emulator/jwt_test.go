@@ -90,3 +90,21 @@ func TestJWTNeedsPreAuthorisation(t *testing.T) {
 	}
 	idOf(t, o2, "SELECT Id FROM ConnectedApplication WHERE Name = '"+DefaultOAuthAppName+"'")
 }
+
+func TestClientCredentialsRunAs(t *testing.T) {
+	o, _ := newTestOrg(t, Options{ClientID: "cid", ClientSecret: "secret", Seed: &Seed{
+		OAuthApp: &SeedOAuthApp{RunAs: "runas@example.com"},
+		Users:    []SeedUser{{Username: "runas@example.com", LastName: "Run As", Profile: "System Administrator"}}}})
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"cid"}, "client_secret": {"secret"}}
+	req := httptest.NewRequest("POST", "http://127.0.0.1:8080/services/oauth2/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	o.ServeHTTP(rec, req)
+	var tok struct {
+		ID string `json:"id"`
+	}
+	uid := idOf(t, o, "SELECT Id FROM User WHERE Username = 'runas@example.com'")
+	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &tok) != nil || !strings.HasSuffix(tok.ID, "/"+uid) {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+}

@@ -123,15 +123,16 @@ func New(opts Options) (*Org, error) {
 		}
 	}
 	o.auth = oauth.New(oauth.Config{
-		ClientID:           opts.ClientID,
-		ClientSecret:       opts.ClientSecret,
-		JWTCertPEM:         opts.JWTCertPEM,
-		TokenLifetime:      opts.TokenLifetime,
-		StaticToken:        opts.AccessToken,
-		StaticRefreshToken: opts.RefreshToken,
-		StaticUser:         o.adminUser,
-		OrgID:              o.meta.OrgID,
-		Now:                o.now,
+		ClientID:              opts.ClientID,
+		ClientSecret:          opts.ClientSecret,
+		JWTCertPEM:            opts.JWTCertPEM,
+		TokenLifetime:         opts.TokenLifetime,
+		StaticToken:           opts.AccessToken,
+		StaticRefreshToken:    opts.RefreshToken,
+		StaticUser:            o.adminUser,
+		ClientCredentialsUser: o.runAsUser(),
+		OrgID:                 o.meta.OrgID,
+		Now:                   o.now,
 	}, directory{o})
 	var h http.Handler = http.HandlerFunc(o.serve)
 	if opts.Latency > 0 || len(opts.Faults) > 0 {
@@ -211,6 +212,14 @@ func (o *Org) rollAPIDay() {
 
 // OrgID returns the org's 18-character Id.
 func (o *Org) OrgID() string { return o.meta.OrgID }
+
+// runAsUser is the client_credentials user of the seed's OAuth app ("" = admin).
+func (o *Org) runAsUser() string {
+	if a := o.meta.Seed.OAuthApp; a != nil {
+		return a.RunAs
+	}
+	return ""
+}
 
 func (o *Org) adminUser() oauth.User {
 	o.mu.Lock()

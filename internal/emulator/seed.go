@@ -31,6 +31,9 @@ type Seed struct {
 type SeedOAuthApp struct {
 	Name           string `yaml:"name" json:"name"`
 	PermittedUsers string `yaml:"permittedUsers" json:"permittedUsers,omitempty"` // allSelfAuthorize (default) | adminApprovedPreAuthorize
+	// RunAs is the username the client_credentials grant runs as (the app's
+	// "Run As" user, facts §11); "" = the admin.
+	RunAs string `yaml:"runAs" json:"runAs,omitempty"`
 }
 
 // SeedLicense sets the seat count of a user licence (by Name) or of a
@@ -85,7 +88,7 @@ type SeedUser struct {
 // seedKeys lists the keys each mapping of the seed file may hold.
 var seedKeys = map[string][]string{
 	"":              {"personAccounts", "sandbox", "licenses", "packages", "objects", "users", "soapLogin", "oauthApp"},
-	"oauthApp":      {"name", "permittedUsers"},
+	"oauthApp":      {"name", "permittedUsers", "runAs"},
 	"licenses":      {"name", "seats"},
 	"packages":      {"namespace", "name", "version", "permissionSets", "connectedApps"},
 	"connectedApps": {"name", "permittedUsers", "ipRelaxation"},
