@@ -441,6 +441,12 @@ func TestRecycleBin(t *testing.T) {
 	if r := do(t, o, "GET", v+"/sobjects/Account/"+a, nil); r.status != 404 {
 		t.Errorf("deleted record still readable: %d", r.status)
 	}
+	for _, m := range []string{"DELETE", "PATCH"} {
+		r := do(t, o, m, v+"/sobjects/Account/"+a, map[string]any{"Name": "Again"})
+		if r.status != 404 || string(r.body) != `[{"message":"entity is deleted","errorCode":"ENTITY_IS_DELETED","fields":[]}]`+"\n" {
+			t.Errorf("%s of a deleted record: %d %s", m, r.status, r.body)
+		}
+	}
 	if n := len(query(t, o, "SELECT Id FROM Account WHERE Name = 'Binned'")); n != 0 {
 		t.Errorf("query sees %d deleted rows", n)
 	}

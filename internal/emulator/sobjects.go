@@ -234,6 +234,15 @@ func (o *Org) serveCreate(c *reqCtx, obj *schema.Object) *apiError {
 func (o *Org) serveRecord(c *reqCtx, obj *schema.Object, id string) *apiError {
 	typ, rec, ok := o.st.Get(id)
 	if !ok || typ != obj.Name {
+		if m := c.r.Method; (m == http.MethodDelete || m == http.MethodPatch) && o.st.inBin(id, obj.Name) {
+			// A record in the Recycle Bin cannot be changed or deleted again;
+			// a GET of it stays NOT_FOUND. Source: a live org's answer to a
+			// second DELETE of an Account, v49.0, quoted in the
+			// mohan-chinnappan-n sfdx plugin docs: [{"message":"entity is
+			// deleted","errorCode":"ENTITY_IS_DELETED","fields":[]}]; status
+			// 404 as seen by integrations (emulator-gaps.md G2).
+			return errDML(http.StatusNotFound, dmlErr("ENTITY_IS_DELETED", "entity is deleted"))
+		}
 		return errNotFound()
 	}
 	switch c.r.Method {

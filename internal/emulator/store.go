@@ -51,6 +51,12 @@ func (s *store) Get(id string) (string, soql.Record, bool) {
 	return s.typ[c], r, true
 }
 
+// inBin reports whether id names a record of object in the Recycle Bin.
+func (s *store) inBin(id, object string) bool {
+	c := sfid.Canonical(id)
+	return c != "" && s.bin[c] && s.typ[c] == object
+}
+
 // withDeleted is the store as queryAll sees it: the Recycle Bin included.
 type withDeleted struct{ s *store }
 
