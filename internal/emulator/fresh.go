@@ -269,6 +269,9 @@ func (o *Org) seedInsert(object string, fields soql.Record, now string) string {
 	if _, ok := r["Id"].(string); !ok || r["Id"] == "" {
 		r["Id"] = o.newID(obj)
 	}
+	// Seeded records get the derived fields an API insert gets (the full
+	// Name of Contacts and Leads, emulator-gaps.md G4).
+	computeName(obj, r)
 	o.st.insert(obj.Name, r)
 	return r["Id"].(string)
 }
