@@ -18,3 +18,25 @@ func TestSeededRecordsHaveTheirFullName(t *testing.T) {
 		}
 	}
 }
+
+func TestCaseNumberIsAnAutoNumber(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	id := create(t, o, "Case", map[string]any{"Subject": "Second"})
+	recs := query(t, o, "SELECT Subject, CaseNumber FROM Case ORDER BY CaseNumber")
+	var got []string
+	for _, r := range recs {
+		m := r.(map[string]any)
+		got = append(got, m["Subject"].(string)+"="+m["CaseNumber"].(string))
+	}
+	if len(got) != 2 || got[0] != "Cannot log in=00001000" || got[1] != "Second=00001001" {
+		t.Errorf("case numbers: %v", got)
+	}
+	expectErr(t, do(t, o, "PATCH", v+"/sobjects/Case/"+id, map[string]any{"CaseNumber": "1"}), 400,
+		"INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: CaseNumber. Please check the security settings of this field and verify that it is read/write for your profile or permission set.")
+	// The bin keeps its number: a deleted Case's number is not reused.
+	do(t, o, "DELETE", v+"/sobjects/Case/"+id, nil)
+	create(t, o, "Case", map[string]any{"Subject": "Third"})
+	if r := query(t, o, "SELECT CaseNumber FROM Case WHERE Subject = 'Third'"); r[0].(map[string]any)["CaseNumber"] != "00001002" {
+		t.Errorf("third: %v", r)
+	}
+}

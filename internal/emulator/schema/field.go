@@ -58,6 +58,13 @@ func (f *Field) Required() bool {
 	return f.Createable && !f.Nillable && !f.DefaultedOnCreate && f.Type != "boolean"
 }
 
+// AutoNumber reports whether the platform numbers the field on insert
+// (describe autoNumber, e.g. Case.CaseNumber in describe-Case-v48.json).
+func (f *Field) AutoNumber() bool {
+	b, _ := f.facts["autoNumber"].(bool)
+	return b
+}
+
 // SOQL returns the field as the SOQL engine sees it.
 func (f *Field) SOQL() soql.Field {
 	return soql.Field{
