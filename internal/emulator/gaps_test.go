@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"testing"
 )
 
@@ -38,5 +39,28 @@ func TestCaseNumberIsAnAutoNumber(t *testing.T) {
 	create(t, o, "Case", map[string]any{"Subject": "Third"})
 	if r := query(t, o, "SELECT CaseNumber FROM Case WHERE Subject = 'Third'"); r[0].(map[string]any)["CaseNumber"] != "00001002" {
 		t.Errorf("third: %v", r)
+	}
+}
+
+func TestRemoteProxyMetadataHasEveryKey(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	r := do(t, o, "POST", v+"/tooling/sobjects/RemoteProxy", map[string]any{"FullName": "Acme_API", "Metadata": map[string]any{"url": "https://api.acme.example", "isActive": true}})
+	if r.status != 201 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	id := r.obj(t)["id"].(string)
+	want := `{"description":null,"disableProtocolSecurity":false,"isActive":true,"url":"https://api.acme.example","urls":null}`
+	got := func() string {
+		r := do(t, o, "GET", v+"/tooling/query?q="+urlQuery("SELECT Metadata FROM RemoteProxy"), nil)
+		b, _ := json.Marshal(r.obj(t)["records"].([]any)[0].(map[string]any)["Metadata"])
+		return string(b)
+	}
+	if g := got(); g != want {
+		t.Errorf("Metadata after create:\n got %s\nwant %s", g, want)
+	}
+	do(t, o, "PATCH", v+"/tooling/sobjects/RemoteProxy/"+id, map[string]any{"Metadata": map[string]any{"url": "https://new.example", "isActive": false, "description": "d"}})
+	want = `{"description":"d","disableProtocolSecurity":false,"isActive":false,"url":"https://new.example","urls":null}`
+	if g := got(); g != want {
+		t.Errorf("Metadata after update:\n got %s\nwant %s", g, want)
 	}
 }

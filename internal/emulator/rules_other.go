@@ -65,7 +65,7 @@ func rpBeforeUpdate(o *Org, d dml, rec soql.Record, ch map[string]any) *DMLError
 		if err := applyRemoteProxyMetadata(m, md); err != nil {
 			return err
 		}
-		for _, k := range []string{"EndpointUrl", "IsActive", "DisableProtocolSecurity", "Description"} {
+		for _, k := range []string{"EndpointUrl", "IsActive", "DisableProtocolSecurity", "Description", "Metadata"} {
 			ch[k] = m[k]
 		}
 	}
@@ -91,5 +91,11 @@ func applyRemoteProxyMetadata(rec soql.Record, md any) *DMLError {
 	rec["Description"] = m["description"]
 	rec["ProtocolMismatch"] = false
 	rec["ManageableState"] = "unmanaged"
+	// The stored Metadata compound carries all five keys, nulls included:
+	// facts §8 shows {"url","isActive","disableProtocolSecurity",
+	// "description","urls":null}, and sf's real-org test (plugin-data
+	// query.nut.ts "should print JSON output correctly") expects each key.
+	rec["Metadata"] = map[string]any{"url": url, "isActive": rec["IsActive"], "disableProtocolSecurity": rec["DisableProtocolSecurity"],
+		"description": m["description"], "urls": m["urls"]}
 	return nil
 }
