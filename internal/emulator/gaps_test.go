@@ -64,3 +64,11 @@ func TestRemoteProxyMetadataHasEveryKey(t *testing.T) {
 		t.Errorf("Metadata after update:\n got %s\nwant %s", g, want)
 	}
 }
+
+func TestHeadLimits(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	if r := do(t, o, "HEAD", v+"/limits", nil); r.status != 200 {
+		t.Errorf("HEAD /limits: %d %s", r.status, r.body)
+	}
+	expectErr(t, do(t, o, "POST", v+"/limits", nil), 405, "METHOD_NOT_ALLOWED", "HTTP Method 'POST' not allowed. Allowed are GET,HEAD")
+}

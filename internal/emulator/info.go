@@ -300,7 +300,8 @@ var limits = []limitEntry{
 // serveLimits answers /limits (every limit with Max and Remaining; only
 // DailyApiRequests moves) and /limits/recordCount.
 func (o *Org) serveLimits(c *reqCtx, parts []string) *apiError {
-	if c.r.Method != http.MethodGet {
+	// HEAD as well as GET, as the 405 answer itself says (G17).
+	if c.r.Method != http.MethodGet && c.r.Method != http.MethodHead {
 		return errMethod(c.r.Method)
 	}
 	if len(parts) == 1 && parts[0] == "recordCount" {
