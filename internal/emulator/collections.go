@@ -117,6 +117,10 @@ func (o *Org) collectionWrite(c *reqCtx, op string, upsertObj *schema.Object, ex
 			results[i], err = o.writeOne(d, op, obj, extField, rec)
 		}
 		if err != nil {
+			if err.jsonValue {
+				// Per record, the same wording with the value's position (G13).
+				err = err.atValue(rawBody(c.r), "records", i)
+			}
 			results[i] = failure(err)
 			if op == "upsert" {
 				f := false

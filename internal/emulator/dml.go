@@ -96,6 +96,9 @@ func (o *Org) resolve(obj *schema.Object, body map[string]any, insert bool) (val
 		}
 		v, err := o.coerce(obj, f, body[k])
 		if err != nil {
+			if err.jsonValue {
+				err.jsonKey = k
+			}
 			return nil, err
 		}
 		out[f.Name] = v
@@ -131,7 +134,7 @@ func (o *Org) coerce(obj *schema.Object, f *schema.Field, v any) (any, *DMLError
 				return pb, nil
 			}
 		}
-		return nil, dmlErr("JSON_PARSER_ERROR", fmt.Sprintf("Cannot deserialize instance of boolean from %s value %v", jsonKind(v), v), f.Name)
+		return nil, errDeserialize("boolean", v)
 	case "int", "double", "currency", "percent":
 		var n float64
 		switch x := v.(type) {
@@ -140,11 +143,11 @@ func (o *Org) coerce(obj *schema.Object, f *schema.Field, v any) (any, *DMLError
 		case string:
 			p, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
 			if err != nil {
-				return nil, dmlErr("INVALID_TYPE_ON_FIELD_IN_RECORD", fmt.Sprintf("%s: value not of required type: %s", label, x), f.Name)
+				return nil, errDeserialize(jsonTypeWord(f.Type), v)
 			}
 			n = p
 		default:
-			return nil, dmlErr("JSON_PARSER_ERROR", fmt.Sprintf("Cannot deserialize instance of %s from %s value", f.Type, jsonKind(v)), f.Name)
+			return nil, errDeserialize(jsonTypeWord(f.Type), v)
 		}
 		if f.Type == "int" && n != math.Trunc(n) {
 			return nil, dmlErr("INVALID_TYPE_ON_FIELD_IN_RECORD", fmt.Sprintf("%s: value not of required type: %v", label, n), f.Name)
@@ -153,7 +156,7 @@ func (o *Org) coerce(obj *schema.Object, f *schema.Field, v any) (any, *DMLError
 	case "reference":
 		s, ok := v.(string)
 		if !ok {
-			return nil, dmlErr("JSON_PARSER_ERROR", fmt.Sprintf("Cannot deserialize instance of reference from %s value", jsonKind(v)), f.Name)
+			return nil, errDeserialize("string", v)
 		}
 		if s == "" {
 			return nil, nil
@@ -183,7 +186,7 @@ func (o *Org) coerce(obj *schema.Object, f *schema.Field, v any) (any, *DMLError
 	case bool:
 		s = strconv.FormatBool(x)
 	default:
-		return nil, dmlErr("JSON_PARSER_ERROR", fmt.Sprintf("Cannot deserialize instance of string from %s value", jsonKind(v)), f.Name)
+		return nil, errDeserialize(jsonTypeWord(f.Type), v)
 	}
 	if f.Length > 0 && len([]rune(s)) > f.Length && f.Type != "date" && f.Type != "datetime" {
 		return nil, dmlErr("STRING_TOO_LONG", fmt.Sprintf("%s: data value too large: %s (max length=%d)", label, s, f.Length), f.Name)
@@ -199,11 +202,11 @@ func (o *Org) coerce(obj *schema.Object, f *schema.Field, v any) (any, *DMLError
 		}
 	case "date":
 		if !dateRE.MatchString(s) {
-			return nil, dmlErr("INVALID_TYPE_ON_FIELD_IN_RECORD", fmt.Sprintf("%s: value not of required type: %s", label, s), f.Name)
+			return nil, errDeserialize("date", v)
 		}
 	case "datetime":
 		if !datetimeRE.MatchString(s) {
-			return nil, dmlErr("INVALID_TYPE_ON_FIELD_IN_RECORD", fmt.Sprintf("%s: value not of required type: %s", label, s), f.Name)
+			return nil, errDeserialize("datetime", v)
 		}
 	}
 	if s == "" {
@@ -225,6 +228,48 @@ func knownTimeZone(s string) bool {
 	return err == nil
 }
 
+// errDeserialize is REST's answer to a JSON value the field's type cannot
+// take: JSON_PARSER_ERROR "Cannot deserialize instance of <type> from
+// <token> value <value> or request may be missing a required field", no
+// fields (the request layer adds " at [line:L, column:C]", see
+// DMLError.atValue). Sources: full REST responses quoted in
+// restforce/restforce#897 (datetime from VALUE_STRING), mautic/mautic#3048
+// (double from VALUE_STRING), regican/Salesforce#2 (datetime); "string from
+// START_OBJECT value {" as quoted by integrators (emulator-gaps.md G13).
+func errDeserialize(typeWord string, v any) *DMLError {
+	var val string
+	switch x := v.(type) {
+	case string:
+		val = x
+	case float64:
+		val = strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		val = strconv.FormatBool(x)
+	case map[string]any:
+		val = "{"
+	case []any:
+		val = "["
+	}
+	e := dmlErr("JSON_PARSER_ERROR", fmt.Sprintf("Cannot deserialize instance of %s from %s value %s or request may be missing a required field", typeWord, jsonKind(v), val))
+	e.jsonValue = true
+	return e
+}
+
+// jsonTypeWord is the type name Salesforce's JSON reader uses in
+// deserialisation errors (the field's soapType without its prefix, as in
+// the quoted answers: int, double, date, datetime, boolean, string).
+func jsonTypeWord(t string) string {
+	switch t {
+	case "int", "double", "date", "datetime", "boolean":
+		return t
+	case "currency", "percent":
+		return "double"
+	case "complexvalue":
+		return "complexvalue"
+	}
+	return "string"
+}
+
 func jsonKind(v any) string {
 	switch v.(type) {
 	case string:
@@ -232,6 +277,9 @@ func jsonKind(v any) string {
 	case float64:
 		return "VALUE_NUMBER"
 	case bool:
+		if v == false {
+			return "VALUE_FALSE"
+		}
 		return "VALUE_TRUE"
 	case map[string]any:
 		return "START_OBJECT"

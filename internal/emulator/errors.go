@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -33,6 +35,119 @@ type DMLError struct {
 	Code    string
 	Message string
 	Fields  []string
+
+	// jsonValue marks a JSON value of the wrong type (errDeserialize), and
+	// jsonKey is the body key that held it: the request layer, which has the
+	// raw body, adds the value's position to the message.
+	jsonValue bool
+	jsonKey   string
+}
+
+// atValue adds " at [line:L, column:C]" to a deserialisation error, the
+// position just after the offending value in body, whose path is path
+// (object keys and array indexes) plus the error's key. Source: the quoted
+// REST answers end "... at [line:1, column:1580]" (restforce/restforce#897);
+// that the column is the one after the value, counted from 1, is the
+// emulator's reading of Jackson's positions (UNCONFIRMED). Other errors, or a
+// value that cannot be found, are returned unchanged.
+func (e *DMLError) atValue(body []byte, path ...any) *DMLError {
+	if e == nil || !e.jsonValue || e.jsonKey == "" {
+		return e
+	}
+	end, ok := valueEnd(body, append(path, e.jsonKey))
+	if !ok {
+		return e
+	}
+	line, col := 1, 1
+	for _, b := range body[:end] {
+		if b == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	c := *e
+	c.Message = fmt.Sprintf("%s at [line:%d, column:%d]", e.Message, line, col)
+	c.jsonValue = false
+	return &c
+}
+
+// valueEnd is the byte offset just after the JSON value at path in body.
+func valueEnd(body []byte, path []any) (int, bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var walk func(depth int) (int, bool, error)
+	// walk reads one value; when the path so far matches up to depth and the
+	// value is the target, it reports where the value ended.
+	walk = func(depth int) (int, bool, error) {
+		tok, err := dec.Token()
+		if err != nil {
+			return 0, false, err
+		}
+		if depth == len(path) {
+			if d, ok := tok.(json.Delim); ok && (d == '{' || d == '[') {
+				if err := skipRest(dec); err != nil {
+					return 0, false, err
+				}
+			}
+			return int(dec.InputOffset()), true, nil
+		}
+		d, ok := tok.(json.Delim)
+		if !ok {
+			return 0, false, nil
+		}
+		switch d {
+		case '{':
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return 0, false, err
+				}
+				k, _ := kt.(string)
+				if want, ok := path[depth].(string); ok && want == k {
+					return walk(depth + 1)
+				}
+				if err := skipValue(dec); err != nil {
+					return 0, false, err
+				}
+			}
+		case '[':
+			for i := 0; dec.More(); i++ {
+				if want, ok := path[depth].(int); ok && want == i {
+					return walk(depth + 1)
+				}
+				if err := skipValue(dec); err != nil {
+					return 0, false, err
+				}
+			}
+		}
+		return 0, false, nil
+	}
+	end, ok, err := walk(0)
+	return end, ok && err == nil
+}
+
+func skipValue(dec *json.Decoder) error {
+	var raw json.RawMessage
+	return dec.Decode(&raw)
+}
+
+// skipRest reads to the end of the object or array whose opening delimiter
+// was just read.
+func skipRest(dec *json.Decoder) error {
+	for depth := 1; depth > 0; {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if d, ok := tok.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		}
+	}
+	return nil
 }
 
 func (e *DMLError) Error() string { return e.Code + ": " + e.Message }

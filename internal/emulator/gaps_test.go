@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -71,4 +72,30 @@ func TestHeadLimits(t *testing.T) {
 		t.Errorf("HEAD /limits: %d %s", r.status, r.body)
 	}
 	expectErr(t, do(t, o, "POST", v+"/limits", nil), 405, "METHOD_NOT_ALLOWED", "HTTP Method 'POST' not allowed. Allowed are GET,HEAD")
+}
+
+func TestWronglyTypedJSONValues(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	for _, c := range []struct{ path, body, want string }{
+		{"/sobjects/Account", `{"Name":"x","NumberOfEmployees":"abc"}`,
+			`[{"message":"Cannot deserialize instance of int from VALUE_STRING value abc or request may be missing a required field at [line:1, column:38]","errorCode":"JSON_PARSER_ERROR"}]`},
+		{"/sobjects/Contact", "{\n  \"LastName\": \"x\",\n  \"Birthdate\": \"yesterday\"\n}",
+			`[{"message":"Cannot deserialize instance of date from VALUE_STRING value yesterday or request may be missing a required field at [line:3, column:27]","errorCode":"JSON_PARSER_ERROR"}]`},
+		{"/sobjects/Account", `{"Name":{"a":[1]}}`,
+			`[{"message":"Cannot deserialize instance of string from START_OBJECT value { or request may be missing a required field at [line:1, column:18]","errorCode":"JSON_PARSER_ERROR"}]`},
+		{"/sobjects/Account", `{"Name":"x","AnnualRevenue":"lots"}`,
+			`[{"message":"Cannot deserialize instance of double from VALUE_STRING value lots or request may be missing a required field at [line:1, column:35]","errorCode":"JSON_PARSER_ERROR"}]`},
+	} {
+		r := do(t, o, "POST", v+c.path, c.body)
+		if r.status != 400 || string(r.body) != c.want+"\n" {
+			t.Errorf("%s %s:\n got %d %s\nwant 400 %s", c.path, c.body, r.status, r.body, c.want)
+		}
+	}
+	// Numeric strings are still numbers.
+	create(t, o, "Account", map[string]any{"Name": "n", "NumberOfEmployees": "12"})
+	r := do(t, o, "POST", v+"/composite/sobjects", `{"records":[{"attributes":{"type":"Account"},"Name":"ok"},{"attributes":{"type":"Account"},"Name":"bad","NumberOfEmployees":true}]}`)
+	want := `{"statusCode":"JSON_PARSER_ERROR","message":"Cannot deserialize instance of int from VALUE_TRUE value true or request may be missing a required field at [line:1, column:129]","fields":[]}`
+	if !strings.Contains(string(r.body), want) {
+		t.Errorf("collections: %s\nwant %s", r.body, want)
+	}
 }

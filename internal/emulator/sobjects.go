@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -174,11 +175,39 @@ func compoundAddress(obj *schema.Object, compound *schema.Field, rec soql.Record
 	return m
 }
 
+// readBody is a request body that has been read, kept so that errors can
+// point into it (DMLError.atValue).
+type readBody struct {
+	io.Reader
+	data []byte
+}
+
+func (readBody) Close() error { return nil }
+
+// rawBody is the request body decodeBody read (nil before).
+func rawBody(r *http.Request) []byte {
+	if b, ok := r.Body.(*readBody); ok {
+		return b.data
+	}
+	return nil
+}
+
+// recordError is the answer to a failed single-record write: a type error
+// in the JSON is JSON_PARSER_ERROR with its position and no fields (G13),
+// anything else the usual DML error body.
+func recordError(c *reqCtx, e *DMLError) *apiError {
+	if e.jsonValue && e.jsonKey != "" {
+		return errJSON(e.atValue(rawBody(c.r)).Message)
+	}
+	return errDML(http.StatusBadRequest, e)
+}
+
 func decodeBody(r *http.Request) (any, *apiError) {
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
 		return nil, errJSON("could not read the request body")
 	}
+	r.Body = &readBody{Reader: bytes.NewReader(data), data: data}
 	var v any
 	if len(strings.TrimSpace(string(data))) == 0 {
 		return nil, errJSON("No content to map due to end-of-input")
@@ -224,7 +253,7 @@ func (o *Org) serveCreate(c *reqCtx, obj *schema.Object) *apiError {
 	}
 	id, err := o.insert(o.dmlOf(c), obj, body)
 	if err != nil {
-		return errDML(http.StatusBadRequest, err)
+		return recordError(c, err)
 	}
 	c.mutated = true
 	writeJSON(c.w, http.StatusCreated, saveResult{ID: id, Success: true, Errors: []string{}})
@@ -262,7 +291,7 @@ func (o *Org) serveRecord(c *reqCtx, obj *schema.Object, id string) *apiError {
 			return aerr
 		}
 		if err := o.update(o.dmlOf(c), obj, rec["Id"].(string), body); err != nil {
-			return errDML(http.StatusBadRequest, err)
+			return recordError(c, err)
 		}
 		c.mutated = true
 		c.w.WriteHeader(http.StatusNoContent)
@@ -371,7 +400,7 @@ func (o *Org) serveByExternalID(c *reqCtx, obj *schema.Object, field, value stri
 			id := matches[0]["Id"].(string)
 			delete(body, f.Name)
 			if err := o.update(o.dmlOf(c), obj, id, body); err != nil {
-				return errDML(http.StatusBadRequest, err)
+				return recordError(c, err)
 			}
 			c.mutated = true
 			writeJSON(c.w, http.StatusOK, upsertResult{ID: id, Success: true, Errors: []string{}, Created: false})
@@ -383,7 +412,7 @@ func (o *Org) serveByExternalID(c *reqCtx, obj *schema.Object, field, value stri
 		body[f.Name] = value
 		id, err := o.insert(o.dmlOf(c), obj, body)
 		if err != nil {
-			return errDML(http.StatusBadRequest, err)
+			return recordError(c, err)
 		}
 		c.mutated = true
 		writeJSON(c.w, http.StatusCreated, upsertResult{ID: id, Success: true, Errors: []string{}, Created: true})
