@@ -109,7 +109,7 @@ func makePlan(ctx context.Context, g *globalFlags, stdio IO, sf *specFlags, s *s
 	}
 	o.target.Username = st.Username
 	o.target.OrgID = st.OrgID
-	p, ds := plan.Compute(s, st, plan.Options{Target: o.target, Var: resolve, Requires: perms.Requires})
+	p, ds := plan.Compute(s, st, plan.Options{Target: o.target, Var: resolve, Requires: perms.Requires, Getenv: stdio.Getenv})
 	if ds.HasErrors() {
 		sf.report(stdio, ds)
 		return nil, nil, &exitError{code: ExitError, msg: fmt.Sprintf("%d %s between the spec and %s", len(ds), plural(len(ds), "problem", "problems"), o.target)}

@@ -17,6 +17,9 @@ type Options struct {
 	Target Target
 	// Var resolves a spec variable, for `if: var:NAME` conditions.
 	Var func(name string) string
+	// Getenv checks, before anything changes, that passwords set from the
+	// environment are there (nil: not checked).
+	Getenv func(string) (string, bool)
 	// Requires lists the system permissions (API names without "Permissions")
 	// that Salesforce requires before name can be enabled; nil = none known.
 	Requires func(name string) []string

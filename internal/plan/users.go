@@ -284,6 +284,13 @@ func (pl *planner) password(u *spec.User, userKey string) {
 		step.Note = "Salesforce emails the user a reset link"
 		step.Changes = []Change{{Field: "password", After: "reset"}}
 	case spec.PasswordFromEnv:
+		// Checked now: a user created without its password would not get
+		// it on a re-run (passwords are set only when the user is created).
+		if pl.opts.Getenv != nil {
+			if v, ok := pl.opts.Getenv(u.Password.FromEnv); !ok || v == "" {
+				pl.errorf(u.Pos, "user %q: password comes from $%s, which is not set", u.Username.Value, u.Password.FromEnv)
+			}
+		}
 		step.Fields["env"] = u.Password.FromEnv
 		step.Note = "from $" + u.Password.FromEnv
 		step.Changes = []Change{{Field: "password", After: "(secret)", Secret: true}}
