@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -97,5 +98,72 @@ func TestWronglyTypedJSONValues(t *testing.T) {
 	want := `{"statusCode":"JSON_PARSER_ERROR","message":"Cannot deserialize instance of int from VALUE_TRUE value true or request may be missing a required field at [line:1, column:129]","fields":[]}`
 	if !strings.Contains(string(r.body), want) {
 		t.Errorf("collections: %s\nwant %s", r.body, want)
+	}
+}
+
+func TestChildRelationshipsAndDeletes(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	acct := create(t, o, "Account", map[string]any{"Name": "Parent Co"})
+	con := create(t, o, "Contact", map[string]any{"LastName": "Kid", "AccountId": acct})
+	opp := create(t, o, "Opportunity", map[string]any{"Name": "Deal", "StageName": "Prospecting", "CloseDate": "2027-01-01", "AccountId": acct, "ContactId": con})
+	create(t, o, "Task", map[string]any{"Subject": "Call", "WhatId": acct})
+	create(t, o, "Event", map[string]any{"Subject": "Meet", "WhoId": con, "DurationInMinutes": 30, "ActivityDateTime": "2027-01-01T10:00:00Z"})
+	parent := create(t, o, "Case", map[string]any{"Subject": "Parent case"})
+	child := create(t, o, "Case", map[string]any{"Subject": "Child case", "ParentId": parent})
+
+	// Subqueries through the new relationships.
+	recs := query(t, o, "SELECT Name, (SELECT Subject FROM Tasks), (SELECT Name FROM Contacts) FROM Account WHERE Id = '"+acct+"'")
+	b, _ := json.Marshal(recs[0].(map[string]any)["Tasks"].(map[string]any)["records"])
+	if !strings.Contains(string(b), `"Subject":"Call"`) {
+		t.Errorf("Account Tasks: %s", b)
+	}
+	recs = query(t, o, "SELECT (SELECT Subject FROM Events) FROM Contact WHERE Id = '"+con+"'")
+	if recs[0].(map[string]any)["Events"] == nil {
+		t.Errorf("Contact Events: %v", recs)
+	}
+	recs = query(t, o, "SELECT (SELECT Subject FROM Cases) FROM Case WHERE Id = '"+parent+"'")
+	if recs[0].(map[string]any)["Cases"].(map[string]any)["totalSize"] != 1.0 {
+		t.Errorf("Case Cases: %v", recs)
+	}
+	// describe flags as recorded.
+	d := do(t, o, "GET", v+"/sobjects/Account/describe", nil).obj(t)
+	flags := map[string]string{}
+	for _, c := range d["childRelationships"].([]any) {
+		m := c.(map[string]any)
+		flags[m["childSObject"].(string)+"."+m["field"].(string)] = fmt.Sprintln(m["relationshipName"], m["cascadeDelete"], m["restrictedDelete"])
+	}
+	for k, want := range map[string]string{"Contact.AccountId": "Contacts true false\n", "Case.AccountId": "Cases false true\n",
+		"Opportunity.AccountId": "Opportunities true false\n", "Task.WhatId": "Tasks true false\n", "Event.WhatId": "Events true false\n"} {
+		if flags[k] != want {
+			t.Errorf("Account describe %s: %q, want %q", k, flags[k], want)
+		}
+	}
+
+	// A Case holds its Account and Contact back.
+	cs := create(t, o, "Case", map[string]any{"Subject": "Holds", "AccountId": acct})
+	num := query(t, o, "SELECT CaseNumber FROM Case WHERE Id = '"+cs+"'")[0].(map[string]any)["CaseNumber"].(string)
+	r := do(t, o, "DELETE", v+"/sobjects/Account/"+acct, nil)
+	want := `[{"message":"Your attempt to delete Parent Co could not be completed because it is associated with the following cases.: ` + num + `\n","errorCode":"DELETE_FAILED","fields":[]}]` + "\n"
+	if r.status != 400 || string(r.body) != want {
+		t.Fatalf("delete with a case: %d %s\nwant %s", r.status, r.body, want)
+	}
+	if n := len(query(t, o, "SELECT Id FROM Contact WHERE AccountId = '"+acct+"'")); n != 1 {
+		t.Errorf("a refused delete removed the contact (%d left)", n)
+	}
+	do(t, o, "DELETE", v+"/sobjects/Case/"+cs, nil)
+	// Now the Account goes, and with it its Contact, Opportunity, Task and the Contact's Event.
+	if r := do(t, o, "DELETE", v+"/sobjects/Account/"+acct, nil); r.status != 204 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	for _, q := range []string{"SELECT Id FROM Contact WHERE Id = '" + con + "'", "SELECT Id FROM Opportunity WHERE Id = '" + opp + "'",
+		"SELECT Id FROM Task WHERE Subject = 'Call'", "SELECT Id FROM Event WHERE Subject = 'Meet'"} {
+		if n := len(query(t, o, q)); n != 0 {
+			t.Errorf("%s: %d rows after the Account was deleted", q, n)
+		}
+	}
+	// A lookup that neither cascades nor restricts is cleared.
+	do(t, o, "DELETE", v+"/sobjects/Case/"+parent, nil)
+	if recs := query(t, o, "SELECT ParentId FROM Case WHERE Id = '"+child+"'"); recs[0].(map[string]any)["ParentId"] != nil {
+		t.Errorf("child case still points at its deleted parent: %v", recs)
 	}
 }

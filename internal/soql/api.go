@@ -26,6 +26,9 @@ type ChildRelationship struct {
 	RelationshipName string // e.g. "PermissionSetAssignments"
 	ChildSObject     string // e.g. "PermissionSetAssignment"
 	Field            string // e.g. "AssigneeId"
+	// CascadeDelete and RestrictedDelete are the describe flags: what
+	// deleting the parent does to these children (not used by queries).
+	CascadeDelete, RestrictedDelete bool
 }
 
 // Schema answers describe questions. Names are matched case-insensitively and

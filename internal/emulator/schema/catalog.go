@@ -47,11 +47,15 @@ func New(cfg Config) (*Catalog, error) {
 	contact.RecordTypes = true
 	cs := fromRecorded(std.Case, std.Global["Case"])
 	cs.RecordTypes = true
-	// Child relationship names of the standard objects (describe-Account-v58.json
-	// childRelationships: Contacts, Cases, Opportunities; describe-Contact.json: Cases).
-	setChild(contact, "AccountId", "Contacts")
-	setChild(cs, "AccountId", "Cases")
-	setChild(cs, "ContactId", "Cases")
+	// Child relationship names of the standard objects and what deleting the
+	// parent does to the children (describe-Account-v58.json childRelationships:
+	// Contacts cascadeDelete, Cases restrictedDelete, Opportunities cascadeDelete;
+	// describe-Contact.json: Cases restrictedDelete; describe-Case-v48.json:
+	// Case.ParentId Cases, neither).
+	setChild(contact, "AccountId", "Contacts", true, false)
+	setChild(cs, "AccountId", "Cases", false, true)
+	setChild(cs, "ContactId", "Cases", false, true)
+	setChild(cs, "ParentId", "Cases", false, false)
 	for _, o := range []*Object{account, contact, cs} {
 		c.Add(o)
 	}
@@ -71,9 +75,13 @@ func New(cfg Config) (*Catalog, error) {
 	return c, nil
 }
 
-func setChild(o *Object, field, rel string) {
+// setChild names the child relationship a reference field makes and what
+// deleting the parent does: cascade deletes the child too, restricted refuses
+// the delete while children exist (describe cascadeDelete, restrictedDelete).
+func setChild(o *Object, field, rel string, cascade, restricted bool) {
 	if f, ok := o.Field(field); ok {
 		f.ChildRelationship = rel
+		f.CascadeDelete, f.RestrictedDelete = cascade, restricted
 	}
 }
 

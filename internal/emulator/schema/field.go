@@ -47,6 +47,10 @@ type Field struct {
 	// ChildRelationship names the child relationship this reference creates on
 	// the referenced object (e.g. "Assignments" on PermissionSet), "" for none.
 	ChildRelationship string
+	// CascadeDelete: deleting the parent deletes this record too;
+	// RestrictedDelete: the parent cannot be deleted while this record
+	// points at it (the describe childRelationships flags).
+	CascadeDelete, RestrictedDelete bool
 
 	facts map[string]any
 }

@@ -117,7 +117,8 @@ func (c *Catalog) Children(object string) []soql.ChildRelationship {
 				}
 				for _, target := range f.ReferenceTo {
 					k := strings.ToLower(target)
-					c.children[k] = append(c.children[k], soql.ChildRelationship{RelationshipName: f.ChildRelationship, ChildSObject: o.Name, Field: f.Name})
+					c.children[k] = append(c.children[k], soql.ChildRelationship{RelationshipName: f.ChildRelationship, ChildSObject: o.Name, Field: f.Name,
+						CascadeDelete: f.CascadeDelete, RestrictedDelete: f.RestrictedDelete})
 				}
 			}
 		}
@@ -403,9 +404,9 @@ func (o *Object) Describe(ver, base string, children []soql.ChildRelationship, r
 	crs := make([]map[string]any, 0, len(children))
 	for _, c := range children {
 		// Entry keys as in describe-Account-v58.json childRelationships.
-		crs = append(crs, map[string]any{"cascadeDelete": false, "childSObject": c.ChildSObject, "deprecatedAndHidden": false,
+		crs = append(crs, map[string]any{"cascadeDelete": c.CascadeDelete, "childSObject": c.ChildSObject, "deprecatedAndHidden": false,
 			"field": c.Field, "junctionIdListNames": []any{}, "junctionReferenceTo": []any{}, "relationshipName": c.RelationshipName,
-			"restrictedDelete": false})
+			"restrictedDelete": c.RestrictedDelete})
 	}
 	m["childRelationships"] = crs
 	infos := make([]map[string]any, 0, len(rts))

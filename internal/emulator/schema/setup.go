@@ -454,15 +454,22 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 	}, audit()))
 
 	opp.RecordTypes = true
+	// Opportunities go with their Account (describe-Account-v58.json
+	// Opportunity.AccountId cascadeDelete true; ContactId false).
+	setChild(opp, "AccountId", "Opportunities", true, false)
 
 	// Event and Task. Source: Event / Task object references (Event requires
 	// DurationInMinutes and ActivityDateTime unless IsAllDayEvent; Task's
 	// Status and Priority are defaulted).
+	// WhoId and WhatId make the Tasks/Events child relationships of their
+	// targets, deleted with their parent (describe-Account-v58.json
+	// Task.WhatId "Tasks" cascadeDelete true; describe-Contact.json
+	// Task.WhoId "Tasks"; describe-Case-v48.json; emulator-gaps.md G16).
 	activity := func(name string, extra []fieldSpec) *Object {
-		return add(obj(std, name, false, []fieldSpec{
+		o := add(obj(std, name, false, []fieldSpec{
 			idField(name),
-			{name: "WhoId", label: "Name ID", typ: "reference", flags: "cunp", refTo: []string{"Contact", "Lead"}, relName: "Who"},
-			{name: "WhatId", label: "Related To ID", typ: "reference", flags: "cunp", refTo: []string{"Account", "Opportunity", "Case"}, relName: "What"},
+			{name: "WhoId", label: "Name ID", typ: "reference", flags: "cunp", refTo: []string{"Contact", "Lead"}, relName: "Who", childRel: name + "s"},
+			{name: "WhatId", label: "Related To ID", typ: "reference", flags: "cunp", refTo: []string{"Account", "Opportunity", "Case"}, relName: "What", childRel: name + "s"},
 			{name: "Subject", typ: "combobox", flags: "cun", length: 255},
 			{name: "ActivityDate", label: "Due Date Only", typ: "date", flags: "cun"},
 			{name: "Description", typ: "textarea", flags: "cunp", length: 32000},
@@ -470,6 +477,9 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 			{name: "IsDeleted", label: "Deleted", typ: "boolean"},
 			{name: "AccountId", typ: "reference", flags: "n", refTo: []string{"Account"}, relName: "Account"},
 		}, extra, audit()))
+		setChild(o, "WhoId", name+"s", true, false)
+		setChild(o, "WhatId", name+"s", true, false)
+		return o
 	}
 	activity("Event", []fieldSpec{
 		{name: "Location", typ: "string", flags: "cunp", length: 255},
