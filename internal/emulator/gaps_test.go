@@ -167,3 +167,26 @@ func TestChildRelationshipsAndDeletes(t *testing.T) {
 		t.Errorf("child case still points at its deleted parent: %v", recs)
 	}
 }
+
+func TestToolingApexClassSymbolTable(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	r := do(t, o, "GET", v+"/tooling/query?q="+urlQuery("SELECT Id, Name, SymbolTable FROM ApexClass WHERE Name = 'SiteLoginController'"), nil)
+	recs := r.obj(t)["records"].([]any)
+	st, has := recs[0].(map[string]any)["SymbolTable"]
+	if len(recs) != 1 || !has || st != nil {
+		t.Fatalf("tooling: %s", r.body)
+	}
+	id := recs[0].(map[string]any)["Id"].(string)
+	if rec := do(t, o, "GET", v+"/tooling/sobjects/ApexClass/"+id, nil).obj(t); !hasKey(rec, "SymbolTable") {
+		t.Errorf("tooling retrieve lacks SymbolTable: %v", rec)
+	}
+	if rec := do(t, o, "GET", v+"/sobjects/ApexClass/"+id, nil).obj(t); hasKey(rec, "SymbolTable") {
+		t.Errorf("data retrieve has SymbolTable: %v", rec)
+	}
+	r = do(t, o, "GET", v+"/query?q="+urlQuery("SELECT Id, Name, SymbolTable from ApexClass"), nil)
+	if r.status != 400 || !strings.Contains(string(r.body), "No such column 'SymbolTable' on entity 'ApexClass'") {
+		t.Errorf("data query: %d %s", r.status, r.body)
+	}
+}
+
+func hasKey(m map[string]any, k string) bool { _, ok := m[k]; return ok }

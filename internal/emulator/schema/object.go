@@ -28,6 +28,9 @@ type Object struct {
 
 	Fields  []*Field
 	byName  map[string]*Field
+	// tooling is the object as the Tooling API serves it when that API has
+	// fields the data API does not (nil when both see the same fields).
+	tooling *Object
 	facts   map[string]any // global-describe facts recorded for this object (may be nil)
 	top     map[string]any // full-describe top-level facts recorded for this object (may be nil)
 	urlKeys []string
@@ -64,6 +67,23 @@ func (o *Object) AddField(f *Field) {
 		o.Fields = append(o.Fields, f)
 	}
 	o.byName[strings.ToLower(f.Name)] = f
+}
+
+// AddToolingFields gives the Tooling API's view of the object extra fields
+// that the data API does not have (e.g. ApexClass.SymbolTable).
+func (o *Object) AddToolingFields(fs ...*Field) {
+	if o.tooling == nil {
+		t := *o
+		t.Fields = append([]*Field(nil), o.Fields...)
+		t.byName = make(map[string]*Field, len(o.byName))
+		for k, f := range o.byName {
+			t.byName[k] = f
+		}
+		o.tooling = &t
+	}
+	for _, f := range fs {
+		o.tooling.AddField(f)
+	}
 }
 
 // Catalog is the set of sObject types of one org.
@@ -138,6 +158,9 @@ func (v View) get(name string) (*Object, bool) {
 	o, ok := v.C.Object(name)
 	if !ok || (v.Tooling && !o.Tooling) || (!v.Tooling && !o.Data) {
 		return nil, false
+	}
+	if v.Tooling && o.tooling != nil {
+		return o.tooling, true
 	}
 	return o, true
 }

@@ -369,6 +369,13 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 	}, audit()))
 
 	apex.Tooling = true // Tooling API ApexClass (queried by tools; read here)
+	// SymbolTable exists in the Tooling API only: sf's real-org tests query
+	// "SELECT Id, Name, SymbolTable from ApexClass" with --use-tooling-api and
+	// expect the same query on the data API to fail with "No such column
+	// 'SymbolTable' on entity 'ApexClass'" (salesforcecli/plugin-data
+	// query.nut.ts; Tooling API ApexClass reference: SymbolTable, a
+	// complexvalue). Null here: the emulator compiles no Apex.
+	apex.AddToolingFields(build(fieldSpec{name: "SymbolTable", typ: "complexvalue", flags: "n"}))
 
 	// EntityDefinition: one row per sObject, generated from the catalog
 	// (describe-global-v59.json: key prefix 4ie, query only; the Tooling API
