@@ -26,8 +26,8 @@ type Object struct {
 	// RecordTypes says whether describe lists record types from the org's RecordType rows.
 	RecordTypes bool
 
-	Fields  []*Field
-	byName  map[string]*Field
+	Fields []*Field
+	byName map[string]*Field
 	// tooling is the object as the Tooling API serves it when that API has
 	// fields the data API does not (nil when both see the same fields).
 	tooling *Object
