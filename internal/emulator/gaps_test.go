@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -190,3 +191,19 @@ func TestToolingApexClassSymbolTable(t *testing.T) {
 }
 
 func hasKey(m map[string]any, k string) bool { _, ok := m[k]; return ok }
+
+func TestSingleAccessFrontdoor(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	r := do(t, o, "GET", "/services/oauth2/singleaccess?redirect_uri=%2Flightning%2Fsetup", nil)
+	u, _ := r.obj(t)["frontdoor_uri"].(string)
+	if r.status != 200 || !strings.HasPrefix(u, "http://127.0.0.1:8080/secur/frontdoor.jsp?otp=") || !strings.HasSuffix(u, "&startURL=%2Flightning%2Fsetup") {
+		t.Errorf("singleaccess: %d %s", r.status, r.body)
+	}
+	req := httptest.NewRequest("GET", "http://127.0.0.1:8080/services/oauth2/singleaccess", nil)
+	req.Header.Set("Authorization", "Bearer nope")
+	rec := httptest.NewRecorder()
+	o.ServeHTTP(rec, req)
+	if rec.Code != 403 {
+		t.Errorf("bad token: %d %s", rec.Code, rec.Body)
+	}
+}

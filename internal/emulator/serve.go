@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -61,10 +62,19 @@ func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	user, aerr := o.authenticate(r)
 	if aerr != nil {
+		if p == "/services/oauth2/singleaccess" {
+			// sf core (org.js getFrontDoorUrl) checks the token first
+			// because this endpoint answers 403, not 401, for a bad one;
+			// the body is UNCONFIRMED.
+			aerr.status = http.StatusForbidden
+		}
 		writeError(w, aerr)
 		return
 	}
 	switch {
+	case p == "/services/oauth2/singleaccess":
+		o.serveSingleAccess(w, r)
+		return
 	case p == "/services/oauth2/userinfo":
 		if o.countLocked(w) {
 			o.serveUserinfo(w, r, user)
@@ -259,4 +269,29 @@ func knownVersion(v string) bool {
 		}
 	}
 	return false
+}
+
+// serveSingleAccess exchanges the access token for a one-time frontdoor URL
+// (Salesforce Help "Generate a Frontdoor URL to Bridge into UI Sessions",
+// the Single Access UI Bridge API): {"frontdoor_uri": instance +
+// "/secur/frontdoor.jsp?otp=...&startURL=..."}, which `sf org open
+// --url-only` needs (@salesforce/core org.js getFrontDoorUrl, emulator-gaps.md
+// G14). The emulator has no UI behind the URL.
+func (o *Org) serveSingleAccess(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		writeError(w, errMethod(r.Method, "GET", "POST"))
+		return
+	}
+	o.mu.Lock()
+	otp, err := RandomToken(o.meta.OrgID)
+	o.mu.Unlock()
+	if err != nil {
+		writeError(w, errMsg(http.StatusInternalServerError, "UNKNOWN_EXCEPTION", err.Error()))
+		return
+	}
+	u := instanceURL(r) + "/secur/frontdoor.jsp?otp=" + url.QueryEscape(otp)
+	if start := r.URL.Query().Get("redirect_uri"); start != "" {
+		u += "&startURL=" + url.QueryEscape(start)
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"frontdoor_uri": u})
 }
