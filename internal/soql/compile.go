@@ -509,7 +509,12 @@ func (c *compiler) value(ref *fieldRef, x *cmpExpr, lit literal) (cval, error) {
 				return cval{}, unquotedWrong()
 			}
 			if ref.kind == kDateTime {
-				return cval{from: t, to: t.AddDate(0, 0, 1), isRange: true}, nil
+				// A dateTime field takes dateTime literals only: a date is
+				// the same error as a malformed one (SOQL and SOSL Reference,
+				// "Date Formats and Date Literals"; wording as quoted for
+				// "CreatedDate > <value>" in EventLogFile query code found by
+				// code search; emulator-gaps.md G20).
+				return cval{}, unquotedWrong()
 			}
 			return cval{from: t}, nil
 		case litDateTime:

@@ -199,6 +199,12 @@ func TestErrors(t *testing.T) {
 			msg:  "\nId FROM Account WHERE CreatedDate > '2024-01-01T00:00:00Z'\n                      ^\nERROR at Row:1:Column:30\nvalue of filter criterion for field 'CreatedDate' must be of type dateTime and should not be enclosed in quotes",
 		},
 		{
+			name: "date literal on a dateTime field",
+			q:    "SELECT COUNT() FROM Account WHERE CreatedDate > 2020-01-01",
+			code: "INVALID_FIELD",
+			msg:  "\nCOUNT() FROM Account WHERE CreatedDate > 2020-01-01\n                           ^\nERROR at Row:1:Column:35\nvalue of filter criterion for field 'CreatedDate' must be of type dateTime and should not be enclosed in quotes",
+		},
+		{
 			name: "field neither grouped nor aggregated",
 			q:    "SELECT Name, COUNT(Id) FROM Account GROUP BY Industry",
 			code: "MALFORMED_QUERY",

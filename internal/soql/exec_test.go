@@ -132,7 +132,6 @@ func TestWhereOperators(t *testing.T) {
 		{"CreatedDate = THIS_YEAR", []string{acme, initech, zeta}},
 		{"CreatedDate = LAST_YEAR", []string{globex}},
 		{"LastActivityDate = THIS_MONTH", []string{acme, zeta}},
-		{"CreatedDate = 2026-11-23", []string{acme, initech}},
 		// Relationship fields, one and two levels up.
 		{"Owner.Username = 'integ@example.com'", []string{globex}},
 		{"Parent.Name = 'acme'", []string{globex}},
