@@ -99,7 +99,12 @@ func (o *Org) populate(seed *Seed) error {
 	o.seedInsert("Organization", soql.Record{"Id": o.meta.OrgID, "Name": "sfprov Emulator Org", "Country": "US",
 		"DefaultLocaleSidKey": "en_US", "TimeZoneSidKey": "America/Los_Angeles", "LanguageLocaleKey": "en_US",
 		"OrganizationType": "Enterprise Edition", "InstanceName": "EMU1", "IsSandbox": seed.Sandbox, "FiscalYearStartMonth": 1.0,
-		"ReceivesInfoEmails": true, "ReceivesAdminInfoEmails": true, "PrimaryContact": "Admin User"}, now)
+		"ReceivesInfoEmails": true, "ReceivesAdminInfoEmails": true, "PrimaryContact": "Admin User",
+		// Org-wide sharing defaults and the rest as sobject-Organization.json records them.
+		"DefaultAccountAccess": "Edit", "DefaultContactAccess": "ControlledByParent", "DefaultOpportunityAccess": "Edit",
+		"DefaultLeadAccess": "ReadEditTransfer", "DefaultCaseAccess": "ReadEditTransfer", "DefaultCalendarAccess": "HideDetailsInsert",
+		"DefaultPricebookAccess": "ReadSelect", "DefaultCampaignAccess": "All", "UiSkin": "Theme3", "SignupCountryIsoCode": "US",
+		"WebToCaseDefaultOrigin": "Web", "NumKnowledgeService": 0.0, "MonthlyPageViewsUsed": 0.0, "MonthlyPageViewsEntitlement": 0.0}, now)
 
 	licenseIDs := map[string]string{}
 	for _, l := range freshLicenses {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 )
@@ -205,5 +206,31 @@ func TestSingleAccessFrontdoor(t *testing.T) {
 	o.ServeHTTP(rec, req)
 	if rec.Code != 403 {
 		t.Errorf("bad token: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestUserAndOrganizationRecordsHaveTheRecordedFields(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	for _, c := range []struct{ object, fixture string }{
+		{"User", "sobject-User-by-id-v60.json"},
+		{"Organization", "sobject-Organization.json"},
+	} {
+		want, err := os.ReadFile("testdata/fixtures/" + c.fixture)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := idOf(t, o, "SELECT Id FROM "+c.object+" LIMIT 1")
+		got := do(t, o, "GET", "/services/data/v60.0/sobjects/"+c.object+"/"+id, nil)
+		if g, w := strings.Join(keyOrder(t, got.body), ","), strings.Join(keyOrder(t, want), ","); g != w {
+			t.Errorf("%s keys:\n got %s\nwant %s", c.object, g, w)
+		}
+	}
+	recs := query(t, o, "SELECT Id, Name, SmallPhotoUrl, Address, UserPreferencesHideS1BrowserUI FROM User WHERE Username = '"+AdminUsername+"'")
+	if len(recs) != 1 {
+		t.Fatalf("%v", recs)
+	}
+	org := query(t, o, "SELECT DefaultAccountAccess, DefaultContactAccess FROM Organization")[0].(map[string]any)
+	if org["DefaultAccountAccess"] != "Edit" || org["DefaultContactAccess"] != "ControlledByParent" {
+		t.Errorf("sharing defaults: %v", org)
 	}
 }

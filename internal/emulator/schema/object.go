@@ -239,6 +239,10 @@ type stdData struct {
 	Contact       stdObject                 `json:"Contact"`
 	Case          stdObject                 `json:"Case"`
 	Global        map[string]map[string]any `json:"global"`
+	// RecordKeys are the keys, in order, of records recorded from live orgs:
+	// User from sobject-User-by-id-v60.json, Organization from
+	// sobject-Organization.json (the field lists and order of those objects).
+	RecordKeys map[string][]string `json:"recordKeys"`
 }
 
 func loadStd() (*stdData, error) {

@@ -1,6 +1,11 @@
 package schema
 
-import "github.com/sfprov/sfprov/internal/perms"
+import (
+	"sort"
+	"strings"
+
+	"github.com/sfprov/sfprov/internal/perms"
+)
 
 // Hand-written field lists. Field names, types and create/update flags come
 // from the Salesforce Object Reference page of each object (cited per object);
@@ -33,7 +38,42 @@ func obj(std *stdData, name string, setup bool, specs ...[]fieldSpec) *Object {
 			o.AddField(build(s))
 		}
 	}
+	if keys := std.RecordKeys[name]; len(keys) > 0 {
+		// Describe and records list the fields in the recorded order.
+		rank := make(map[string]int, len(keys))
+		for i, k := range keys {
+			rank[k] = i
+		}
+		pos := func(f *Field) int {
+			if r, ok := rank[f.Name]; ok {
+				return r
+			}
+			return len(keys)
+		}
+		sort.SliceStable(o.Fields, func(i, j int) bool { return pos(o.Fields[i]) < pos(o.Fields[j]) })
+	}
 	return o
+}
+
+// geocodeAccuracies are the values of the GeocodeAccuracy picklist of
+// compound addresses (Object Reference, "Compound Fields: Address").
+var geocodeAccuracies = []string{"Address", "NearAddress", "Block", "Street", "ExtendedZip", "Zip", "Neighborhood", "City", "County", "State", "Unknown"}
+
+// recordedBooleans are the boolean fields of a recorded record whose names
+// start with one of prefixes (UserPreferences*, Preferences*: about a
+// hundred flags that the recorded records carry, all booleans), with the
+// given flags.
+func recordedBooleans(std *stdData, object, flags string, prefixes ...string) []fieldSpec {
+	var out []fieldSpec
+	for _, k := range std.RecordKeys[object] {
+		for _, p := range prefixes {
+			if strings.HasPrefix(k, p) {
+				out = append(out, fieldSpec{name: k, label: labelFor(strings.TrimPrefix(k, p)), typ: "boolean", flags: flags})
+				break
+			}
+		}
+	}
+	return out
 }
 
 func permFields(list []perms.Permission, flags string) []fieldSpec {
@@ -109,11 +149,36 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 		{name: "IsSandbox", typ: "boolean"},
 		{name: "TrialExpirationDate", typ: "datetime", flags: "n"},
 		{name: "IsReadOnly", typ: "boolean"},
-	}, audit()))
+		// Fields the recorded Organization has besides (emulator-gaps.md G19);
+		// all read-only through the API.
+		{name: "Latitude", typ: "double", flags: "n"},
+		{name: "Longitude", typ: "double", flags: "n"},
+		{name: "GeocodeAccuracy", typ: "picklist", flags: "n", length: 40, picklist: geocodeAccuracies},
+		{name: "Address", typ: "address", flags: "n"},
+		{name: "UsesStartDateAsFiscalYearName", label: "Fiscal Year Name by Start", typ: "boolean"},
+		{name: "DefaultAccountAccess", typ: "picklist", flags: "n", length: 40, picklist: []string{"None", "Read", "Edit", "ControlledByLeadOrContact", "ControlledByCampaign", "ReadEditTransfer", "ReadSelect", "All"}},
+		{name: "DefaultContactAccess", typ: "picklist", flags: "n", length: 40, picklist: []string{"None", "Read", "Edit", "ControlledByParent"}},
+		{name: "DefaultOpportunityAccess", typ: "picklist", flags: "n", length: 40, picklist: []string{"None", "Read", "Edit"}},
+		{name: "DefaultLeadAccess", typ: "picklist", flags: "n", length: 40, picklist: []string{"None", "Read", "Edit", "ReadEditTransfer"}},
+		{name: "DefaultCaseAccess", typ: "picklist", flags: "n", length: 40, picklist: []string{"None", "Read", "Edit", "ReadEditTransfer"}},
+		{name: "DefaultCalendarAccess", typ: "picklist", flags: "n", length: 40, picklist: []string{"HideDetails", "HideDetailsInsert", "ShowDetails", "ShowDetailsInsert", "AllowEdits"}},
+		{name: "DefaultPricebookAccess", typ: "picklist", flags: "n", length: 40, picklist: []string{"None", "ReadSelect", "All"}},
+		{name: "DefaultCampaignAccess", typ: "picklist", flags: "n", length: 40, picklist: []string{"None", "Read", "Edit", "All"}},
+		{name: "DelegatedAuthenticationServiceUrl", typ: "url", flags: "n", length: 1000},
+		{name: "ComplianceBccEmail", typ: "email", flags: "n", length: 80},
+		{name: "UiSkin", typ: "picklist", flags: "n", length: 40, picklist: []string{"Theme1", "Theme2", "PortalDefault", "Webstore", "Theme3", "Theme4d", "Theme4t", "Theme4u"}},
+		{name: "SignupCountryIsoCode", typ: "string", flags: "n", length: 2},
+		{name: "NumKnowledgeService", typ: "int", flags: "n"},
+		{name: "WebToCaseDefaultOrigin", typ: "string", flags: "n", length: 40},
+		{name: "MonthlyPageViewsUsed", typ: "int", flags: "n"},
+		{name: "MonthlyPageViewsEntitlement", typ: "int", flags: "n"},
+	}, audit(), recordedBooleans(std, "Organization", "", "Preferences")))
 
 	// User. Source: User object reference (sforce_api_objects_user.htm);
-	// field list as in sobject-User-by-id-v60.json (UserPreferences* left out).
-	add(obj(std, "User", true, []fieldSpec{
+	// field list and order as in sobject-User-by-id-v60.json.
+	// The recorded preference and permission flags come first, so that the
+	// hand-written entries below (with their labels) replace them.
+	add(obj(std, "User", true, recordedBooleans(std, "User", "cu", "UserPreferences", "UserPermissions"), []fieldSpec{
 		idField("User"),
 		{name: "Username", typ: "string", flags: "cuiq", length: 80},
 		{name: "LastName", typ: "string", flags: "cu", length: 80},
@@ -165,6 +230,42 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 		{name: "DigestFrequency", label: "Chatter Email Highlights Frequency", typ: "picklist", flags: "cud", length: 40, picklist: []string{"D", "W", "N"}},
 		{name: "DefaultGroupNotificationFrequency", typ: "picklist", flags: "cud", length: 40, picklist: []string{"P", "D", "W", "N"}},
 		{name: "IndividualId", typ: "reference", flags: "cun", refTo: []string{"Individual"}, relName: "Individual"},
+		// Fields the recorded User has besides (emulator-gaps.md G19). Which
+		// are writable follows the User object reference.
+		{name: "StateCode", label: "State/Province Code", typ: "picklist", flags: "cun", length: 255},
+		{name: "CountryCode", label: "Country Code", typ: "picklist", flags: "cun", length: 255},
+		{name: "Latitude", typ: "double", flags: "cun"},
+		{name: "Longitude", typ: "double", flags: "cun"},
+		{name: "GeocodeAccuracy", typ: "picklist", flags: "cun", length: 40, picklist: geocodeAccuracies},
+		{name: "Address", typ: "address", flags: "n"},
+		{name: "EmailPreferencesAutoBcc", label: "AutoBcc", typ: "boolean", flags: "cu"},
+		{name: "EmailPreferencesAutoBccStayInTouch", label: "AutoBccStayInTouch", typ: "boolean", flags: "cu"},
+		{name: "EmailPreferencesStayInTouchReminder", label: "StayInTouchReminder", typ: "boolean", flags: "cu"},
+		{name: "StayInTouchSubject", typ: "string", flags: "cun", length: 80},
+		{name: "StayInTouchSignature", typ: "textarea", flags: "cun", length: 512},
+		{name: "StayInTouchNote", typ: "string", flags: "cun", length: 512},
+		{name: "BadgeText", label: "User Photo badge text overlay", typ: "string", flags: "n", length: 80},
+		{name: "StartDay", label: "Start of Day", typ: "picklist", flags: "cun", length: 40},
+		{name: "EndDay", label: "End of Day", typ: "picklist", flags: "cun", length: 40},
+		{name: "PasswordExpirationDate", typ: "datetime", flags: "n"},
+		{name: "NumberOfFailedLogins", label: "Failed Login Attempts", typ: "int", flags: "n"},
+		{name: "SuAccessExpirationDate", label: "SU Access Expiration Date", typ: "date", flags: "n"},
+		{name: "OfflineTrialExpirationDate", typ: "datetime", flags: "n"},
+		{name: "OfflinePdaTrialExpirationDate", label: "Sales Anywhere Trial Expiration Date", typ: "datetime", flags: "n"},
+		{name: "CallCenterId", typ: "reference", flags: "cun", refTo: []string{"CallCenter"}},
+		{name: "Extension", typ: "phone", flags: "cun", length: 40},
+		{name: "FullPhotoUrl", label: "Url for full-sized Photo", typ: "url", flags: "n", length: 1024},
+		{name: "SmallPhotoUrl", label: "Photo", typ: "url", flags: "n", length: 1024},
+		{name: "IsExtIndicatorVisible", label: "Show external indicator", typ: "boolean"},
+		{name: "OutOfOfficeMessage", label: "Out of office message", typ: "string", flags: "n", length: 40},
+		{name: "MediumPhotoUrl", label: "Url for medium profile photo", typ: "url", flags: "n", length: 1024},
+		{name: "JigsawImportLimitOverride", label: "Data.com Monthly Addition Limit", typ: "int", flags: "cun"},
+		{name: "LastViewedDate", typ: "datetime", flags: "n"},
+		{name: "LastReferencedDate", typ: "datetime", flags: "n"},
+		{name: "BannerPhotoUrl", label: "Url for banner photo", typ: "url", flags: "n", length: 1024},
+		{name: "SmallBannerPhotoUrl", label: "Url for IOS banner photo", typ: "url", flags: "n", length: 1024},
+		{name: "MediumBannerPhotoUrl", label: "Url for Android banner photo", typ: "url", flags: "n", length: 1024},
+		{name: "IsProfilePhotoActive", label: "Has Profile Photo", typ: "boolean"},
 	}, audit()))
 
 	// UserLicense (read-only). Source: UserLicense object reference; salesforce-api-facts.md §1.
