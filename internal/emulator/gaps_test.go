@@ -234,3 +234,15 @@ func TestUserAndOrganizationRecordsHaveTheRecordedFields(t *testing.T) {
 		t.Errorf("sharing defaults: %v", org)
 	}
 }
+
+func TestDescribeSubresourcesAreGenericNotFound(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	expectCodeFirst404 := func(path string) {
+		r := do(t, o, "GET", v+path, nil)
+		if r.status != 404 || string(r.body) != `[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]`+"\n" {
+			t.Errorf("%s: %d %s", path, r.status, r.body)
+		}
+	}
+	expectCodeFirst404("/sobjects/Account/describe/layouts")
+	expectCodeFirst404("/sobjects/Account/describe/compactLayouts")
+}

@@ -72,6 +72,11 @@ func (o *Org) serveSObjects(c *reqCtx, parts []string) *apiError {
 		if obj.Name == "User" && parts[2] == "password" {
 			return o.servePassword(c, parts[1])
 		}
+		if parts[1] == "describe" {
+			// describe/layouts, compactLayouts, approvalLayouts... are not
+			// served: the generic 404, not the external-Id one (G8).
+			return errNotFound()
+		}
 		return o.serveByExternalID(c, obj, parts[1], parts[2])
 	}
 	return errNotFound()
