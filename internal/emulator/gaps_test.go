@@ -246,3 +246,28 @@ func TestDescribeSubresourcesAreGenericNotFound(t *testing.T) {
 	expectCodeFirst404("/sobjects/Account/describe/layouts")
 	expectCodeFirst404("/sobjects/Account/describe/compactLayouts")
 }
+
+func TestCompositeResourcesByVersion(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	for _, c := range []struct {
+		path   string
+		status int
+	}{
+		{"/services/data/v41.0/composite/sobjects", 404},
+		{"/services/data/v42.0/composite/sobjects", 200},
+		{"/services/data/v37.0/composite", 404},
+		{"/services/data/v38.0/composite", 200},
+		{"/services/data/v33.0/composite/batch", 404},
+		{"/services/data/v34.0/composite/batch", 200},
+	} {
+		var body any = map[string]any{"records": []any{}}
+		if strings.HasSuffix(c.path, "/composite") {
+			body = map[string]any{"compositeRequest": []any{map[string]any{"method": "GET", "url": "/services/data/v38.0/limits", "referenceId": "a"}}}
+		} else if strings.HasSuffix(c.path, "batch") {
+			body = map[string]any{"batchRequests": []any{map[string]any{"method": "GET", "url": "v34.0/limits"}}}
+		}
+		if r := do(t, o, "POST", c.path, body); r.status != c.status {
+			t.Errorf("%s: %d %s, want %d", c.path, r.status, r.body, c.status)
+		}
+	}
+}

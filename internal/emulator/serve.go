@@ -208,7 +208,9 @@ func (o *Org) route(c *reqCtx, rest string) {
 	case "query", "queryAll":
 		err = o.serveQuery(c, parts[0] == "queryAll", parts[1:])
 	case "composite":
-		if len(parts) >= 2 && parts[1] == "sobjects" {
+		if !compositeAvailable(c.ver, parts) {
+			err = errNotFound()
+		} else if len(parts) >= 2 && parts[1] == "sobjects" {
 			err = o.serveCollections(c, parts[2:])
 		} else if len(parts) == 2 && parts[1] == "batch" {
 			err = o.serveBatch(c)
@@ -294,4 +296,25 @@ func (o *Org) serveSingleAccess(w http.ResponseWriter, r *http.Request) {
 		u += "&startURL=" + url.QueryEscape(start)
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"frontdoor_uri": u})
+}
+
+// compositeAvailable reports whether the composite resource at parts exists
+// in API version ver. Each resource's "Available since" line in the REST API
+// Developer Guide: composite tree 33.0, composite batch 34.0, composite 38.0,
+// sObject Collections 42.0 (jsforce falls back to single requests below
+// 42.0, real-clients.md §2); before that, the generic 404 (G15).
+func compositeAvailable(ver string, parts []string) bool {
+	since := 38.0
+	if len(parts) >= 2 {
+		switch parts[1] {
+		case "tree":
+			since = 33.0
+		case "batch":
+			since = 34.0
+		case "sobjects":
+			since = 42.0
+		}
+	}
+	v, err := strconv.ParseFloat(ver, 64)
+	return err == nil && v >= since
 }
