@@ -271,3 +271,11 @@ func TestCompositeResourcesByVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONSuffix(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	r := do(t, o, "GET", v+"/limits.json", nil)
+	if r.status != 200 || r.obj(t)["DailyApiRequests"] == nil {
+		t.Errorf("/limits.json: %d %s", r.status, r.body)
+	}
+}

@@ -91,6 +91,10 @@ func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rest := strings.TrimPrefix(p, "/services/data/v")
+	// A ".json" suffix asks for the JSON form, the default (REST API guide,
+	// "Resources and formats"; G18). XML (".xml", Accept: application/xml)
+	// is not rendered: such requests get JSON.
+	rest = strings.TrimSuffix(rest, ".json")
 	ver, rest, _ := strings.Cut(rest, "/")
 	if !knownVersion(ver) {
 		// Versions must be written with the decimal ("v60.0"); others are 404 (facts §12).
