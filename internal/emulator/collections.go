@@ -98,7 +98,8 @@ func (o *Org) collectionWrite(c *reqCtx, op string, upsertObj *schema.Object, ex
 	results := make([]collResult, len(body.Records))
 	anyFailed := false
 	setupKind := "" // "setup" or "data": the kind of the first record (mixed DML rule)
-	for i, rec := range body.Records {
+	for _, i := range processingOrder(body.Records) {
+		rec := body.Records[i]
 		obj, err := o.recordType(c, rec, upsertObj)
 		if err == nil {
 			kind := "data"
@@ -364,4 +365,33 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// processingOrder is the order in which a collection's records are written:
+// as sent, except that object permission rows granting access to a parent
+// object (Account) are written before the other object permission rows, so
+// that a row for a dependent object (Contact) may come before its parent's
+// row in the same request. A collection is one DML operation whose records
+// are checked together; the check seeing the whole request is the emulator's
+// reading (UNCONFIRMED), the dependency itself is objectParents'.
+func processingOrder(recs []map[string]any) []int {
+	order := make([]int, len(recs))
+	var slots, parents, others []int
+	for i, r := range recs {
+		order[i] = i
+		attrs, _ := r["attributes"].(map[string]any)
+		if typ, _ := attrs["type"].(string); !strings.EqualFold(typ, "ObjectPermissions") {
+			continue
+		}
+		slots = append(slots, i)
+		if t, _ := r["SobjectType"].(string); isObjectParent(t) {
+			parents = append(parents, i)
+		} else {
+			others = append(others, i)
+		}
+	}
+	for k, i := range append(parents, others...) {
+		order[slots[k]] = i
+	}
+	return order
 }

@@ -279,3 +279,38 @@ func TestJSONSuffix(t *testing.T) {
 		t.Errorf("/limits.json: %d %s", r.status, r.body)
 	}
 }
+
+func TestObjectAccessNeedsReadOnItsParent(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	ps := create(t, o, "PermissionSet", map[string]any{"Name": "Contacts_Only", "Label": "Contacts Only"})
+	row := func(obj string, perms ...string) map[string]any {
+		m := map[string]any{"ParentId": ps, "SobjectType": obj}
+		for _, p := range perms {
+			m["Permissions"+p] = true
+		}
+		return m
+	}
+	for _, obj := range []string{"Contact", "Opportunity"} {
+		expectErr(t, do(t, o, "POST", v+"/sobjects/ObjectPermissions", row(obj, "Read")), 400,
+			"FIELD_INTEGRITY_EXCEPTION", "Permission Read "+obj+" depends on permission(s): Read Account")
+	}
+	// In one collection the parent's row may come after the dependent one.
+	r := do(t, o, "POST", v+"/composite/sobjects", map[string]any{"allOrNone": true, "records": []any{
+		with(row("Contact", "Read", "Edit"), "attributes", map[string]any{"type": "ObjectPermissions"}),
+		with(row("Account", "Read"), "attributes", map[string]any{"type": "ObjectPermissions"}),
+	}})
+	if strings.Contains(string(r.body), `"success":false`) {
+		t.Fatalf("collection: %s", r.body)
+	}
+	acct := idOf(t, o, "SELECT Id FROM ObjectPermissions WHERE ParentId = '"+ps+"' AND SobjectType = 'Account'")
+	// Read on Account cannot go while Contact access stays.
+	expectErr(t, do(t, o, "PATCH", v+"/sobjects/ObjectPermissions/"+acct, map[string]any{"PermissionsRead": false}), 400,
+		"FIELD_INTEGRITY_EXCEPTION", "Permission Read Contact depends on permission(s): Read Account")
+	expectErr(t, do(t, o, "DELETE", v+"/sobjects/ObjectPermissions/"+acct, nil), 400,
+		"FIELD_INTEGRITY_EXCEPTION", "Permission Read Contact depends on permission(s): Read Account")
+	con := idOf(t, o, "SELECT Id FROM ObjectPermissions WHERE ParentId = '"+ps+"' AND SobjectType = 'Contact'")
+	do(t, o, "DELETE", v+"/sobjects/ObjectPermissions/"+con, nil)
+	if r := do(t, o, "DELETE", v+"/sobjects/ObjectPermissions/"+acct, nil); r.status != 204 {
+		t.Errorf("delete after the dependent row went: %d %s", r.status, r.body)
+	}
+}

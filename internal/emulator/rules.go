@@ -25,7 +25,8 @@ func hooksFor(object string) hooks {
 		return hooks{beforeInsert: psBeforeInsert, beforeUpdate: psBeforeUpdate, afterUpdate: psAfterUpdate,
 			beforeDelete: psBeforeDelete, afterDelete: psAfterDelete}
 	case "ObjectPermissions":
-		return hooks{beforeInsert: opBeforeInsert, afterInsert: touchParent, beforeUpdate: opBeforeUpdate, afterUpdate: touchParent2, afterDelete: touchParent}
+		return hooks{beforeInsert: opBeforeInsert, afterInsert: touchParent, beforeUpdate: opBeforeUpdate, afterUpdate: touchParent2,
+			beforeDelete: opBeforeDelete, afterDelete: touchParent}
 	case "FieldPermissions":
 		return hooks{beforeInsert: fpBeforeInsert, afterInsert: fpAfterWrite, beforeUpdate: fpBeforeUpdate, afterUpdate: fpAfterUpdate, afterDelete: touchParent}
 	case "SetupEntityAccess":
