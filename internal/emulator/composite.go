@@ -90,13 +90,14 @@ func (o *Org) serveComposite(c *reqCtx) *apiError {
 		return errMsg(http.StatusBadRequest, "INVALID_BATCH_REQUEST", "compositeRequest must contain at least one subrequest")
 	}
 	if len(req.CompositeRequest) > maxSubrequests {
-		// UNCONFIRMED wording.
-		return errMsg(http.StatusBadRequest, "LIMIT_EXCEEDED", fmt.Sprintf("Composite request exceeds the maximum of %d subrequests", maxSubrequests))
+		writeCompositeLimit(c, fmt.Sprintf("The request can’t contain more than %d operations.", maxSubrequests))
+		return nil
 	}
 	// "Up to 5 of these subrequests can be sObject Collections or query
 	// operations, including Query and QueryAll requests" (REST API guide,
-	// resources_composite_composite_post, v43+; the error wording here is
-	// UNCONFIRMED).
+	// resources_composite_composite.htm, v43+). The wording follows the
+	// 25-operation answer; "query or sObject Collections operations" is
+	// UNCONFIRMED.
 	heavy := 0
 	for _, s := range req.CompositeRequest {
 		if isQueryOrCollection(s.URL) {
@@ -104,7 +105,8 @@ func (o *Org) serveComposite(c *reqCtx) *apiError {
 		}
 	}
 	if heavy > maxQuerySubrequests {
-		return errMsg(http.StatusBadRequest, "LIMIT_EXCEEDED", fmt.Sprintf("A composite request can contain at most %d query or sObject Collections subrequests", maxQuerySubrequests))
+		writeCompositeLimit(c, fmt.Sprintf("The request can’t contain more than %d query or sObject Collections operations.", maxQuerySubrequests))
+		return nil
 	}
 	seen := map[string]bool{}
 	for _, s := range req.CompositeRequest {
@@ -304,4 +306,21 @@ func decodeInto(r *http.Request, v any) *apiError {
 		return errJSON("Cannot deserialize the request body: " + err.Error())
 	}
 	return nil
+}
+
+// writeCompositeLimit answers a composite request over a limit the way a
+// live org answered 26 subrequests: one compositeResponse entry with
+// httpStatusCode 400, no referenceId and [{"errorCode":"LIMIT_EXCEEDED",
+// "message":"The request can’t contain more than 25 operations."}] (the
+// response logged in guardian/support-service-lambdas#766). The outer 200
+// is that of every composite answer (UNCONFIRMED for this case).
+func writeCompositeLimit(c *reqCtx, msg string) {
+	body, _ := json.Marshal([]codeFirst{{"LIMIT_EXCEEDED", msg}})
+	type entry struct {
+		Body           json.RawMessage   `json:"body"`
+		HTTPHeaders    map[string]string `json:"httpHeaders"`
+		HTTPStatusCode int               `json:"httpStatusCode"`
+		ReferenceID    *string           `json:"referenceId"`
+	}
+	writeJSON(c.w, http.StatusOK, map[string][]entry{"compositeResponse": {{Body: body, HTTPHeaders: map[string]string{}, HTTPStatusCode: http.StatusBadRequest}}})
 }

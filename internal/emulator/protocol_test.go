@@ -133,12 +133,19 @@ func TestCompositeReferencesAndRollback(t *testing.T) {
 	for i := 0; i < 26; i++ {
 		many = append(many, map[string]any{"method": "GET", "url": v + "/limits", "referenceId": fmt.Sprintf("r%d", i)})
 	}
-	expectErr(t, do(t, o, "POST", v+"/composite", map[string]any{"compositeRequest": many}), 400, "LIMIT_EXCEEDED", "Composite request exceeds the maximum of 25 subrequests")
+	limit := func(r resp, msg string) {
+		t.Helper()
+		want := `{"compositeResponse":[{"body":[{"errorCode":"LIMIT_EXCEEDED","message":"` + msg + `"}],"httpHeaders":{},"httpStatusCode":400,"referenceId":null}]}` + "\n"
+		if r.status != 200 || string(r.body) != want {
+			t.Errorf("got %d %s\nwant 200 %s", r.status, r.body, want)
+		}
+	}
+	limit(do(t, o, "POST", v+"/composite", map[string]any{"compositeRequest": many}), "The request can’t contain more than 25 operations.")
 	var queries []any
 	for i := 0; i < 6; i++ {
 		queries = append(queries, map[string]any{"method": "GET", "url": v + "/query?q=" + urlQuery("SELECT Id FROM Account"), "referenceId": fmt.Sprintf("q%d", i)})
 	}
-	expectErr(t, do(t, o, "POST", v+"/composite", map[string]any{"compositeRequest": queries}), 400, "LIMIT_EXCEEDED", "A composite request can contain at most 5 query or sObject Collections subrequests")
+	limit(do(t, o, "POST", v+"/composite", map[string]any{"compositeRequest": queries}), "The request can’t contain more than 5 query or sObject Collections operations.")
 	if r := do(t, o, "POST", v+"/composite", map[string]any{"compositeRequest": queries[:5]}); r.status != 200 {
 		t.Errorf("five queries: %d %s", r.status, r.body)
 	}
