@@ -314,3 +314,30 @@ func TestObjectAccessNeedsReadOnItsParent(t *testing.T) {
 		t.Errorf("delete after the dependent row went: %d %s", r.status, r.body)
 	}
 }
+
+func TestSeedAcceptsTheSpecWordsForConnectedApps(t *testing.T) {
+	p := writeSeed(t, `packages:
+  - namespace: coconut
+    connectedApps:
+      - {name: Strict, permittedUsers: adminApproved, ipRelaxation: relax}
+      - {name: Open, permittedUsers: allSelfAuthorize, ipRelaxation: relaxWithSecondFactor}
+      - {name: Plain, ipRelaxation: enforce}
+`)
+	s, err := LoadSeed(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := newTestOrg(t, Options{Seed: s})
+	got := map[string]any{}
+	for _, r := range query(t, o, "SELECT Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication WHERE Name IN ('Strict', 'Open', 'Plain')") {
+		m := r.(map[string]any)
+		got[m["Name"].(string)] = m["OptionsAllowAdminApprovedUsersOnly"]
+	}
+	if got["Strict"] != true || got["Open"] != false || got["Plain"] != false {
+		t.Errorf("admin-approved flags: %v", got)
+	}
+	bad := writeSeed(t, "packages:\n  - namespace: x\n    connectedApps: [{name: A, ipRelaxation: loose}]\n")
+	if _, err := LoadSeed(bad); err == nil || !strings.Contains(err.Error(), `ipRelaxation "loose": want one of enforce, relax, relaxWithSecondFactor, bypass, bypass2fa, enforceRelaxRefresh`) {
+		t.Errorf("bad ipRelaxation: %v", err)
+	}
+}

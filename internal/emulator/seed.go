@@ -30,7 +30,7 @@ type Seed struct {
 // SeedOAuthApp is the connected app behind the emulator's OAuth client.
 type SeedOAuthApp struct {
 	Name           string `yaml:"name" json:"name"`
-	PermittedUsers string `yaml:"permittedUsers" json:"permittedUsers,omitempty"` // allSelfAuthorize (default) | adminApprovedPreAuthorize
+	PermittedUsers string `yaml:"permittedUsers" json:"permittedUsers,omitempty"` // allSelfAuthorize (default) | adminApproved(PreAuthorize)
 	// RunAs is the username the client_credentials grant runs as (the app's
 	// "Run As" user, facts §11); "" = the admin.
 	RunAs string `yaml:"runAs" json:"runAs,omitempty"`
@@ -55,8 +55,8 @@ type SeedPackage struct {
 // SeedConnectedApp is a connected app installed by a package.
 type SeedConnectedApp struct {
 	Name           string `yaml:"name" json:"name"`
-	PermittedUsers string `yaml:"permittedUsers" json:"permittedUsers,omitempty"` // allSelfAuthorize | adminApprovedPreAuthorize
-	IPRelaxation   string `yaml:"ipRelaxation" json:"ipRelaxation,omitempty"`     // enforce | bypass | bypass2fa | enforceRelaxRefresh
+	PermittedUsers string `yaml:"permittedUsers" json:"permittedUsers,omitempty"` // allSelfAuthorize | adminApproved(PreAuthorize)
+	IPRelaxation   string `yaml:"ipRelaxation" json:"ipRelaxation,omitempty"`     // enforce | relax | relaxWithSecondFactor (or bypass | bypass2fa | enforceRelaxRefresh)
 }
 
 // SeedObject is a custom object with its fields.
@@ -196,16 +196,16 @@ func (s *Seed) validate(path string, root *yaml.Node) error {
 				add("packages[%d].connectedApps[%d]: name is required", i, j)
 			}
 			if _, ok := permittedUsers[strings.ToLower(a.PermittedUsers)]; !ok && a.PermittedUsers != "" {
-				add("packages[%d].connectedApps[%d]: permittedUsers %q: want allSelfAuthorize or adminApprovedPreAuthorize", i, j, a.PermittedUsers)
+				add("packages[%d].connectedApps[%d]: permittedUsers %q: want allSelfAuthorize, adminApproved or adminApprovedPreAuthorize", i, j, a.PermittedUsers)
 			}
 			if _, ok := ipRelaxation[strings.ToLower(a.IPRelaxation)]; !ok && a.IPRelaxation != "" {
-				add("packages[%d].connectedApps[%d]: ipRelaxation %q: want one of enforce, bypass, bypass2fa, enforceRelaxRefresh", i, j, a.IPRelaxation)
+				add("packages[%d].connectedApps[%d]: ipRelaxation %q: want one of enforce, relax, relaxWithSecondFactor, bypass, bypass2fa, enforceRelaxRefresh", i, j, a.IPRelaxation)
 			}
 		}
 	}
 	if a := s.OAuthApp; a != nil {
 		if _, ok := permittedUsers[strings.ToLower(a.PermittedUsers)]; !ok {
-			add("oauthApp: permittedUsers %q: want allSelfAuthorize or adminApprovedPreAuthorize", a.PermittedUsers)
+			add("oauthApp: permittedUsers %q: want allSelfAuthorize, adminApproved or adminApprovedPreAuthorize", a.PermittedUsers)
 		}
 	}
 	for i, o := range s.Objects {
@@ -236,12 +236,17 @@ func (s *Seed) validate(path string, root *yaml.Node) error {
 var permittedUsers = map[string]bool{
 	"": false, "allselfauthorize": false, "allselfauthorized": false,
 	"adminapprovedpreauthorize": true, "adminapprovedpreauthorized": true,
+	// The spec's own words (spec-v1 connectedApps permittedUsers: adminApproved | allSelfAuthorize).
+	"adminapproved": true,
 }
 
 // ipRelaxation values. Source: salesforce-api-facts.md §7 (ipRelaxationPolicyType:
 // Enforce, Bypass, Bypass_2factor, Enforce_RelaxRefresh).
 var ipRelaxation = map[string]string{
 	"": "ENFORCE", "enforce": "ENFORCE", "bypass": "BYPASS", "bypass2fa": "BYPASS_2FACTOR", "enforcerelaxrefresh": "ENFORCE_RELAX_REFRESH",
+	// The spec's own words (spec-v1 ipRelaxation: enforce | relax | relaxWithSecondFactor),
+	// Setup's "Relax IP restrictions (with second factor)".
+	"relax": "BYPASS", "relaxwithsecondfactor": "BYPASS_2FACTOR",
 }
 
 // packageVersion is major.minor[.patch[.build]].

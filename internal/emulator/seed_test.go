@@ -79,7 +79,7 @@ func TestLoadSeedErrors(t *testing.T) {
 		{"unknown field key", "objects:\n  - name: A__c\n    fields: [{name: B__c, type: string, unique: true}]\n", "SEED:3:41: unknown key \"unique\" (allowed: name, type, externalId)"},
 		{"unknown user key", "users:\n  - {username: a@b.c, lastName: A, profile: Standard User, role: x}\n", "SEED:2:60: unknown key \"role\" (allowed: username, firstName, lastName, email, alias, profile, password, active)"},
 		{"wrong type", "sandbox: maybe\n", "SEED: line 1: cannot unmarshal !!str `maybe` into bool"},
-		{"bad permittedUsers", "packages:\n  - namespace: x\n    connectedApps: [{name: A, permittedUsers: everyone}]\n", "SEED: packages[0].connectedApps[0]: permittedUsers \"everyone\": want allSelfAuthorize or adminApprovedPreAuthorize"},
+		{"bad permittedUsers", "packages:\n  - namespace: x\n    connectedApps: [{name: A, permittedUsers: everyone}]\n", "SEED: packages[0].connectedApps[0]: permittedUsers \"everyone\": want allSelfAuthorize, adminApproved or adminApprovedPreAuthorize"},
 		{"bad object name", "objects:\n  - name: Mapping\n", "SEED: objects[0]: name \"Mapping\" must end in __c"},
 		{"bad version", "packages:\n  - {namespace: x, version: one}\n", "SEED: packages[0]: version \"one\": want major.minor[.patch[.build]]"},
 		{"user without profile", "users:\n  - {username: a@b.c, lastName: A}\n", "SEED: users[0]: profile is required"},
