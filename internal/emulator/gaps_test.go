@@ -341,3 +341,20 @@ func TestSeedAcceptsTheSpecWordsForConnectedApps(t *testing.T) {
 		t.Errorf("bad ipRelaxation: %v", err)
 	}
 }
+
+func TestColumnsInsertableUpdatableAndGroupBy(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	m := do(t, o, "GET", v+"/query?q="+urlQuery("SELECT Id, Name, Website FROM Account")+"&columns=true", nil).obj(t)
+	var got []string
+	for _, c := range m["columnMetadata"].([]any) {
+		c := c.(map[string]any)
+		got = append(got, fmt.Sprintf("%v %v %v", c["columnName"], c["insertable"], c["updatable"]))
+	}
+	if strings.Join(got, ",") != "Id false false,Name true true,Website true true" || m["groupBy"] != false {
+		t.Errorf("columns: %v groupBy %v", got, m["groupBy"])
+	}
+	m = do(t, o, "GET", v+"/query?q="+urlQuery("SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry")+"&columns=true", nil).obj(t)
+	if m["groupBy"] != true {
+		t.Errorf("grouped: %v", m)
+	}
+}

@@ -139,7 +139,7 @@ func (o *Org) columns(q *soql.Query, view schema.View) (any, *apiError) {
 	// Keys of the columns=true answer (an undocumented Salesforce feature that
 	// sf data query needs, real-clients.md §3.4).
 	return schema.OrderedMap{{Key: "columnMetadata", Value: cols}, {Key: "entityName", Value: entity},
-		{Key: "groupBy", Value: false}, {Key: "idSelected", Value: idSelected}, {Key: "keyPrefix", Value: prefix}}, nil
+		{Key: "groupBy", Value: q.Grouped()}, {Key: "idSelected", Value: idSelected}, {Key: "keyPrefix", Value: prefix}}, nil
 }
 
 // page returns rows [offset, offset+batch) of a cursor, registering the

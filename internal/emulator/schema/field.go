@@ -80,6 +80,8 @@ func (f *Field) SOQL() soql.Field {
 		Sortable:         f.Sortable,
 		Groupable:        f.Groupable,
 		Aggregatable:     f.Aggregatable,
+		Createable:       f.Createable,
+		Updateable:       f.Updateable,
 	}
 }
 
