@@ -108,6 +108,7 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 	// Objects whose access Salesforce ties to a parent object's Read get that
 	// Read too, first, as Setup does (see objectParents).
 	var prereqs []*entry
+	isParent := map[*entry]bool{}
 	for _, e := range entries {
 		parent := objectParents[e.obj]
 		if parent == "" {
@@ -115,6 +116,7 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 		}
 		if pe := byObj[lower(parent)]; pe != nil {
 			pe.want["PermissionsRead"] = true
+			isParent[pe] = true
 			continue
 		}
 		if r := rows[lower(parent)]; r != nil && r.Flags["PermissionsRead"] {
@@ -125,6 +127,9 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 		seenObj[lower(parent)] = true
 		prereqs = append(prereqs, pe)
 	}
+	// Parents first, so that a parent's Read exists before the child's
+	// access is written in the same call.
+	sort.SliceStable(entries, func(i, j int) bool { return isParent[entries[i]] && !isParent[entries[j]] })
 	for _, e := range append(prereqs, entries...) {
 		pl.objectRow(e.obj, e.want, rows[lower(e.obj)], parentKey, parentLabel, prune, e.note)
 	}

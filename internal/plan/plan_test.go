@@ -218,3 +218,30 @@ func TestCompareVersions(t *testing.T) {
 		}
 	}
 }
+
+func TestComputeParentObjectComesFirst(t *testing.T) {
+	st := freshOrg()
+	st.Describes["account"] = &salesforce.Describe{Name: "Account"}
+	src := `version: 1
+permissionSets:
+  - name: Order_Test
+    objects:
+      - {object: Contact, access: [read]}
+      - {object: Account, access: [edit]}
+`
+	p, ds := Compute(parse(t, src), st, Options{})
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	want := []string{
+		`create permission set "Order_Test"`,
+		`create object access "Account" on permission set "Order_Test"`,
+		`create object access "Contact" on permission set "Order_Test"`,
+	}
+	if diff := cmp.Diff(want, titles(p)); diff != "" {
+		t.Errorf("steps (-want +got):\n%s", diff)
+	}
+	if got := p.Steps[1].Fields; got["PermissionsRead"] != true || got["PermissionsEdit"] != true {
+		t.Errorf("Account access = %v, want read and edit", got)
+	}
+}
