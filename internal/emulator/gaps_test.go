@@ -358,3 +358,36 @@ func TestColumnsInsertableUpdatableAndGroupBy(t *testing.T) {
 		t.Errorf("grouped: %v", m)
 	}
 }
+
+func TestParentIndexFollowsRollbacksAndRestarts(t *testing.T) {
+	path := t.TempDir() + "/state.json"
+	o, clk := newTestOrg(t, Options{StatePath: path})
+	ps := create(t, o, "PermissionSet", map[string]any{"Name": "Indexed", "Label": "Indexed"})
+	fp := func(field string) map[string]any {
+		return map[string]any{"attributes": map[string]any{"type": "FieldPermissions"}, "ParentId": ps, "SobjectType": "Account", "Field": field, "PermissionsRead": true}
+	}
+	// A rolled-back insert leaves no row behind, so the same row can be inserted again.
+	r := do(t, o, "POST", v+"/composite/sobjects", map[string]any{"allOrNone": true, "records": []any{fp("Account.Phone"), fp("Account.Nope")}})
+	if !strings.Contains(string(r.body), "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST") {
+		t.Fatalf("%s", r.body)
+	}
+	id := create(t, o, "FieldPermissions", fp("Account.Phone"))
+	expectErr(t, do(t, o, "POST", v+"/sobjects/FieldPermissions", fp("Account.Phone")), 400, "DUPLICATE_VALUE",
+		"duplicate value found: <unknown> duplicates value on record with id: "+id[:15])
+	// A delete rolled back by allOrNone keeps the row findable.
+	do(t, o, "DELETE", v+"/composite/sobjects?ids="+id+",001RM000003oLrB000&allOrNone=true", nil)
+	expectErr(t, do(t, o, "POST", v+"/sobjects/FieldPermissions", fp("Account.Phone")), 400, "DUPLICATE_VALUE",
+		"duplicate value found: <unknown> duplicates value on record with id: "+id[:15])
+	// And so does a restart.
+	o2, err := New(Options{StatePath: path, AccessToken: testToken, Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectErr(t, do(t, o2, "POST", v+"/sobjects/FieldPermissions", fp("Account.Phone")), 400, "DUPLICATE_VALUE",
+		"duplicate value found: <unknown> duplicates value on record with id: "+id[:15])
+	// A deleted row frees its place.
+	if r := do(t, o2, "DELETE", v+"/sobjects/FieldPermissions/"+id, nil); r.status != 204 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	create(t, o2, "FieldPermissions", fp("Account.Phone"))
+}

@@ -96,7 +96,8 @@ func (o *Org) checkIntegrationLicense(userID string, ps soql.Record) *DMLError {
 		psIDs = []any{ps["Id"]}
 	}
 	for _, id := range psIDs {
-		for _, op := range o.st.find("ObjectPermissions", func(r soql.Record) bool { return r["ParentId"] == id }) {
+		psID, _ := id.(string)
+		for _, op := range o.st.children("ObjectPermissions", psID) {
 			obj, ok := o.cat.Object(str(op, "SobjectType"))
 			if !ok || obj.Custom {
 				continue

@@ -291,8 +291,8 @@ func opBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 		return errBadPicklist("SObject Type Name", str(rec, "SobjectType"), "SobjectType")
 	}
 	rec["SobjectType"] = obj.Name
-	for _, r := range o.st.All("ObjectPermissions") {
-		if r["ParentId"] == rec["ParentId"] && r["SobjectType"] == obj.Name {
+	for _, r := range o.st.children("ObjectPermissions", str(rec, "ParentId")) {
+		if r["SobjectType"] == obj.Name {
 			// One row per (ParentId, SobjectType) (facts §4, UNCONFIRMED code).
 			return errDuplicate("<unknown>", r["Id"].(string))
 		}
@@ -368,10 +368,8 @@ func (o *Org) checkObjectParent(r soql.Record) *DMLError {
 	if parent == "" || word == "" {
 		return nil
 	}
-	for _, p := range o.st.find("ObjectPermissions", func(x soql.Record) bool {
-		return x["ParentId"] == r["ParentId"] && x["SobjectType"] == parent
-	}) {
-		if p["PermissionsRead"] == true {
+	for _, p := range o.st.children("ObjectPermissions", str(r, "ParentId")) {
+		if p["SobjectType"] == parent && p["PermissionsRead"] == true {
 			return nil
 		}
 	}
@@ -382,10 +380,8 @@ func (o *Org) checkObjectParent(r soql.Record) *DMLError {
 // the same permission set grants access to one of its dependents.
 func (o *Org) checkObjectChildren(r soql.Record) *DMLError {
 	parent := str(r, "SobjectType")
-	for _, c := range o.st.find("ObjectPermissions", func(x soql.Record) bool {
-		return x["ParentId"] == r["ParentId"] && objectParents[str(x, "SobjectType")] == parent
-	}) {
-		if word := grantedWord(c); word != "" {
+	for _, c := range o.st.children("ObjectPermissions", str(r, "ParentId")) {
+		if word := grantedWord(c); word != "" && objectParents[str(c, "SobjectType")] == parent {
 			return dmlErr("FIELD_INTEGRITY_EXCEPTION", fmt.Sprintf("Permission %s %s depends on permission(s): Read %s", word, str(c, "SobjectType"), parent))
 		}
 	}
@@ -423,8 +419,8 @@ func fpBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 		return errBadPicklist("SObject Type Name", str(rec, "SobjectType"), "SobjectType")
 	}
 	rec["Field"], rec["SobjectType"] = ref, obj.Name
-	for _, r := range o.st.All("FieldPermissions") {
-		if r["ParentId"] == rec["ParentId"] && r["Field"] == ref {
+	for _, r := range o.st.children("FieldPermissions", str(rec, "ParentId")) {
+		if r["Field"] == ref {
 			return errDuplicate("<unknown>", r["Id"].(string))
 		}
 	}
@@ -461,8 +457,8 @@ func fpAfterUpdate(o *Org, d dml, _, rec soql.Record) { fpAfterWrite(o, d, rec) 
 func seaBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 	typ, _, _ := o.st.Get(str(rec, "SetupEntityId"))
 	rec["SetupEntityType"] = typ
-	for _, r := range o.st.All("SetupEntityAccess") {
-		if r["ParentId"] == rec["ParentId"] && r["SetupEntityId"] == rec["SetupEntityId"] {
+	for _, r := range o.st.children("SetupEntityAccess", str(rec, "ParentId")) {
+		if r["SetupEntityId"] == rec["SetupEntityId"] {
 			return errDuplicate("<unknown>", r["Id"].(string))
 		}
 	}

@@ -19,11 +19,60 @@ type store struct {
 	bin      map[string]bool     // id18 → in the bin
 	binOrder map[string][]string // object → ids in deletion order
 	undo     *[]func()           // non-nil inside a transaction
+	// byParent indexes the live records of the objects in indexedParent by
+	// their ParentId (object → ParentId → ids in insertion order): the
+	// permission rules look rows up by permission set on every insert, and a
+	// scan of every row made large applies quadratic.
+	byParent map[string]map[string][]string
 }
+
+// indexedParent lists the objects whose records are indexed by ParentId.
+var indexedParent = map[string]bool{"FieldPermissions": true, "ObjectPermissions": true, "SetupEntityAccess": true}
 
 func newStore() *store {
 	return &store{recs: map[string]soql.Record{}, typ: map[string]string{}, order: map[string][]string{},
-		bin: map[string]bool{}, binOrder: map[string][]string{}}
+		bin: map[string]bool{}, binOrder: map[string][]string{}, byParent: map[string]map[string][]string{}}
+}
+
+// index adds a live record to the ParentId index.
+func (s *store) index(object, id string) {
+	if !indexedParent[object] {
+		return
+	}
+	p, _ := s.recs[id]["ParentId"].(string)
+	m := s.byParent[object]
+	if m == nil {
+		m = map[string][]string{}
+		s.byParent[object] = m
+	}
+	m[p] = append(m[p], id)
+}
+
+// unindex removes a record from the ParentId index (under the ParentId it
+// has now).
+func (s *store) unindex(object, id string) {
+	if !indexedParent[object] {
+		return
+	}
+	p, _ := s.recs[id]["ParentId"].(string)
+	ids := s.byParent[object][p]
+	for i, x := range ids {
+		if x == id {
+			s.byParent[object][p] = append(ids[:i:i], ids[i+1:]...)
+			return
+		}
+	}
+}
+
+// children returns the live records of object whose ParentId is parent, in
+// insertion order; object must be one of indexedParent.
+func (s *store) children(object, parent string) []soql.Record {
+	ids := s.byParent[object][parent]
+	out := make([]soql.Record, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, s.recs[id])
+	}
+	return out
 }
 
 var _ soql.Store = (*store)(nil)
@@ -81,6 +130,7 @@ func (w withDeleted) Get(id string) (string, soql.Record, bool) {
 func (s *store) recycle(id string, fields map[string]any) {
 	object := s.typ[id]
 	s.set(id, fields)
+	s.unindex(object, id)
 	idx := -1
 	for i, x := range s.order[object] {
 		if x == id {
@@ -111,6 +161,7 @@ func (s *store) recycle(id string, fields map[string]any) {
 		copy(ids[idx+1:], ids[idx:])
 		ids[idx] = id
 		s.order[object] = ids
+		s.index(object, id)
 	})
 }
 
@@ -136,12 +187,19 @@ func (s *store) insert(object string, r soql.Record) {
 	s.recs[id] = r
 	s.typ[id] = object
 	s.order[object] = append(s.order[object], id)
+	s.index(object, id)
 	s.logUndo(func() { s.drop(object, id) })
 }
 
 // set changes fields of a stored record.
 func (s *store) set(id string, fields map[string]any) {
 	r := s.recs[id]
+	object := s.typ[id]
+	_, reparent := fields["ParentId"]
+	live := reparent && indexedParent[object] && !s.bin[id]
+	if live {
+		s.unindex(object, id)
+	}
 	old := make(map[string]any, len(fields))
 	missing := []string{}
 	for k, v := range fields {
@@ -152,12 +210,21 @@ func (s *store) set(id string, fields map[string]any) {
 		}
 		r[k] = v
 	}
+	if live {
+		s.index(object, id)
+	}
 	s.logUndo(func() {
+		if live {
+			s.unindex(object, id)
+		}
 		for k, v := range old {
 			r[k] = v
 		}
 		for _, k := range missing {
 			delete(r, k)
+		}
+		if live {
+			s.index(object, id)
 		}
 	})
 }
@@ -175,6 +242,7 @@ func (s *store) remove(id string) {
 	s.logUndo(func() {
 		s.recs[id] = r
 		s.typ[id] = object
+		s.index(object, id)
 		ids := s.order[object]
 		if idx < 0 || idx > len(ids) {
 			idx = len(ids)
@@ -187,6 +255,9 @@ func (s *store) remove(id string) {
 }
 
 func (s *store) drop(object, id string) {
+	if !s.bin[id] {
+		s.unindex(object, id)
+	}
 	delete(s.recs, id)
 	delete(s.typ, id)
 	ids := s.order[object]
