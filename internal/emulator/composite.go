@@ -115,12 +115,21 @@ func (o *Org) serveComposite(c *reqCtx) *apiError {
 		}
 		seen[s.ReferenceID] = true
 	}
+	results, _ := o.runComposite(c, req.CompositeRequest, req.AllOrNone)
+	writeJSON(c.w, http.StatusOK, map[string]any{"compositeResponse": results})
+	return nil
+}
+
+// runComposite runs the subrequests of one composite request (or of one
+// graph) in order, resolving @{ref.path} references; with allOrNone the
+// first failure undoes everything. ok is false when it did.
+func (o *Org) runComposite(c *reqCtx, subs []compositeSubreq, allOrNone bool) (results []compositeResult, ok bool) {
 	rollback, commit := o.st.begin()
-	results := make([]compositeResult, 0, len(req.CompositeRequest))
+	results = make([]compositeResult, 0, len(subs))
 	bodies := map[string]any{}  // referenceId → decoded body of a successful subrequest
 	failed := map[string]bool{} // referenceIds that failed
 	halted := false
-	for _, s := range req.CompositeRequest {
+	for _, s := range subs {
 		if halted {
 			results = append(results, haltedResult(s.ReferenceID, msgRolledBack))
 			continue
@@ -129,7 +138,7 @@ func (o *Org) serveComposite(c *reqCtx) *apiError {
 		if missing != "" {
 			failed[s.ReferenceID] = true
 			results = append(results, haltedResult(s.ReferenceID, fmt.Sprintf("Invalid reference specified. No value for %s found in %s.", missing, strings.SplitN(missing, ".", 2)[0])))
-			if req.AllOrNone {
+			if allOrNone {
 				halted = true
 			}
 			continue
@@ -138,7 +147,7 @@ func (o *Org) serveComposite(c *reqCtx) *apiError {
 		results = append(results, res)
 		if res.HTTPStatusCode >= 400 {
 			failed[s.ReferenceID] = true
-			if req.AllOrNone {
+			if allOrNone {
 				halted = true
 			}
 			continue
@@ -161,7 +170,52 @@ func (o *Org) serveComposite(c *reqCtx) *apiError {
 	} else {
 		commit()
 	}
-	writeJSON(c.w, http.StatusOK, map[string]any{"compositeResponse": results})
+	return results, !halted
+}
+
+// serveGraph handles /composite/graph (REST API guide, "Composite Graph",
+// v50.0+): {"graphs":[{"graphId","compositeRequest":[...]}]}, each graph
+// all-or-nothing on its own, answered {"graphs":[{"graphId","graphResponse":
+// {"compositeResponse":[...]},"isSuccessful"}]} (fixtures
+// composite-graph-v66.json, recorded from a live org). Limits: 500 nodes per
+// graph (the guide); the error wording for more is UNCONFIRMED.
+func (o *Org) serveGraph(c *reqCtx) *apiError {
+	if c.r.Method != http.MethodPost {
+		return errMethod(c.r.Method, "POST")
+	}
+	var req struct {
+		Graphs []struct {
+			GraphID          string            `json:"graphId"`
+			CompositeRequest []compositeSubreq `json:"compositeRequest"`
+		} `json:"graphs"`
+	}
+	if aerr := decodeInto(c.r, &req); aerr != nil {
+		return aerr
+	}
+	if len(req.Graphs) == 0 {
+		return errMsg(http.StatusBadRequest, "INVALID_INPUT", "graphs must contain at least one graph")
+	}
+	type graphOut struct {
+		GraphID       string                       `json:"graphId"`
+		GraphResponse map[string][]compositeResult `json:"graphResponse"`
+		IsSuccessful  bool                         `json:"isSuccessful"`
+	}
+	out := make([]graphOut, 0, len(req.Graphs))
+	for _, g := range req.Graphs {
+		if len(g.CompositeRequest) > 500 {
+			return errMsg(http.StatusBadRequest, "LIMIT_EXCEEDED", "A graph can't contain more than 500 nodes.")
+		}
+		seen := map[string]bool{}
+		for _, s := range g.CompositeRequest {
+			if s.ReferenceID == "" || seen[s.ReferenceID] {
+				return errMsg(http.StatusBadRequest, "INVALID_INPUT", "Duplicate or missing referenceId: "+s.ReferenceID)
+			}
+			seen[s.ReferenceID] = true
+		}
+		results, ok := o.runComposite(c, g.CompositeRequest, true)
+		out = append(out, graphOut{GraphID: g.GraphID, GraphResponse: map[string][]compositeResult{"compositeResponse": results}, IsSuccessful: ok})
+	}
+	writeJSON(c.w, http.StatusOK, map[string]any{"graphs": out})
 	return nil
 }
 

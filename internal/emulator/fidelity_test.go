@@ -334,6 +334,9 @@ func TestFidelitySimpleBodies(t *testing.T) {
 		{"composite mixed", "POST", "/services/data/v62.0/composite", map[string]any{"compositeRequest": []any{
 			map[string]any{"method": "GET", "url": "/services/data/v62.0/query?q=" + urlQuery("select count() from Account"), "referenceId": "refAccount"},
 			map[string]any{"method": "GET", "url": "/services/data/v62.0/query?q=" + urlQuery("select count() from XYZZY"), "referenceId": "refXYZZY"}}}, 200, "composite-mixed-200-and-400-INVALID_TYPE.json", false, true},
+		{"composite graph", "POST", "/services/data/v66.0/composite/graph", map[string]any{"graphs": []any{map[string]any{"graphId": "test1", "compositeRequest": []any{
+			map[string]any{"method": "POST", "url": "/services/data/v66.0/sobjects/Account", "referenceId": "newAccount", "body": map[string]any{"Name": "Graph"}}}}}},
+			200, "composite-graph-v66.json", false, true},
 		{"limits", "GET", "/services/data/v60.0/limits", nil, 200, "limits-v60.json", false, false},
 		{"recordCount", "GET", "/services/data/v62.0/limits/recordCount?sObjects=Account", nil, 200, "limits-recordCount-one.json", false, true},
 		{"userinfo", "GET", "/services/oauth2/userinfo", nil, 200, "oauth-userinfo.json", false, true},

@@ -391,3 +391,28 @@ func TestParentIndexFollowsRollbacksAndRestarts(t *testing.T) {
 	}
 	create(t, o2, "FieldPermissions", fp("Account.Phone"))
 }
+
+func TestCompositeGraphIsAllOrNonePerGraph(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	node := func(ref string, body map[string]any) map[string]any {
+		return map[string]any{"method": "POST", "url": v + "/sobjects/Account", "referenceId": ref, "body": body}
+	}
+	r := do(t, o, "POST", v+"/composite/graph", map[string]any{"graphs": []any{
+		map[string]any{"graphId": "good", "compositeRequest": []any{node("a", map[string]any{"Name": "Graph Good"}),
+			map[string]any{"method": "POST", "url": v + "/sobjects/Contact", "referenceId": "c", "body": map[string]any{"LastName": "G", "AccountId": "@{a.id}"}}}},
+		map[string]any{"graphId": "bad", "compositeRequest": []any{node("b", map[string]any{"Name": "Graph Bad"}), node("x", map[string]any{})}},
+	}}).obj(t)
+	gs := r["graphs"].([]any)
+	if len(gs) != 2 || gs[0].(map[string]any)["isSuccessful"] != true || gs[1].(map[string]any)["isSuccessful"] != false {
+		t.Fatalf("graphs: %v", r)
+	}
+	if n := len(query(t, o, "SELECT Id FROM Contact WHERE Account.Name = 'Graph Good'")); n != 1 {
+		t.Errorf("good graph: %d contacts", n)
+	}
+	if n := len(query(t, o, "SELECT Id FROM Account WHERE Name = 'Graph Bad'")); n != 0 {
+		t.Errorf("bad graph kept %d accounts", n)
+	}
+	if r := do(t, o, "POST", "/services/data/v49.0/composite/graph", map[string]any{"graphs": []any{}}); r.status != 404 {
+		t.Errorf("graph before v50.0: %d", r.status)
+	}
+}

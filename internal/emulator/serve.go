@@ -216,6 +216,8 @@ func (o *Org) route(c *reqCtx, rest string) {
 			err = errNotFound()
 		} else if len(parts) >= 2 && parts[1] == "sobjects" {
 			err = o.serveCollections(c, parts[2:])
+		} else if len(parts) == 2 && parts[1] == "graph" {
+			err = o.serveGraph(c)
 		} else if len(parts) == 2 && parts[1] == "batch" {
 			err = o.serveBatch(c)
 		} else if len(parts) == 3 && parts[1] == "tree" && !c.tooling {
@@ -305,7 +307,7 @@ func (o *Org) serveSingleAccess(w http.ResponseWriter, r *http.Request) {
 // compositeAvailable reports whether the composite resource at parts exists
 // in API version ver. Each resource's "Available since" line in the REST API
 // Developer Guide: composite tree 33.0, composite batch 34.0, composite 38.0,
-// sObject Collections 42.0 (jsforce falls back to single requests below
+// sObject Collections 42.0, composite graph 50.0 (jsforce falls back to single requests below
 // 42.0, real-clients.md §2); before that, the generic 404 (G15).
 func compositeAvailable(ver string, parts []string) bool {
 	since := 38.0
@@ -317,6 +319,8 @@ func compositeAvailable(ver string, parts []string) bool {
 			since = 34.0
 		case "sobjects":
 			since = 42.0
+		case "graph":
+			since = 50.0
 		}
 	}
 	v, err := strconv.ParseFloat(ver, 64)
