@@ -75,8 +75,9 @@ type Config struct {
 	TokenLifetime time.Duration
 	// StaticToken is always valid, never expires, and belongs to StaticUser.
 	StaticToken string
-	// StaticRefreshToken, when set, is a refresh token that is always valid
-	// for StaticUser, as one obtained earlier through the web-server flow and
+	// StaticRefreshToken, when set, is a refresh token valid for StaticUser
+	// until it is revoked (then for the rest of the process, with the access
+	// tokens it gave), as one obtained earlier through the web-server flow and
 	// stored by the client (sf's sfdx-url `force://CID:SECRET:RT@host`,
 	// real-clients.md §3.5). None of the grants served here issues a refresh
 	// token, as in Salesforce, so this is how a refresh_token grant is tested.
@@ -107,11 +108,17 @@ type Server struct {
 
 	mu     sync.Mutex
 	access map[string]*accessToken
+	// refreshRevoked: the configured refresh token was revoked; it stays
+	// revoked for the rest of the process.
+	refreshRevoked bool
 }
 
 type accessToken struct {
 	user    User
 	expires time.Time
+	// fromRefresh: issued by the refresh_token grant, so revoking the
+	// refresh token ends it too.
+	fromRefresh bool
 }
 
 // New returns an OAuth server for the connected app cfg over the users in dir.
@@ -182,14 +189,14 @@ func (s *Server) ExpireAll() {
 }
 
 // issue records a new access token for u and returns it with its issued_at.
-func (s *Server) issue(u User) (token string, issuedAt time.Time, err error) {
+func (s *Server) issue(u User, fromRefresh bool) (token string, issuedAt time.Time, err error) {
 	token, err = newAccessToken(s.orgID(u))
 	if err != nil {
 		return "", time.Time{}, err
 	}
 	now := s.cfg.Now()
 	s.mu.Lock()
-	s.access[token] = &accessToken{user: u, expires: now.Add(s.cfg.TokenLifetime)}
+	s.access[token] = &accessToken{user: u, expires: now.Add(s.cfg.TokenLifetime), fromRefresh: fromRefresh}
 	s.mu.Unlock()
 	return token, now, nil
 }

@@ -424,6 +424,39 @@ func TestRevoke(t *testing.T) {
 	}
 }
 
+func TestRevokingTheRefreshTokenEndsItAndItsSessions(t *testing.T) {
+	s := newServer(keyPair{}, nil)
+	refresh := func() *httptest.ResponseRecorder {
+		return post(t, s, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"5Aep861STATICREFRESH"}, "client_id": {clientID}, "client_secret": {secret}})
+	}
+	w := refresh()
+	m, _ := keysOf(t, w.Body.Bytes())
+	fromRefresh := m["access_token"].(string)
+	w = post(t, s, url.Values{"grant_type": {"password"}, "client_id": {clientID}, "client_secret": {secret}, "username": {"ci@example.com"}, "password": {"hunter2"}})
+	m, _ = keysOf(t, w.Body.Bytes())
+	fromPassword := m["access_token"].(string)
+
+	r := httptest.NewRequest(http.MethodPost, "/services/oauth2/revoke", strings.NewReader(url.Values{"token": {"5Aep861STATICREFRESH"}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rw := httptest.NewRecorder()
+	s.ServeRevoke(rw, r)
+	if rw.Code != 200 {
+		t.Fatalf("revoke: %d %s", rw.Code, rw.Body)
+	}
+	if w := refresh(); w.Code != 400 || strings.TrimSpace(w.Body.String()) != `{"error":"invalid_grant","error_description":"expired access/refresh token"}` {
+		t.Errorf("refresh after revoke: %d %s", w.Code, w.Body)
+	}
+	if _, err := s.Authenticate(fromRefresh); !errors.Is(err, ErrInvalid) {
+		t.Errorf("access token from the revoked refresh token: %v", err)
+	}
+	if _, err := s.Authenticate(fromPassword); err != nil {
+		t.Errorf("other sessions end too: %v", err)
+	}
+	if _, err := s.Authenticate("00D000000000001!STATIC"); err != nil {
+		t.Errorf("static token: %v", err)
+	}
+}
+
 func TestDeactivationEndsSessions(t *testing.T) {
 	d := &toggleDir{active: true}
 	s := New(Config{OrgID: orgID, Now: func() time.Time { return now }}, d)

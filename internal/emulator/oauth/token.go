@@ -147,7 +147,7 @@ func (s *Server) passwordGrant(r *http.Request) (tokenResponse, *oauthError) {
 	if !ok || !s.passwordMatches(u.ID, f.Get("password")) || !s.dir.IsActive(u.ID) {
 		return tokenResponse{}, &errAuthFailure
 	}
-	return s.grantResponse(r, u, false, true)
+	return s.grantResponse(r, u, false, true, false)
 }
 
 // passwordMatches accepts the password alone, or the password followed by the
@@ -187,7 +187,7 @@ func (s *Server) refreshGrant(r *http.Request) (tokenResponse, *oauthError) {
 	if s.dir != nil && u.ID != "" && !s.dir.IsActive(u.ID) {
 		return tokenResponse{}, &errInactive
 	}
-	return s.grantResponse(r, u, true, true)
+	return s.grantResponse(r, u, true, true, true)
 }
 
 func (s *Server) refreshUser(token string) (User, bool) {
@@ -197,7 +197,10 @@ func (s *Server) refreshUser(token string) (User, bool) {
 	// No grant served here issues refresh tokens, so the configured one is
 	// the only one there is.
 	if s.cfg.StaticRefreshToken != "" && hmac.Equal([]byte(token), []byte(s.cfg.StaticRefreshToken)) {
-		return s.cfg.StaticUser(), true
+		s.mu.Lock()
+		revoked := s.refreshRevoked
+		s.mu.Unlock()
+		return s.cfg.StaticUser(), !revoked
 	}
 	return User{}, false
 }
@@ -247,7 +250,7 @@ func (s *Server) jwtGrant(r *http.Request) (tokenResponse, *oauthError) {
 	if ap, ok := s.dir.(Approvals); ok && !ap.Approved(u.ID) {
 		return tokenResponse{}, &errNotApproved
 	}
-	return s.grantResponse(r, u, true, false)
+	return s.grantResponse(r, u, true, false, false)
 }
 
 // clientCredentialsGrant: grant_type=client_credentials with the client id
@@ -279,7 +282,7 @@ func (s *Server) clientCredentialsGrant(r *http.Request) (tokenResponse, *oauthE
 	if s.dir != nil && u.ID != "" && !s.dir.IsActive(u.ID) {
 		return tokenResponse{}, &errInactive
 	}
-	return s.grantResponse(r, u, true, true)
+	return s.grantResponse(r, u, true, true, false)
 }
 
 func (s *Server) lookup(username string) (User, bool) {
@@ -297,8 +300,8 @@ func (s *Server) lookup(username string) (User, bool) {
 // is <instance>/id/<orgId>/<userId>: clients parse the org id from its
 // second-to-last segment (sf, real-clients.md §3.5) and jsforce needs it
 // present (real-clients.md §2).
-func (s *Server) grantResponse(r *http.Request, u User, withScope, withSignature bool) (tokenResponse, *oauthError) {
-	tok, issued, err := s.issue(u)
+func (s *Server) grantResponse(r *http.Request, u User, withScope, withSignature, fromRefresh bool) (tokenResponse, *oauthError) {
+	tok, issued, err := s.issue(u, fromRefresh)
 	if err != nil {
 		return tokenResponse{}, &oauthError{"server_error", "could not issue a token"}
 	}
@@ -344,10 +347,26 @@ func (s *Server) ServeRevoke(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, oauthError{"invalid_token", "invalid token"})
 		return
 	}
-	if s.cfg.StaticToken != "" && token == s.cfg.StaticToken ||
-		s.cfg.StaticRefreshToken != "" && token == s.cfg.StaticRefreshToken {
-		// The configured tokens stand for credentials the test harness owns;
-		// they stay valid (Config doc), but the client sees a normal revoke.
+	if s.cfg.StaticToken != "" && token == s.cfg.StaticToken {
+		// The configured access token stands for the test harness's own
+		// admin session; it stays valid (Config doc), but the client sees a
+		// normal revoke.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if s.cfg.StaticRefreshToken != "" && token == s.cfg.StaticRefreshToken {
+		// Revoking a refresh token revokes it and every access token
+		// obtained with it (Salesforce Help "Revoke OAuth Tokens"; G12): the
+		// refresh grant then answers "expired access/refresh token", for the
+		// rest of the process.
+		s.mu.Lock()
+		s.refreshRevoked = true
+		for k, t := range s.access {
+			if t.fromRefresh {
+				delete(s.access, k)
+			}
+		}
+		s.mu.Unlock()
 		w.WriteHeader(http.StatusOK)
 		return
 	}
