@@ -416,3 +416,15 @@ func TestCompositeGraphIsAllOrNonePerGraph(t *testing.T) {
 		t.Errorf("graph before v50.0: %d", r.status)
 	}
 }
+
+func TestQueryExplain(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	r := do(t, o, "GET", v+"/query?explain="+urlQuery("SELECT Id FROM Account WHERE Name = 'Globex'"), nil)
+	want := `{"plans":[{"cardinality":1,"fields":[],"leadingOperationType":"TableScan","notes":[],"relativeCost":0.5,"sobjectCardinality":2,"sobjectType":"Account"}]}` + "\n"
+	if r.status != 200 || string(r.body) != want {
+		t.Errorf("explain: %d %s\nwant %s", r.status, r.body, want)
+	}
+	if r := do(t, o, "GET", v+"/query?explain="+urlQuery("SELECT Nope FROM Account"), nil); r.status != 400 {
+		t.Errorf("bad explain: %d %s", r.status, r.body)
+	}
+}

@@ -64,6 +64,9 @@ func (o *Org) serveQuery(c *reqCtx, all bool, parts []string) *apiError {
 	if len(parts) > 1 {
 		return errNotFound()
 	}
+	if ex := c.r.URL.Query().Get("explain"); ex != "" && !all {
+		return o.serveExplain(c, ex)
+	}
 	q := c.r.URL.Query().Get("q")
 	if q == "" {
 		// UNCONFIRMED wording.
@@ -214,4 +217,31 @@ func soqlError(err error) *apiError {
 		return errMsg(http.StatusBadRequest, se.Code, se.Message)
 	}
 	return errMsg(http.StatusBadRequest, "MALFORMED_QUERY", err.Error())
+}
+
+// serveExplain answers /query?explain=SOQL (REST API guide, "Get Feedback on
+// Query Performance"; jsforce query(...).explain()): {"plans":[{cardinality,
+// fields, leadingOperationType, notes, relativeCost, sobjectCardinality,
+// sobjectType}]}. The emulator has no indexes, so its one plan is a table
+// scan; cardinality is the rows the query matches, sobjectCardinality the
+// object's rows, relativeCost their ratio (the cost model is UNCONFIRMED).
+func (o *Org) serveExplain(c *reqCtx, q string) *apiError {
+	parsed, err := soql.Parse(q)
+	if err != nil {
+		return soqlError(err)
+	}
+	res, err := soql.Execute(parsed, o.view(c), o.st, soql.Options{APIVersion: c.ver, Tooling: c.tooling, Now: o.now().UTC()})
+	if err != nil {
+		return soqlError(err)
+	}
+	total := o.st.count(res.Object)
+	cost := 0.0
+	if total > 0 {
+		cost = float64(res.TotalSize) / float64(total)
+	}
+	plan := schema.OrderedMap{{Key: "cardinality", Value: res.TotalSize}, {Key: "fields", Value: []string{}},
+		{Key: "leadingOperationType", Value: "TableScan"}, {Key: "notes", Value: []any{}}, {Key: "relativeCost", Value: cost},
+		{Key: "sobjectCardinality", Value: total}, {Key: "sobjectType", Value: res.Object}}
+	writeJSON(c.w, http.StatusOK, map[string]any{"plans": []any{plan}})
+	return nil
 }
