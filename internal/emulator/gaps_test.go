@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -427,4 +428,35 @@ func TestQueryExplain(t *testing.T) {
 	if r := do(t, o, "GET", v+"/query?explain="+urlQuery("SELECT Nope FROM Account"), nil); r.status != 400 {
 		t.Errorf("bad explain: %d %s", r.status, r.body)
 	}
+}
+
+func TestSOSLSearch(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	create(t, o, "Account", map[string]any{"Name": "SampleAccount2", "Phone": "1234567890"})
+	create(t, o, "Contact", map[string]any{"FirstName": "Sample", "LastName": "Woods"})
+	search := func(q string) resp { return do(t, o, "GET", v+"/search?q="+urlQuery(q), nil) }
+	r := search("FIND {Sample} IN ALL FIELDS RETURNING Account(Name,Phone), Contact(FirstName,LastName)")
+	recs := r.obj(t)["searchRecords"].([]any)
+	var got []string
+	for _, x := range recs {
+		var keys []string
+		for k := range x.(map[string]any) {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		got = append(got, strings.Join(keys, ","))
+	}
+	if strings.Join(got, " ") != "Name,Phone,attributes FirstName,LastName,attributes" {
+		t.Errorf("search: %s", r.body)
+	}
+	if r := search("FIND {Jones} IN ALL FIELDS RETURNING Account(Name,Industry), Contact(FirstName,LastName,Department)"); string(r.body) != `{"searchRecords":[]}`+"\n" {
+		t.Errorf("no match: %s", r.body)
+	}
+	if r := search("FIND {Acme} IN NAME FIELDS RETURNING Account(Id, Name WHERE Industry = 'Manufacturing' LIMIT 1)"); len(r.obj(t)["searchRecords"].([]any)) != 1 {
+		t.Errorf("where/limit: %s", r.body)
+	}
+	if r := search("FIND {woods}"); len(r.obj(t)["searchRecords"].([]any)) != 1 {
+		t.Errorf("no RETURNING: %s", r.body)
+	}
+	expectErr(t, search("FIND 'Jones' IN ALL FIELDS"), 400, "MALFORMED_SEARCH", "No search term found. The search term must be enclosed in braces.")
 }

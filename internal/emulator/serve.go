@@ -227,6 +227,12 @@ func (o *Org) route(c *reqCtx, rest string) {
 		} else {
 			err = errNotFound()
 		}
+	case "search":
+		if len(parts) != 1 {
+			err = errNotFound()
+		} else {
+			err = o.serveSearch(c)
+		}
 	case "recent":
 		// Recently viewed records: the API does not view records, so an org
 		// used only through the API has none (REST API guide, "Recently

@@ -42,6 +42,16 @@ func (o *Object) Field(name string) (*Field, bool) {
 	return f, ok
 }
 
+// Searchable reports whether SOSL searches the object (global describe
+// "searchable"; custom objects too).
+func (o *Object) Searchable() bool {
+	if o.Custom {
+		return true
+	}
+	b, _ := o.facts["searchable"].(bool)
+	return b
+}
+
 // Undeletable reports whether deleted records of the object go to the
 // Recycle Bin (global describe "undeletable"; custom objects too).
 func (o *Object) Undeletable() bool {
