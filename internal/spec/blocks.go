@@ -270,6 +270,8 @@ func (p *parser) decodePackage(f *file, n *yaml.Node) {
 		return
 	}
 	pkg := Package{Pos: f.pos(n), If: p.decodeIf(f, fs)}
+	start := len(p.diags)
+	defer func() { p.forgiveUnset(start, pkg.If) }()
 	ns, nsNode := p.requiredStr(f, fs, "namespace", "package")
 	if ns != "" {
 		if !namespaceRE.MatchString(ns) || len(ns) > 15 {
@@ -297,6 +299,8 @@ func (p *parser) decodeProfile(f *file, n *yaml.Node) {
 		return
 	}
 	pr := Profile{Pos: f.pos(n), If: p.decodeIf(f, fs)}
+	start := len(p.diags)
+	defer func() { p.forgiveUnset(start, pr.If) }()
 	pr.Name, _ = p.requiredStr(f, fs, "name", "profile")
 	if n := fs.get("name"); pr.Name != "" {
 		p.maxLen(f, n, "profile name", pr.Name, 255)
@@ -335,6 +339,8 @@ func (p *parser) decodePermissionSet(f *file, n *yaml.Node) {
 		return
 	}
 	ps := PermissionSet{Pos: f.pos(n), If: p.decodeIf(f, fs)}
+	start := len(p.diags)
+	defer func() { p.forgiveUnset(start, ps.If) }()
 	name, nameNode := p.requiredValue(f, fs, "name", "permission set")
 	if name.Value != "" {
 		p.checkAPIName(f, nameNode, "permission set name", name)
@@ -364,6 +370,8 @@ func (p *parser) decodeGroup(f *file, n *yaml.Node) {
 		return
 	}
 	g := PermissionSetGroup{Pos: f.pos(n), If: p.decodeIf(f, fs)}
+	start := len(p.diags)
+	defer func() { p.forgiveUnset(start, g.If) }()
 	name, nameNode := p.requiredValue(f, fs, "name", "permission set group")
 	if name.Value != "" {
 		p.checkAPIName(f, nameNode, "permission set group name", name)
@@ -504,6 +512,8 @@ func (p *parser) decodeConnectedApp(f *file, n *yaml.Node) {
 		return
 	}
 	app := ConnectedApp{Pos: f.pos(n), If: p.decodeIf(f, fs)}
+	start := len(p.diags)
+	defer func() { p.forgiveUnset(start, app.If) }()
 	app.Name, _ = p.requiredStr(f, fs, "name", "connected app")
 	if pn := fs.get("policy"); !isNull(pn) {
 		app.Policy = p.policy(f, pn)

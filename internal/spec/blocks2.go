@@ -150,6 +150,8 @@ func (p *parser) decodeECA(f *file, n *yaml.Node) {
 		return
 	}
 	app := ExternalClientApp{Pos: f.pos(n), If: p.decodeIf(f, fs)}
+	start := len(p.diags)
+	defer func() { p.forgiveUnset(start, app.If) }()
 	name, nameNode := p.requiredValue(f, fs, "name", "external client app")
 	if name.Value != "" {
 		p.checkAPIName(f, nameNode, "external client app name", name)
@@ -220,6 +222,8 @@ func (p *parser) decodeRemoteSite(f *file, n *yaml.Node) {
 		return
 	}
 	rs := RemoteSite{Pos: f.pos(n), If: p.decodeIf(f, fs)}
+	start := len(p.diags)
+	defer func() { p.forgiveUnset(start, rs.If) }()
 	name, nameNode := p.requiredValue(f, fs, "name", "remote site")
 	if name.Value != "" {
 		p.checkAPIName(f, nameNode, "remote site name", name)
@@ -247,6 +251,8 @@ func (p *parser) decodeRecord(f *file, n *yaml.Node) {
 		return
 	}
 	rec := RecordSet{Pos: f.pos(n), If: p.decodeIf(f, fs)}
+	start := len(p.diags)
+	defer func() { p.forgiveUnset(start, rec.If) }()
 	obj, objNode := p.requiredStr(f, fs, "object", "record")
 	if obj != "" {
 		rec.Object = p.objectName(f, objNode, obj)
@@ -412,6 +418,8 @@ func (p *parser) decodeUser(f *file, n *yaml.Node) {
 		return
 	}
 	u := User{Pos: f.pos(n), If: p.decodeIf(f, fs)}
+	start := len(p.diags)
+	defer func() { p.forgiveUnset(start, u.If) }()
 	if un := p.required(f, fs, "username", "user"); un != nil {
 		if v, ok := p.value(f, un, "username"); ok {
 			if !emailRE.MatchString(v.Value) {
@@ -540,6 +548,8 @@ func (p *parser) decodeAssignment(f *file, n *yaml.Node) {
 		return
 	}
 	a := Assignment{Pos: f.pos(n), If: p.decodeIf(f, fs)}
+	start := len(p.diags)
+	defer func() { p.forgiveUnset(start, a.If) }()
 	var given []string
 	for _, k := range []string{"permissionSet", "permissionSetGroup", "permissionSetLicense"} {
 		if !fs.has(k) {

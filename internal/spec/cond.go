@@ -124,3 +124,37 @@ func parseCondition(raw string) (*Condition, string) {
 	}
 	return nil, fmt.Sprintf("unknown condition %q%s (valid: %s)", raw, didYouMean(word, []string{"personAccounts", "sandbox", "production", "package", "var", "not"}), strings.Join(condKinds, ", "))
 }
+
+// offlineFalse reports whether c is decided without an org and false: a
+// var:NAME condition (or its negation) whose variable is set.
+func (p *parser) offlineFalse(c *Condition) bool {
+	if c == nil || c.Kind != "var" {
+		return false
+	}
+	v, _, ok := p.lookupVar(c.Var)
+	if !ok {
+		return false
+	}
+	val := strings.EqualFold(strings.TrimSpace(v), "true")
+	if c.Negate {
+		val = !val
+	}
+	return !val
+}
+
+// forgiveUnset drops the "variable is not set" problems reported since start
+// when the item's condition is known to be false: the item is never applied,
+// so a secret it needs (a client secret under `if: var:USE_OAUTH`, say) need
+// not be set either.
+func (p *parser) forgiveUnset(start int, c *Condition) {
+	if start > len(p.diags) || !p.offlineFalse(c) {
+		return
+	}
+	kept := p.diags[:start]
+	for _, d := range p.diags[start:] {
+		if !strings.Contains(d.Message, "is not set; set it in the environment or pass --var") {
+			kept = append(kept, d)
+		}
+	}
+	p.diags = kept
+}
