@@ -460,3 +460,25 @@ func TestSOSLSearch(t *testing.T) {
 	}
 	expectErr(t, search("FIND 'Jones' IN ALL FIELDS"), 400, "MALFORMED_SEARCH", "No search term found. The search term must be enclosed in braces.")
 }
+
+func TestSOQLDateFunctions(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	r := do(t, o, "GET", v+"/query?q="+urlQuery("SELECT CALENDAR_YEAR(CreatedDate) y, COUNT(Id) FROM Account GROUP BY CALENDAR_YEAR(CreatedDate)"), nil)
+	want := `{"totalSize":1,"done":true,"records":[{"attributes":{"type":"AggregateResult"},"y":2026,"expr0":2}]}` + "\n"
+	if string(r.body) != want {
+		t.Errorf("grouped:\n got %s\nwant %s", r.body, want)
+	}
+	r = do(t, o, "GET", v+"/query?q="+urlQuery("SELECT CALENDAR_MONTH(CloseDate), DAY_ONLY(CreatedDate) d, COUNT(Id) n FROM Opportunity GROUP BY CALENDAR_MONTH(CloseDate), DAY_ONLY(CreatedDate)"), nil)
+	want = `{"totalSize":1,"done":true,"records":[{"attributes":{"type":"AggregateResult"},"expr0":1,"d":"2026-11-23","n":1}]}` + "\n"
+	if string(r.body) != want {
+		t.Errorf("month and day:\n got %s\nwant %s", r.body, want)
+	}
+	if n := len(query(t, o, "SELECT Id FROM Account WHERE CALENDAR_YEAR(CreatedDate) = 2026 AND DAY_IN_WEEK(CreatedDate) = 2")); n != 2 {
+		t.Errorf("where: %d rows", n)
+	}
+	if n := len(query(t, o, "SELECT Id FROM Account WHERE CALENDAR_YEAR(CreatedDate) > 2026")); n != 0 {
+		t.Errorf("where >: %d rows", n)
+	}
+	expectErr(t, do(t, o, "GET", v+"/query?q="+urlQuery("SELECT CALENDAR_YEAR(CreatedDate) FROM Account"), nil), 400, "MALFORMED_QUERY",
+		"\nSELECT CALENDAR_YEAR(CreatedDate) FROM Account\n                     ^\nERROR at Row:1:Column:22\nField must be grouped or aggregated: CALENDAR_YEAR(CreatedDate)")
+}

@@ -111,7 +111,11 @@ func (x *executor) aggregate(cq *compiled, recs []Record) ([]Row, error) {
 				row.set(it.alias, grec[it.aggKey])
 				continue
 			}
-			row.set(it.ref.field.Name, normalize(grec["g:"+it.ref.key()]))
+			name := it.ref.field.Name
+			if it.ref.dateFn != "" {
+				name = it.alias
+			}
+			row.set(name, normalize(grec["g:"+it.ref.key()]))
 		}
 		rows = append(rows, row)
 	}

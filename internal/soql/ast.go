@@ -31,6 +31,8 @@ func (q *Query) String() string { return q.src }
 type name struct {
 	text string
 	pos  int
+	// fn is a date function applied to the name in GROUP BY ("" for none).
+	fn string
 }
 
 type selectKind int

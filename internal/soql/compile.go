@@ -13,16 +13,26 @@ type fieldRef struct {
 	field Field
 	kind  fkind
 	pos   int
+	// dateFn is a date function applied to the field's value (CALENDAR_YEAR,
+	// ...), "" for the plain value.
+	dateFn string
 }
 
 // key is a stable identity for GROUP BY matching.
 func (r *fieldRef) key() string {
 	var b strings.Builder
+	if r.dateFn != "" {
+		b.WriteString(r.dateFn)
+		b.WriteByte('(')
+	}
 	for _, h := range r.hops {
 		b.WriteString(h.Name)
 		b.WriteByte('.')
 	}
 	b.WriteString(r.field.Name)
+	if r.dateFn != "" {
+		b.WriteByte(')')
+	}
 	return b.String()
 }
 
@@ -172,12 +182,26 @@ func (c *compiler) compile(q *Query, object string) (*compiled, error) {
 			if err != nil {
 				return nil, err
 			}
+			alias := ""
+			if dateFunctions[it.fn] {
+				dref, ok := dateFnRef(it.fn, ref)
+				if !ok {
+					return nil, c.errAt(it.path.pos, CodeMalformedQuery, msgDateFnField, it.fn, ref.field.Name)
+				}
+				ref = dref
+				// Named like an unaliased aggregate (SOQL "Date Functions"
+				// examples read the value as expr0).
+				if alias = it.alias; alias == "" {
+					alias = fmt.Sprintf("expr%d", exprN)
+					exprN++
+				}
+			}
 			k := strings.ToLower(ref.key())
 			if seen[k] {
 				return nil, c.errAt(it.pos, CodeInvalidField, msgDuplicateField, it.path.text)
 			}
 			seen[k] = true
-			cq.items = append(cq.items, outItem{kind: outField, ref: ref})
+			cq.items = append(cq.items, outItem{kind: outField, ref: ref, alias: alias, text: it.text})
 		case selFields:
 			// FIELDS(ALL) and FIELDS(CUSTOM) are unbounded: they need LIMIT 200 or less.
 			// Source: SOQL "FIELDS()" (bounded and unbounded queries).
@@ -246,7 +270,15 @@ func (c *compiler) compile(q *Query, object string) (*compiled, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !ref.field.Groupable {
+		if g.fn != "" {
+			// A date function groups even a dateTime field, which is not
+			// groupable itself (SOQL "Date Functions").
+			dref, ok := dateFnRef(g.fn, ref)
+			if !ok {
+				return nil, c.errAt(g.pos, CodeMalformedQuery, msgDateFnField, g.fn, ref.field.Name)
+			}
+			ref = dref
+		} else if !ref.field.Groupable {
 			return nil, c.errAt(g.pos, CodeMalformedQuery, msgNotGroupable, ref.field.Name)
 		}
 		cq.groupBy = append(cq.groupBy, ref)
@@ -262,11 +294,22 @@ func (c *compiler) compile(q *Query, object string) (*compiled, error) {
 		}
 		for _, it := range cq.items {
 			if it.kind != outAgg && (it.ref == nil || !grouped[it.ref.key()]) {
+				if it.ref != nil && it.ref.dateFn != "" {
+					return nil, c.errAt(it.ref.pos, CodeMalformedQuery, msgNotGrouped, it.text)
+				}
 				pos, label := 0, ""
 				if it.ref != nil {
 					pos, label = it.ref.pos, it.ref.field.Name
 				}
 				return nil, c.errAt(pos, CodeMalformedQuery, msgNotGrouped, label)
+			}
+		}
+	}
+	if !cq.aggregate {
+		// Date functions in SELECT need a grouped query.
+		for _, it := range cq.items {
+			if it.ref != nil && it.ref.dateFn != "" {
+				return nil, c.errAt(it.ref.pos, CodeMalformedQuery, msgNotGrouped, it.text)
 			}
 		}
 	}
@@ -414,6 +457,28 @@ func (c *compiler) compileCmp(object string, x *cmpExpr) (cexpr, error) {
 	ref, err := c.resolvePath(object, x.field)
 	if err != nil {
 		return nil, err
+	}
+	if dateFunctions[x.fn] {
+		dref, ok := dateFnRef(x.fn, ref)
+		if !ok {
+			return nil, c.errAt(x.field.pos, CodeMalformedQuery, msgDateFnField, x.fn, ref.field.Name)
+		}
+		ref = dref
+		if c.group != nil {
+			if !groupedKey(c.group.groupBy, ref) {
+				return nil, c.errAt(x.field.pos, CodeMalformedQuery, msgNotGrouped, ref.field.Name)
+			}
+			ref = groupRef(ref)
+		}
+		cc := &ccmp{ref: ref, op: x.op}
+		for _, lit := range x.values {
+			v, err := c.value(ref, x, lit)
+			if err != nil {
+				return nil, err
+			}
+			cc.vals = append(cc.vals, v)
+		}
+		return cc, nil
 	}
 	switch {
 	case x.fn != "" && c.group != nil:

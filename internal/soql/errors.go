@@ -54,6 +54,9 @@ const (
 	msgUnexpected = "unexpected token: '%s'"
 	// SOQL "GROUP BY" doc: every non-aggregated selected field must be grouped.
 	msgNotGrouped = "Field must be grouped or aggregated: %s"
+	// msgDateFnField: a date function over a field that is not a date or
+	// dateTime (UNCONFIRMED wording).
+	msgDateFnField = "%s can only be used with date or dateTime fields: %s"
 	// The same rule for ORDER BY in an aggregate query.
 	msgOrderNotGrouped = "Ordered field must be grouped or aggregated: %s"
 	// Aliases are for aggregate expressions only (SOQL "Using Aliases with

@@ -145,6 +145,9 @@ func (x *executor) get(rec Record, ref *fieldRef) any {
 		}
 		rec = parent
 	}
+	if ref.dateFn != "" {
+		return applyDateFn(ref.dateFn, rec[ref.field.Name])
+	}
 	return rec[ref.field.Name]
 }
 

@@ -149,9 +149,21 @@ func (p *parser) query(sub bool) (*Query, error) {
 			return nil, err
 		}
 		for {
+			fn := ""
+			if t := p.peek(); t.Kind == tokIdent && dateFunctions[strings.ToUpper(t.Text)] && p.peekN(1).Kind == tokPunct && p.peekN(1).Text == "(" {
+				fn = strings.ToUpper(t.Text)
+				p.next()
+				p.next()
+			}
 			n, err := p.ident()
 			if err != nil {
 				return nil, err
+			}
+			if fn != "" {
+				if err := p.expectPunct(")"); err != nil {
+					return nil, err
+				}
+				n.fn = fn
 			}
 			q.groupBy = append(q.groupBy, n)
 			if !p.punct(",") {
@@ -291,7 +303,7 @@ func (p *parser) selectItem(sub bool) (selectItem, error) {
 		case fn == "COUNT" && p.punct(")"):
 			end := p.next()
 			return selectItem{kind: selCount, pos: t.Pos, fn: fn, text: p.src[t.Pos:end.End]}, nil
-		case aggregates[fn] || passThrough[fn]:
+		case aggregates[fn] || passThrough[fn] || dateFunctions[fn]:
 			arg, err := p.ident()
 			if err != nil {
 				return selectItem{}, err
@@ -301,7 +313,7 @@ func (p *parser) selectItem(sub bool) (selectItem, error) {
 				return selectItem{}, err
 			}
 			item := selectItem{kind: selAgg, pos: t.Pos, fn: fn, path: arg, text: p.src[t.Pos:end.End]}
-			if passThrough[fn] {
+			if passThrough[fn] || dateFunctions[fn] {
 				item.kind = selField
 			}
 			p.alias(&item)
@@ -334,7 +346,7 @@ func (p *parser) alias(item *selectItem) {
 	}
 	p.next()
 	item.alias = a.Text
-	if item.kind != selAgg && p.aliasErr == nil {
+	if item.kind != selAgg && !dateFunctions[item.fn] && p.aliasErr == nil {
 		p.aliasErr = newError(p.src, a.Pos, CodeMalformedQuery, msgAliasNotAggregate)
 	}
 }
@@ -467,7 +479,8 @@ func (p *parser) unary() (expr, error) {
 // Source: SOQL "HAVING" and "ORDER BY" (aggregate functions).
 func (p *parser) maybeAggregate() (string, name, error) {
 	t := p.peek()
-	if p.allowAgg && t.Kind == tokIdent && aggregates[strings.ToUpper(t.Text)] && p.peekN(1).Kind == tokPunct && p.peekN(1).Text == "(" {
+	up := strings.ToUpper(t.Text)
+	if t.Kind == tokIdent && (p.allowAgg && aggregates[up] || dateFunctions[up]) && p.peekN(1).Kind == tokPunct && p.peekN(1).Text == "(" {
 		p.next()
 		p.next()
 		arg, err := p.ident()
