@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 
 	"github.com/sfprov/sfprov/internal/apply"
 	"github.com/sfprov/sfprov/internal/emulator"
+	"github.com/sfprov/sfprov/internal/emulator/emutest"
 	"github.com/sfprov/sfprov/internal/perms"
 	"github.com/sfprov/sfprov/internal/plan"
 	"github.com/sfprov/sfprov/internal/salesforce"
@@ -34,30 +33,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// clock is the emulator's time. It moves when a test says so, and by a
-// tenth of a second each time the org reads it, so that a permission set
-// group finishes recalculating after a number of requests, not of seconds
-// (no timed tests).
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(100 * time.Millisecond)
-	return c.t
-}
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type org struct {
 	url string
-	clk *clock
+	clk *emutest.Clock
 }
 
 func newOrg(t testing.TB, seed *emulator.Seed) org {
@@ -65,18 +43,14 @@ func newOrg(t testing.TB, seed *emulator.Seed) org {
 	return newOrgWith(t, emulator.Options{Seed: seed})
 }
 
-// newOrgWith serves an org made with opts, on the test's clock and token.
+// newOrgWith serves an org made with opts, on the test's clock and token. The
+// clock ticks a tenth of a second a request: a permission set group finishes
+// recalculating after a number of requests, not of seconds (no timed tests).
 func newOrgWith(t testing.TB, opts emulator.Options) org {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
-	opts.AccessToken, opts.Now = testToken, clk.now
-	o, err := emulator.New(opts)
-	if err != nil {
-		t.Fatalf("emulator.New: %v", err)
-	}
-	srv := httptest.NewServer(o)
-	t.Cleanup(srv.Close)
-	return org{srv.URL, clk}
+	clk := emutest.NewClock(100 * time.Millisecond)
+	opts.AccessToken, opts.Now = testToken, clk.Now
+	return org{emutest.Serve(t, opts), clk}
 }
 
 func (o org) client() *salesforce.Client {
@@ -216,7 +190,7 @@ func TestExecuteStopsAfterTheFailingWave(t *testing.T) {
 
 	// The group has finished recalculating by the time the admin re-runs
 	// (facts §6); the fixed spec plans only what is left.
-	o.clk.advance(time.Minute)
+	o.clk.Advance(time.Minute)
 	p = planFor(t, c, fixedSpec)
 	wantRest := []string{
 		`create licence "Salesforce API Integration" on user "acme.integration@example.com"`,
@@ -286,7 +260,7 @@ func TestExecuteLicenceLimit(t *testing.T) {
 	if res, err := c.Update(ctx, []salesforce.Record{{"attributes": map[string]any{"type": "User"}, "Id": old[0].String("Id"), "IsActive": false}}); err != nil || !res[0].Success {
 		t.Fatalf("deactivate the old user: %v %+v", err, res)
 	}
-	o.clk.advance(time.Minute)
+	o.clk.Advance(time.Minute)
 	p = planFor(t, c, fixedSpec)
 	res, err = apply.Execute(ctx, c, p, apply.Options{})
 	if err != nil || len(res.Failed)+len(res.NotRun) > 0 {
@@ -366,7 +340,7 @@ users:
     permissionSets: [Acme_Data, Acme_Extra]
 `
 	converge(t, c, v1)
-	o.clk.advance(time.Minute)
+	o.clk.Advance(time.Minute)
 
 	const v2 = `version: 1
 permissionSets:
@@ -529,7 +503,7 @@ func TestExecuteWholeCallFails(t *testing.T) {
 			t.Errorf("error = %#v, want the org's 503 SERVER_UNAVAILABLE", err)
 		}
 	}
-	o.clk.advance(time.Minute)
+	o.clk.Advance(time.Minute)
 	converge(t, c, fixedSpec)
 }
 

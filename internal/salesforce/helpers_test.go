@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net/http/httptest"
 	"os"
 	"testing"
 
 	"golang.org/x/oauth2"
 
 	"github.com/sfprov/sfprov/internal/emulator"
+	"github.com/sfprov/sfprov/internal/emulator/emutest"
 	"github.com/sfprov/sfprov/internal/salesforce"
 )
 
@@ -26,13 +26,7 @@ func newOrg(t testing.TB, opts emulator.Options) string {
 	if opts.AccessToken == "" {
 		opts.AccessToken = testToken
 	}
-	org, err := emulator.New(opts)
-	if err != nil {
-		t.Fatalf("emulator.New: %v", err)
-	}
-	srv := httptest.NewServer(org)
-	t.Cleanup(srv.Close)
-	return srv.URL
+	return emutest.Serve(t, opts)
 }
 
 // newClient returns a client for url holding token, tracing to trace (may be nil).

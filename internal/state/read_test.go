@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net/http/httptest"
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/sfprov/sfprov/internal/emulator"
+	"github.com/sfprov/sfprov/internal/emulator/emutest"
 	"github.com/sfprov/sfprov/internal/salesforce"
 	"github.com/sfprov/sfprov/internal/spec"
 	"github.com/sfprov/sfprov/internal/state"
@@ -32,29 +31,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// clock is the emulator's time; it moves only when a test says so (no timed tests).
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func newOrg(t *testing.T, seed *emulator.Seed) (string, *clock) {
+// newOrg serves an org on a clock that moves only when the test says so.
+func newOrg(t *testing.T, seed *emulator.Seed) (string, *emutest.Clock) {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
-	org, err := emulator.New(emulator.Options{AccessToken: testToken, Seed: seed, Now: clk.now})
-	if err != nil {
-		t.Fatalf("emulator.New: %v", err)
-	}
-	srv := httptest.NewServer(org)
-	t.Cleanup(srv.Close)
-	return srv.URL, clk
+	clk := emutest.NewClock(0)
+	return emutest.Serve(t, emulator.Options{AccessToken: testToken, Seed: seed, Now: clk.Now}), clk
 }
 
 func newClient(url string) *salesforce.Client {
@@ -155,7 +136,7 @@ func TestRead(t *testing.T) {
 	a.create("FieldPermissions", map[string]any{"ParentId": unrelated, "SobjectType": "Account", "Field": "Account.Industry", "PermissionsRead": true})
 	group := a.create("PermissionSetGroup", map[string]any{"DeveloperName": "State_Group", "MasterLabel": "State Group", "Description": "members"})
 	comp := a.create("PermissionSetGroupComponent", map[string]any{"PermissionSetGroupId": group, "PermissionSetId": other})
-	clk.advance(time.Minute) // the group finishes recalculating (facts §6)
+	clk.Advance(time.Minute) // the group finishes recalculating (facts §6)
 
 	user := map[string]any{"Email": "one@example.com", "Alias": "sone", "TimeZoneSidKey": "Europe/Paris", "LocaleSidKey": "fr_FR",
 		"LanguageLocaleKey": "fr", "EmailEncodingKey": "UTF-8", "ProfileId": intProfile.String("Id")}
