@@ -482,3 +482,36 @@ func TestSOQLDateFunctions(t *testing.T) {
 	expectErr(t, do(t, o, "GET", v+"/query?q="+urlQuery("SELECT CALENDAR_YEAR(CreatedDate) FROM Account"), nil), 400, "MALFORMED_QUERY",
 		"\nSELECT CALENDAR_YEAR(CreatedDate) FROM Account\n                     ^\nERROR at Row:1:Column:22\nField must be grouped or aggregated: CALENDAR_YEAR(CreatedDate)")
 }
+
+func TestXMLOnRequest(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	get := func(path, accept string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", "http://127.0.0.1:8080"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		rec := httptest.NewRecorder()
+		o.ServeHTTP(rec, req)
+		return rec
+	}
+	r := get(v+"/limits", "application/xml")
+	body := r.Body.String()
+	if r.Code != 200 || r.Header().Get("Content-Type") != "application/xml;charset=UTF-8" ||
+		!strings.HasPrefix(body, `<?xml version="1.0" encoding="UTF-8"?><LimitsSnapshot xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`) ||
+		!strings.Contains(body, "<DailyApiRequests><Max>15000</Max><Remaining>") {
+		t.Errorf("limits: %d %s %.300s", r.Code, r.Header().Get("Content-Type"), body)
+	}
+	r = get(v+"/query.xml?q="+urlQuery("SELECT Id, Name, Fax FROM Account WHERE Name = 'Globex'"), "")
+	if body := r.Body.String(); !strings.Contains(body, `<QueryResult xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><totalSize>1</totalSize><done>true</done><records type="Account" url="/services/data/v62.0/sobjects/Account/`) ||
+		!strings.Contains(body, "<Name>Globex</Name><Fax xsi:nil=\"true\"/></records></QueryResult>") {
+		t.Errorf("query: %s", body)
+	}
+	r = get(v+"/sobjects/Nope", "application/xml")
+	if body := r.Body.String(); r.Code != 404 || body != `<?xml version="1.0" encoding="UTF-8"?><Errors xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Error><errorCode>NOT_FOUND</errorCode><message>The requested resource does not exist</message></Error></Errors>` {
+		t.Errorf("error: %d %s", r.Code, body)
+	}
+	if r := get(v+"/limits", "application/json, application/xml"); !strings.HasPrefix(r.Body.String(), "{") {
+		t.Errorf("json first: %.100s", r.Body.String())
+	}
+}

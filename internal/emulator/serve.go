@@ -46,6 +46,15 @@ func instanceURL(r *http.Request) string {
 
 func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 	p := strings.TrimSuffix(r.URL.Path, "/")
+	if strings.HasPrefix(p, "/services/data/v") {
+		// XML on request (see xml.go), errors included.
+		if x, np := wantsXML(r, p); x {
+			p = np
+			xw := &xmlResponse{ResponseWriter: w}
+			defer xw.finish(xmlRoot(strings.TrimPrefix(p, "/services/data/v")))
+			w = xw
+		}
+	}
 	switch {
 	case p == "/services/oauth2/token":
 		o.auth.ServeToken(w, r)
@@ -92,8 +101,7 @@ func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rest := strings.TrimPrefix(p, "/services/data/v")
 	// A ".json" suffix asks for the JSON form, the default (REST API guide,
-	// "Resources and formats"; G18). XML (".xml", Accept: application/xml)
-	// is not rendered: such requests get JSON.
+	// "Resources and formats"; G18); ".xml" was handled above.
 	rest = strings.TrimSuffix(rest, ".json")
 	ver, rest, _ := strings.Cut(rest, "/")
 	if !knownVersion(ver) {
