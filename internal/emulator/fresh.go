@@ -289,12 +289,12 @@ func (o *Org) blankRecord(obj *schema.Object, now, userID string) soql.Record {
 	for _, f := range obj.Fields {
 		switch {
 		case f.Type == "boolean":
-			dv, _ := f.Describe()["defaultValue"].(bool)
+			dv, _ := f.Fact("defaultValue").(bool)
 			r[f.Name] = dv
 		case f.Type == "picklist" && f.DefaultedOnCreate && f.Createable:
 			// The describe's defaultValue, else the picklist entry marked
 			// defaultValue (describe-Case-v48.json Status, Priority, Origin).
-			if dv, ok := f.Describe()["defaultValue"].(string); ok {
+			if dv, ok := f.Fact("defaultValue").(string); ok {
 				r[f.Name] = dv
 			} else {
 				for _, p := range f.Picklist {

@@ -139,7 +139,7 @@ func recordMatches(obj *schema.Object, r soql.Record, scope string, words []stri
 		var in bool
 		switch scope {
 		case "NAME":
-			in = f.Name == "Name" || f.Name == "FirstName" || f.Name == "LastName" || f.Describe()["nameField"] == true
+			in = f.Name == "Name" || f.Name == "FirstName" || f.Name == "LastName" || f.Fact("nameField") == true
 		case "EMAIL":
 			in = f.Type == "email"
 		case "PHONE":

@@ -62,6 +62,15 @@ func (f *Field) Required() bool {
 	return f.Createable && !f.Nillable && !f.DefaultedOnCreate && f.Type != "boolean"
 }
 
+// Fact returns one describe key's value as Describe gives it, without
+// building the whole describe (nil for keys at their baseline, false/0/null).
+func (f *Field) Fact(key string) any {
+	if v, ok := f.facts[key]; ok {
+		return v
+	}
+	return baseline[key]
+}
+
 // AutoNumber reports whether the platform numbers the field on insert
 // (describe autoNumber, e.g. Case.CaseNumber in describe-Case-v48.json).
 func (f *Field) AutoNumber() bool {

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -136,5 +137,26 @@ func TestOrderedMap(t *testing.T) {
 	b, err := json.Marshal(OrderedMap{{"z", 1}, {"a", []string{"x"}}, {"m", nil}})
 	if err != nil || string(b) != `{"z":1,"a":["x"],"m":null}` {
 		t.Fatalf("%s %v", b, err)
+	}
+}
+
+func TestFactMatchesDescribe(t *testing.T) {
+	c, err := New(Config{Permissions: perms.All()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Account", "User", "Case", "PermissionSet"} {
+		o, _ := c.Object(name)
+		for _, f := range o.Fields {
+			d := f.Describe()
+			for k, want := range d {
+				if k == "picklistValues" || k == "referenceTo" {
+					continue
+				}
+				if got := f.Fact(k); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("%s.%s %s: Fact %v, Describe %v", name, f.Name, k, got, want)
+				}
+			}
+		}
 	}
 }
