@@ -351,12 +351,11 @@ func (o *Org) subrequest(c *reqCtx, method, url string, body []byte, ref string)
 }
 
 func decodeInto(r *http.Request, v any) *apiError {
-	raw, aerr := decodeBody(r)
+	data, aerr := readJSONBody(r)
 	if aerr != nil {
 		return aerr
 	}
-	b, _ := json.Marshal(raw)
-	if err := json.Unmarshal(b, v); err != nil {
+	if err := json.Unmarshal(data, v); err != nil {
 		return errJSON("Cannot deserialize the request body: " + err.Error())
 	}
 	return nil

@@ -208,20 +208,36 @@ func recordError(c *reqCtx, e *DMLError) *apiError {
 }
 
 func decodeBody(r *http.Request) (any, *apiError) {
+	data, aerr := readJSONBody(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	var v any
+	_ = json.Unmarshal(data, &v) // valid: readJSONBody checked it
+	return v, nil
+}
+
+// readJSONBody reads the request body, keeps it for rawBody, and checks that
+// it is JSON.
+func readJSONBody(r *http.Request) ([]byte, *apiError) {
+	if b, ok := r.Body.(*readBody); ok {
+		return b.data, nil
+	}
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
 		return nil, errJSON("could not read the request body")
 	}
 	r.Body = &readBody{Reader: bytes.NewReader(data), data: data}
-	var v any
-	if len(strings.TrimSpace(string(data))) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errJSON("No content to map due to end-of-input")
 	}
-	if err := json.Unmarshal(data, &v); err != nil {
+	if !json.Valid(data) {
+		var v any
+		err := json.Unmarshal(data, &v)
 		// Source: JSON_PARSER_ERROR (collections-upsert-error-JSON_PARSER_ERROR-v63.json).
 		return nil, errJSON("Unexpected character in the request body: " + err.Error())
 	}
-	return v, nil
+	return data, nil
 }
 
 func decodeObject(r *http.Request) (map[string]any, *apiError) {
