@@ -337,6 +337,10 @@ func (o *Org) update(d dml, obj *schema.Object, id string, body map[string]any) 
 	}
 	typ, rec, ok := o.st.Get(id)
 	if !ok || typ != obj.Name {
+		if o.st.inBin(id, obj.Name) {
+			// As the record resource answers (serveRecord, G2).
+			return dmlErr("ENTITY_IS_DELETED", "entity is deleted")
+		}
 		return errCrossRef()
 	}
 	vals, err := o.resolve(obj, body, false)

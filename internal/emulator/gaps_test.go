@@ -515,3 +515,13 @@ func TestXMLOnRequest(t *testing.T) {
 		t.Errorf("json first: %.100s", r.Body.String())
 	}
 }
+
+func TestCollectionUpdateOfARecycledRecord(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	id := create(t, o, "Account", map[string]any{"Name": "Gone"})
+	do(t, o, "DELETE", v+"/sobjects/Account/"+id, nil)
+	r := do(t, o, "PATCH", v+"/composite/sobjects", map[string]any{"records": []any{map[string]any{"attributes": map[string]any{"type": "Account"}, "Id": id, "Name": "Back"}}})
+	if want := `[{"success":false,"errors":[{"statusCode":"ENTITY_IS_DELETED","message":"entity is deleted","fields":[]}]}]` + "\n"; string(r.body) != want {
+		t.Errorf("got %s\nwant %s", r.body, want)
+	}
+}
