@@ -525,3 +525,16 @@ func TestCollectionUpdateOfARecycledRecord(t *testing.T) {
 		t.Errorf("got %s\nwant %s", r.body, want)
 	}
 }
+
+func TestColumnsOfDateFunctions(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	m := do(t, o, "GET", v+"/query?q="+urlQuery("SELECT CALENDAR_YEAR(CreatedDate) y, COUNT(Id) FROM Account GROUP BY CALENDAR_YEAR(CreatedDate)")+"&columns=true", nil).obj(t)
+	var got []string
+	for _, c := range m["columnMetadata"].([]any) {
+		c := c.(map[string]any)
+		got = append(got, fmt.Sprintf("%v %v %v", c["columnName"], c["displayName"], c["numberType"]))
+	}
+	if strings.Join(got, ",") != "y CALENDAR_YEAR(CreatedDate) true,expr0 COUNT(Id) true" {
+		t.Errorf("columns: %v", got)
+	}
+}

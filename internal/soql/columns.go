@@ -41,6 +41,15 @@ func columnsOf(cq *compiled) []Column {
 	for _, it := range cq.items {
 		switch it.kind {
 		case outField:
+			if it.ref.dateFn != "" {
+				// A date function's column is named like an aggregate's
+				// (alias or exprN) and holds a number, or a date for DAY_ONLY.
+				col := Column{Aggregate: true, ColumnName: it.alias, DisplayName: it.text, JoinColumns: []Column{}}
+				col.NumberType = it.ref.dateFn != "DAY_ONLY"
+				col.TextType = !col.NumberType
+				cols = append(cols, col)
+				continue
+			}
 			if cq.aggregate {
 				cols = append(cols, fieldColumn(it.ref.field))
 				continue
