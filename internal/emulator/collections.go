@@ -279,7 +279,8 @@ func (o *Org) collectionDelete(c *reqCtx) *apiError {
 	rollback, commit := o.st.begin()
 	results := make([]collResult, len(ids))
 	anyFailed := false
-	for i, id := range ids {
+	for _, i := range o.deleteOrder(ids) {
+		id := ids[i]
 		if !sfid.Valid(id) {
 			// Source: the collections delete example of the REST API guide
 			// (MALFORMED_ID "malformed id 001RM000003oLrB000", no id key).
@@ -391,6 +392,32 @@ func processingOrder(recs []map[string]any) []int {
 		}
 	}
 	for k, i := range append(parents, others...) {
+		order[slots[k]] = i
+	}
+	return order
+}
+
+// deleteOrder is the order in which a collection delete removes its ids: as
+// sent, except that object permission rows for a parent object (Account) go
+// after the other object permission rows, the mirror of processingOrder, so
+// that a set's Account and Contact rows can go in one request.
+func (o *Org) deleteOrder(ids []string) []int {
+	order := make([]int, len(ids))
+	var slots, parents, others []int
+	for i, id := range ids {
+		order[i] = i
+		typ, rec, ok := o.st.Get(id)
+		if !ok || typ != "ObjectPermissions" {
+			continue
+		}
+		slots = append(slots, i)
+		if isObjectParent(str(rec, "SobjectType")) {
+			parents = append(parents, i)
+		} else {
+			others = append(others, i)
+		}
+	}
+	for k, i := range append(others, parents...) {
 		order[slots[k]] = i
 	}
 	return order

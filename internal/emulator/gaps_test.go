@@ -310,9 +310,10 @@ func TestObjectAccessNeedsReadOnItsParent(t *testing.T) {
 	expectErr(t, do(t, o, "DELETE", v+"/sobjects/ObjectPermissions/"+acct, nil), 400,
 		"FIELD_INTEGRITY_EXCEPTION", "Permission Read Contact depends on permission(s): Read Account")
 	con := idOf(t, o, "SELECT Id FROM ObjectPermissions WHERE ParentId = '"+ps+"' AND SobjectType = 'Contact'")
-	do(t, o, "DELETE", v+"/sobjects/ObjectPermissions/"+con, nil)
-	if r := do(t, o, "DELETE", v+"/sobjects/ObjectPermissions/"+acct, nil); r.status != 204 {
-		t.Errorf("delete after the dependent row went: %d %s", r.status, r.body)
+	// In one collection delete the parent's row may come first.
+	r = do(t, o, "DELETE", v+"/composite/sobjects?allOrNone=true&ids="+acct+","+con, nil)
+	if strings.Contains(string(r.body), `"success":false`) {
+		t.Errorf("collection delete: %s", r.body)
 	}
 }
 
