@@ -19,6 +19,11 @@ SUITE="$ROOT/testdata/conformance"
 CACHE=${SFPROV_CONFORMANCE_CACHE:-$HOME/.cache/sfprov-conformance}
 ONLY=${SFPROV_CONFORMANCE_ONLY:-}
 
+# sf must not start its detached `sf update --autoupdate` (it outlives the
+# run) nor phone home, whichever scenario calls it.
+export SF_DISABLE_AUTOUPDATE=true SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_CHECK=true \
+	SF_DISABLE_TELEMETRY=true SFDX_DISABLE_TELEMETRY=true
+
 # Versions (real-clients.md §1): npm resolves "latest" to releases that need
 # node 22, so everything is pinned; sf 2.146.3 on node 20 needs undici 7 under
 # @jsforce/jsforce-node, or it crashes on its first request.
