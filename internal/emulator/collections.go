@@ -98,8 +98,7 @@ func (o *Org) collectionWrite(c *reqCtx, op string, upsertObj *schema.Object, ex
 	results := make([]collResult, len(body.Records))
 	anyFailed := false
 	setupKind := "" // "setup" or "data": the kind of the first record (mixed DML rule)
-	for _, i := range processingOrder(body.Records) {
-		rec := body.Records[i]
+	for i, rec := range body.Records {
 		obj, err := o.recordType(c, rec, upsertObj)
 		if err == nil {
 			kind := "data"
@@ -279,8 +278,7 @@ func (o *Org) collectionDelete(c *reqCtx) *apiError {
 	rollback, commit := o.st.begin()
 	results := make([]collResult, len(ids))
 	anyFailed := false
-	for _, i := range o.deleteOrder(ids) {
-		id := ids[i]
+	for i, id := range ids {
 		if !sfid.Valid(id) {
 			// Source: the collections delete example of the REST API guide
 			// (MALFORMED_ID "malformed id 001RM000003oLrB000", no id key).
@@ -366,59 +364,4 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-// processingOrder is the order in which a collection's records are written:
-// as sent, except that object permission rows granting access to a parent
-// object (Account) are written before the other object permission rows, so
-// that a row for a dependent object (Contact) may come before its parent's
-// row in the same request. A collection is one DML operation whose records
-// are checked together; the check seeing the whole request is the emulator's
-// reading (UNCONFIRMED), the dependency itself is objectParents'.
-func processingOrder(recs []map[string]any) []int {
-	order := make([]int, len(recs))
-	var slots, parents, others []int
-	for i, r := range recs {
-		order[i] = i
-		attrs, _ := r["attributes"].(map[string]any)
-		if typ, _ := attrs["type"].(string); !strings.EqualFold(typ, "ObjectPermissions") {
-			continue
-		}
-		slots = append(slots, i)
-		if t, _ := r["SobjectType"].(string); isObjectParent(t) {
-			parents = append(parents, i)
-		} else {
-			others = append(others, i)
-		}
-	}
-	for k, i := range append(parents, others...) {
-		order[slots[k]] = i
-	}
-	return order
-}
-
-// deleteOrder is the order in which a collection delete removes its ids: as
-// sent, except that object permission rows for a parent object (Account) go
-// after the other object permission rows, the mirror of processingOrder, so
-// that a set's Account and Contact rows can go in one request.
-func (o *Org) deleteOrder(ids []string) []int {
-	order := make([]int, len(ids))
-	var slots, parents, others []int
-	for i, id := range ids {
-		order[i] = i
-		typ, rec, ok := o.st.Get(id)
-		if !ok || typ != "ObjectPermissions" {
-			continue
-		}
-		slots = append(slots, i)
-		if isObjectParent(str(rec, "SobjectType")) {
-			parents = append(parents, i)
-		} else {
-			others = append(others, i)
-		}
-	}
-	for k, i := range append(others, parents...) {
-		order[slots[k]] = i
-	}
-	return order
 }

@@ -295,10 +295,11 @@ func TestObjectAccessNeedsReadOnItsParent(t *testing.T) {
 		expectErr(t, do(t, o, "POST", v+"/sobjects/ObjectPermissions", row(obj, "Read")), 400,
 			"FIELD_INTEGRITY_EXCEPTION", "Permission Read "+obj+" depends on permission(s): Read Account")
 	}
-	// In one collection the parent's row may come after the dependent one.
+	// A collection's records are written in the order sent: the parent's row
+	// first, then the dependent one.
 	r := do(t, o, "POST", v+"/composite/sobjects", map[string]any{"allOrNone": true, "records": []any{
-		with(row("Contact", "Read", "Edit"), "attributes", map[string]any{"type": "ObjectPermissions"}),
 		with(row("Account", "Read"), "attributes", map[string]any{"type": "ObjectPermissions"}),
+		with(row("Contact", "Read", "Edit"), "attributes", map[string]any{"type": "ObjectPermissions"}),
 	}})
 	if strings.Contains(string(r.body), `"success":false`) {
 		t.Fatalf("collection: %s", r.body)
@@ -310,8 +311,9 @@ func TestObjectAccessNeedsReadOnItsParent(t *testing.T) {
 	expectErr(t, do(t, o, "DELETE", v+"/sobjects/ObjectPermissions/"+acct, nil), 400,
 		"FIELD_INTEGRITY_EXCEPTION", "Permission Read Contact depends on permission(s): Read Account")
 	con := idOf(t, o, "SELECT Id FROM ObjectPermissions WHERE ParentId = '"+ps+"' AND SobjectType = 'Contact'")
-	// In one collection delete the parent's row may come first.
-	r = do(t, o, "DELETE", v+"/composite/sobjects?allOrNone=true&ids="+acct+","+con, nil)
+	// Records of a collection are processed in the order sent (REST guide,
+	// sObject Collections: results in request order): the dependent row first.
+	r = do(t, o, "DELETE", v+"/composite/sobjects?allOrNone=true&ids="+con+","+acct, nil)
 	if strings.Contains(string(r.body), `"success":false`) {
 		t.Errorf("collection delete: %s", r.body)
 	}

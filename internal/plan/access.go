@@ -50,6 +50,16 @@ var objectParents = map[string]string{
 	"Contract":    "Account",
 }
 
+// isParentObject reports whether other objects' access needs Read on name.
+func isParentObject(name string) bool {
+	for _, p := range objectParents {
+		if strings.EqualFold(p, name) {
+			return true
+		}
+	}
+	return false
+}
+
 func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parentLabel string, prune bool) {
 	var rows map[string]*state.ObjectPerm
 	var fieldRows map[string]*state.FieldPerm
@@ -136,7 +146,13 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 	if !prune {
 		return
 	}
-	for _, k := range sortedKeys(rows) {
+	// A parent object's row goes after its children's: Salesforce checks each
+	// record of a call in turn, and Read on Account must outlive Read on Contact.
+	pruned := sortedKeys(rows)
+	sort.SliceStable(pruned, func(i, j int) bool {
+		return !isParentObject(rows[pruned[i]].Object) && isParentObject(rows[pruned[j]].Object)
+	})
+	for _, k := range pruned {
 		if !seenObj[k] {
 			r := rows[k]
 			pl.add(&Step{Action: Prune, Type: TypeObjectAccess, Name: r.Object, Parent: parentLabel, SObject: "ObjectPermissions", ID: r.ID})

@@ -245,3 +245,27 @@ permissionSets:
 		t.Errorf("Account access = %v, want read and edit", got)
 	}
 }
+
+func TestComputePruneRemovesChildrenBeforeParents(t *testing.T) {
+	st := converged()
+	st.Describes["account"] = &salesforce.Describe{Name: "Account"}
+	src := `version: 1
+permissionSets:
+  - name: Coconut_API
+    prune: true
+    systemPermissions: [Modify All Data]
+`
+	p, ds := Compute(parse(t, src), st, Options{Requires: requires})
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	var got []string
+	for _, s := range p.Changing() {
+		if s.Type == TypeObjectAccess {
+			got = append(got, string(s.Action)+" "+s.Name)
+		}
+	}
+	if diff := cmp.Diff([]string{"prune Contact", "prune Account"}, got); diff != "" {
+		t.Errorf("object prunes (-want +got):\n%s", diff)
+	}
+}
