@@ -39,7 +39,6 @@ const localInstance = "https://local.emulator.sfprov"
 type org struct {
 	client *salesforce.Client
 	target plan.Target
-	close  func() error
 }
 
 // dataDir is where the embedded org keeps its state: $SFPROV_HOME, else the
@@ -98,7 +97,7 @@ func (g *globalFlags) connect(ctx context.Context, stdio IO) (*org, error) {
 			Transport:   handlerTransport{em},
 			Trace:       trace,
 		})
-		return &org{client: c, target: plan.Target{Name: "local (embedded emulator org)"}, close: func() error { return nil }}, nil
+		return &org{client: c, target: plan.Target{Name: "local (embedded emulator org)"}}, nil
 	}
 	if !strings.HasPrefix(name, "http://") && !strings.HasPrefix(name, "https://") {
 		return nil, exitWith(ExitUsage, "unknown target org %q: use \"local\" or an instance URL (https://...)", name)
@@ -115,7 +114,7 @@ func (g *globalFlags) connect(ctx context.Context, stdio IO) (*org, error) {
 		return nil, exitWith(ExitAuth, "log in to %s: %v", name, err)
 	}
 	c := salesforce.New(salesforce.Config{InstanceURL: instance, APIVersion: g.apiVersion, Token: ts, Trace: trace})
-	return &org{client: c, target: plan.Target{Name: instance, InstanceURL: instance}, close: func() error { return nil }}, nil
+	return &org{client: c, target: plan.Target{Name: instance, InstanceURL: instance}}, nil
 }
 
 // credentials gathers the way to authenticate from the environment; secrets

@@ -34,8 +34,8 @@ func KeyOf(key []string, get func(field string) string) string {
 	return strings.Join(parts, "\x00")
 }
 
-// valueOf looks a field up in a spec row, ignoring case.
-func valueOf(row map[string]spec.Value, field string) (spec.Value, bool) {
+// ValueOf looks a field up in a spec row, ignoring case.
+func ValueOf(row map[string]spec.Value, field string) (spec.Value, bool) {
 	if v, ok := row[field]; ok {
 		return v, true
 	}
@@ -47,8 +47,6 @@ func valueOf(row map[string]spec.Value, field string) (spec.Value, bool) {
 	return spec.Value{}, false
 }
 
-// ValueOf is valueOf for the planner.
-func ValueOf(row map[string]spec.Value, field string) (spec.Value, bool) { return valueOf(row, field) }
 
 // readRecords adds one query per record set: the records whose keys the spec
 // names, with every field the spec sets.
@@ -91,7 +89,7 @@ func readRecords(r *round, s *spec.Spec, st *State) {
 		if len(rs.Key) == 1 {
 			var vals []string
 			for _, row := range rows {
-				v, _ := valueOf(row, rs.Key[0])
+				v, _ := ValueOf(row, rs.Key[0])
 				vals = append(vals, v.Value)
 			}
 			where = rs.Key[0] + " IN " + inList(vals)
@@ -100,7 +98,7 @@ func readRecords(r *round, s *spec.Spec, st *State) {
 			for _, row := range rows {
 				var ands []string
 				for _, k := range rs.Key {
-					v, _ := valueOf(row, k)
+					v, _ := ValueOf(row, k)
 					ands = append(ands, k+" = "+quote(v.Value))
 				}
 				ors = append(ors, "("+strings.Join(ands, " AND ")+")")
