@@ -47,7 +47,6 @@ func ValueOf(row map[string]spec.Value, field string) (spec.Value, bool) {
 	return spec.Value{}, false
 }
 
-
 // readRecords adds one query per record set: the records whose keys the spec
 // names, with every field the spec sets.
 func readRecords(r *round, s *spec.Spec, st *State) {
