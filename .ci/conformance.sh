@@ -180,7 +180,8 @@ for f in "$SUITE"/jsforce/*.js "$SUITE"/sf/*.sh; do
 		;;
 	*)
 		printf 'FAIL %s (%ds, exit %d)\n' "$rel" "$took" "$rc"
-		sed 's/^/    /' "$log" | head -60
+		# sed alone, not sed | head: under pipefail a SIGPIPE would end the run.
+		sed -n 's/^/    /;1,60p' "$log"
 		fail=$((fail + 1))
 		failed+=("$rel")
 		;;
@@ -190,7 +191,7 @@ for f in "$SUITE"/jsforce/*.js "$SUITE"/sf/*.sh; do
 		if [ -z "${DEAD[$i]:-}" ] && ! kill -0 "${SERVER_PIDS[$i]}" 2>/dev/null; then
 			DEAD[$i]=1
 			printf 'conformance: the %s emulator (pid %s) stopped during %s; its stderr:\n' "${SERVER_NAMES[$i]}" "${SERVER_PIDS[$i]}" "$rel"
-			sed 's/^/    /' "$TMP/serve-${SERVER_NAMES[$i]}.err" | tail -20
+			tail -n 20 "$TMP/serve-${SERVER_NAMES[$i]}.err" | sed 's/^/    /'
 		fi
 	done
 	if [ -n "${DEAD[0]:-}" ]; then

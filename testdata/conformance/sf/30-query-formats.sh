@@ -62,10 +62,12 @@ assert.match(J.humanrel.stdout, /Total number of records retrieved: 1\./);
 // Unaliased aggregates: the header shows the function, the cells its values.
 assert.equal(RC.csvagg, 0);
 assert.deepEqual(lines("csvagg"), ["Industry,COUNT(Id),MAX(NumberOfEmployees)", "Banking,2,30", ",1,"]);
-// An alias names the column.
+// An alias names the column. sf draws the table with box characters on some
+// machines and with plain spaces and dashes on others (seen in CI), so the
+// borders are optional here; the cells are what the emulator decides.
 assert.equal(RC.humanalias, 0);
-assert.match(J.humanalias.stdout, /INDUSTRY\s+│\s+N\s+│/);
-assert.match(J.humanalias.stdout, /Banking\s+│\s+2\s+│/);
+assert.match(J.humanalias.stdout, /INDUSTRY[\s│|]+N[\s│|]/);
+assert.match(J.humanalias.stdout, /Banking[\s│|]+2[\s│|]/);
 
 // A child subquery flattens into totalSize and records.N.field columns.
 assert.equal(RC.csvsub, 0);
