@@ -23,6 +23,11 @@ ONLY=${SFPROV_CONFORMANCE_ONLY:-}
 # run) nor phone home, whichever scenario calls it.
 export SF_DISABLE_AUTOUPDATE=true SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_CHECK=true \
 	SF_DISABLE_TELEMETRY=true SFDX_DISABLE_TELEMETRY=true
+# Scenarios read the clients' output, so it must not depend on the caller's
+# terminal: no colours even when the environment forces them (sf colours its
+# --json output under FORCE_COLOR). CI=true still changes sf's tables (plain
+# instead of boxed, @oclif/table shouldUsePlainTable); scenarios accept both.
+export FORCE_COLOR=0 NO_COLOR=1
 
 # Versions (real-clients.md §1): npm resolves "latest" to releases that need
 # node 22, so everything is pinned; sf 2.146.3 on node 20 needs undici 7 under
