@@ -130,6 +130,7 @@ func (o *Org) populate(seed *Seed) error {
 		}
 		profileIDs[p.name] = o.seedProfile(p.name, licenseIDs[p.license], grant, now)
 	}
+	o.seedProfileAccess(profileIDs, now)
 	// Seed licence names must exist.
 	for _, l := range seed.Licenses {
 		found := false
@@ -364,6 +365,74 @@ func (o *Org) seedProfile(name, licenseID string, grant map[string]bool, now str
 	o.seedInsert("Profile", fields, now)
 	o.insertOwnedPermissionSet(pid, licenseID, fields, now)
 	return pid
+}
+
+// standardObjectAccess is the object access of the standard profiles over the
+// emulator's standard business objects. Source: Salesforce Help "Standard
+// Profiles": Standard User "can create and edit most major types of records",
+// Read Only "can view, but not edit", System Administrator has "access to all
+// functionality that does not require an extra license", Standard Platform
+// User has core platform objects (accounts, contacts) but no CRM ones (the
+// Salesforce Platform licence has no leads, opportunities or cases); the
+// Minimum Access and integration profiles have none. Which flags exactly is
+// the emulator's default, not a recording. Field access follows the object:
+// every permissionable field, editable where the object is and the field can
+// be written. Activities (Event, Task) are governed by system permissions,
+// not object rows.
+var standardObjectAccess = map[string]map[string][]string{
+	"System Administrator": {"*": {"Read", "Create", "Edit", "Delete", "ViewAllRecords", "ModifyAllRecords"}},
+	"Standard User":        {"*": {"Read", "Create", "Edit", "Delete"}},
+	"Read Only":            {"*": {"Read"}},
+	"Standard Platform User": {"Account": {"Read", "Create", "Edit", "Delete"},
+		"Contact": {"Read", "Create", "Edit", "Delete"}},
+}
+
+// crmObjects are the standard objects whose access standardObjectAccess's
+// "*" stands for.
+var crmObjects = []string{"Account", "Contact", "Lead", "Opportunity", "Case"}
+
+// seedProfileAccess writes the ObjectPermissions and FieldPermissions rows of
+// the standard profiles' own permission sets, as a new org has them, so that
+// a profile cloned from one of them has something to copy.
+func (o *Org) seedProfileAccess(profileIDs map[string]string, now string) {
+	for _, p := range freshProfiles {
+		access := standardObjectAccess[p.name]
+		if access == nil {
+			continue
+		}
+		var owned string
+		for _, ps := range o.st.All("PermissionSet") {
+			if ps["ProfileId"] == profileIDs[p.name] {
+				owned = str(ps, "Id")
+			}
+		}
+		for _, name := range crmObjects {
+			flags, ok := access[name]
+			if !ok {
+				if flags, ok = access["*"]; !ok {
+					continue
+				}
+			}
+			obj, ok := o.cat.Object(name)
+			if !ok {
+				continue
+			}
+			row := soql.Record{"ParentId": owned, "SobjectType": obj.Name}
+			edit := false
+			for _, f := range flags {
+				row["Permissions"+f] = true
+				edit = edit || f == "Edit"
+			}
+			o.seedInsert("ObjectPermissions", row, now)
+			for _, f := range obj.Fields {
+				if !f.Permissionable {
+					continue
+				}
+				o.seedInsert("FieldPermissions", soql.Record{"ParentId": owned, "SobjectType": obj.Name, "Field": obj.Name + "." + f.Name,
+					"PermissionsRead": true, "PermissionsEdit": edit && !f.Calculated && (f.Updateable || f.Createable)}, now)
+			}
+		}
+	}
 }
 
 func (o *Org) insertOwnedPermissionSet(profileID, licenseID string, profile soql.Record, now string) string {

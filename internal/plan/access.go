@@ -60,7 +60,20 @@ func isParentObject(name string) bool {
 	return false
 }
 
-func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parentLabel string, prune bool) {
+// clonedAccess is what a profile created with cloneFrom copies from its
+// source: the object and field rows of the source's own permission set, as
+// Setup's Clone copies them. The API creates a blank profile, so sfprov
+// writes the copy itself.
+type clonedAccess struct {
+	from    string
+	objects map[string]*state.ObjectPerm // lower SobjectType → row
+	fields  map[string]*state.FieldPerm  // lower Object.Field → row
+}
+
+// note says where a copied row comes from, for the plan.
+func (c *clonedAccess) note() string { return "copied from " + quoteName(c.from) }
+
+func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parentLabel string, prune bool, clone *clonedAccess) {
 	var rows map[string]*state.ObjectPerm
 	var fieldRows map[string]*state.FieldPerm
 	if parentID != "" {
@@ -113,7 +126,32 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 				byObj[lower(obj)] = e
 			}
 		}
-		pl.fields(oa, d, fieldRows, parentKey, parentLabel, prune, seenField)
+		pl.fields(oa, d, fieldRows, parentKey, parentLabel, prune, seenField, clone)
+	}
+	if clone != nil {
+		// The source's rows join the spec's: a flag either grants is set.
+		for _, k := range sortedKeys(clone.objects) {
+			r := clone.objects[k]
+			want := map[string]bool{}
+			for _, f := range flagOrder {
+				if r.Flags[f] {
+					want[f] = true
+				}
+			}
+			if len(want) == 0 {
+				continue
+			}
+			seenObj[k] = true
+			if e := byObj[k]; e != nil {
+				for f := range want {
+					e.want[f] = true
+				}
+				continue
+			}
+			e := &entry{obj: r.Object, want: want, note: clone.note()}
+			entries = append(entries, e)
+			byObj[k] = e
+		}
 	}
 	// Objects whose access Salesforce ties to a parent object's Read get that
 	// Read too, first, as Setup does (see objectParents).
@@ -142,6 +180,23 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 	sort.SliceStable(entries, func(i, j int) bool { return isParent[entries[i]] && !isParent[entries[j]] })
 	for _, e := range append(prereqs, entries...) {
 		pl.objectRow(e.obj, e.want, rows[lower(e.obj)], parentKey, parentLabel, prune, e.note)
+	}
+	if clone != nil {
+		for _, k := range sortedKeys(clone.fields) {
+			r := clone.fields[k]
+			if seenField[k] || !r.Read {
+				continue
+			}
+			obj, _, _ := strings.Cut(r.Field, ".")
+			step := &Step{Action: Create, Type: TypeFieldAccess, Name: r.Field, Parent: parentLabel, SObject: "FieldPermissions",
+				Note: clone.note(), Refs: map[string]string{"ParentId": parentKey},
+				Fields:  map[string]any{"SobjectType": obj, "Field": r.Field, "PermissionsRead": true, "PermissionsEdit": r.Edit},
+				Changes: []Change{{Field: "PermissionsRead", After: true}}}
+			if r.Edit {
+				step.Changes = append(step.Changes, Change{Field: "PermissionsEdit", After: true})
+			}
+			pl.add(step)
+		}
 	}
 	if !prune {
 		return
@@ -255,10 +310,15 @@ func (pl *planner) fieldLevels(oa *spec.ObjectAccess, d *salesforce.Describe) ma
 	return out
 }
 
-func (pl *planner) fields(oa *spec.ObjectAccess, d *salesforce.Describe, rows map[string]*state.FieldPerm, parentKey, parentLabel string, prune bool, seen map[string]bool) {
+func (pl *planner) fields(oa *spec.ObjectAccess, d *salesforce.Describe, rows map[string]*state.FieldPerm, parentKey, parentLabel string, prune bool, seen map[string]bool, clone *clonedAccess) {
 	levels := pl.fieldLevels(oa, d)
 	for _, name := range sortedKeys(levels) {
 		edit := levels[name]
+		if clone != nil {
+			if cf := clone.fields[lower(name)]; cf != nil && cf.Edit {
+				edit = true // the source grants edit; the spec's read does not take it away
+			}
+		}
 		seen[lower(name)] = true
 		cur := rows[lower(name)]
 		step := &Step{Type: TypeFieldAccess, Name: name, Parent: parentLabel, SObject: "FieldPermissions", Fields: map[string]any{}}

@@ -270,7 +270,12 @@ func (pl *planner) profile(p *spec.Profile) {
 			}
 		}
 		pl.add(step)
-		pl.objects(p.Objects, "", "profileps:"+lower(p.Name), "profile "+quoteName(p.Name), p.Prune)
+		// With prune: true the spec lists the whole access, so nothing is copied.
+		var clone *clonedAccess
+		if !p.Prune && src.OwnedPermSet != "" {
+			clone = &clonedAccess{from: src.Name, objects: pl.st.ObjectPerms[state.Key15(src.OwnedPermSet)], fields: pl.st.FieldPerms[state.Key15(src.OwnedPermSet)]}
+		}
+		pl.objects(p.Objects, "", "profileps:"+lower(p.Name), "profile "+quoteName(p.Name), p.Prune, clone)
 		return
 	}
 	step.ID = cur.ID
@@ -280,7 +285,7 @@ func (pl *planner) profile(p *spec.Profile) {
 	switchPerms(step, cur.Perms, perms, why, p.Prune)
 	step.Action = actionFor(step)
 	pl.add(step)
-	pl.objects(p.Objects, cur.OwnedPermSet, "profileps:"+lower(p.Name), "profile "+quoteName(p.Name), p.Prune)
+	pl.objects(p.Objects, cur.OwnedPermSet, "profileps:"+lower(p.Name), "profile "+quoteName(p.Name), p.Prune, nil)
 }
 
 func (pl *planner) suggestProfile(name string) string {
@@ -380,7 +385,7 @@ func (pl *planner) permissionSet(p *spec.PermissionSet) {
 			step.Note = notes
 		}
 		pl.add(step)
-		pl.objects(p.Objects, "", key, parentLabel, p.Prune)
+		pl.objects(p.Objects, "", key, parentLabel, p.Prune, nil)
 		pl.entities(p, "", key, parentLabel)
 		return
 	}
@@ -401,7 +406,7 @@ func (pl *planner) permissionSet(p *spec.PermissionSet) {
 		step.Note = notes
 	}
 	pl.add(step)
-	pl.objects(p.Objects, cur.ID, key, parentLabel, p.Prune)
+	pl.objects(p.Objects, cur.ID, key, parentLabel, p.Prune, nil)
 	pl.entities(p, cur.ID, key, parentLabel)
 }
 

@@ -269,3 +269,73 @@ permissionSets:
 		t.Errorf("object prunes (-want +got):\n%s", diff)
 	}
 }
+
+// TestComputeCloneCopiesSourceAccess: a profile created with cloneFrom gets the
+// source's object and field rows joined with the spec's (the API makes a
+// blank profile, Setup's Clone copies them); with prune: true the spec is the
+// whole access and nothing is copied.
+func TestComputeCloneCopiesSourceAccess(t *testing.T) {
+	const src = `version: 1
+profiles:
+  - name: Support API
+    cloneFrom: Minimum Access - API Only Integrations
+    objects:
+      - object: Contact
+        access: [read]
+        fields: {Email: read}
+`
+	org := func() *state.State {
+		st := freshOrg()
+		owned := "0PS000000000001"
+		st.ObjectPerms[owned] = map[string]*state.ObjectPerm{
+			"contact": {ID: "110000000000001AAA", Object: "Contact", Flags: map[string]bool{"PermissionsRead": true, "PermissionsCreate": true, "PermissionsEdit": false}},
+			"case":    {ID: "110000000000002AAA", Object: "Case", Flags: map[string]bool{"PermissionsRead": true}},
+			"lead":    {ID: "110000000000003AAA", Object: "Lead", Flags: map[string]bool{"PermissionsRead": false}},
+		}
+		st.FieldPerms[owned] = map[string]*state.FieldPerm{
+			"contact.email": {ID: "01k000000000001AAA", Field: "Contact.Email", Read: true, Edit: true},
+			"case.subject":  {ID: "01k000000000002AAA", Field: "Case.Subject", Read: true},
+			"case.reason":   {ID: "01k000000000003AAA", Field: "Case.Reason", Read: false},
+		}
+		return st
+	}
+	type row struct {
+		Title  string
+		Note   string
+		Fields map[string]any
+	}
+	for _, tc := range []struct {
+		name string
+		spec string
+		want []row
+	}{
+		{"merged with the spec", src, []row{
+			{`create profile "Support API"`, `clone of "Minimum Access - API Only Integrations"`, map[string]any{"Name": "Support API", "UserLicenseId": "100000000000001AAA", "PermissionsApiEnabled": true}},
+			{`create object access "Account" on profile "Support API"`, "Read Account required by Contact", map[string]any{"SobjectType": "Account", "PermissionsRead": true}},
+			{`create object access "Contact" on profile "Support API"`, "", map[string]any{"SobjectType": "Contact", "PermissionsRead": true, "PermissionsCreate": true}},
+			{`create object access "Case" on profile "Support API"`, `copied from "Minimum Access - API Only Integrations"`, map[string]any{"SobjectType": "Case", "PermissionsRead": true}},
+			{`create field access "Contact.Email" on profile "Support API"`, "", map[string]any{"SobjectType": "Contact", "Field": "Contact.Email", "PermissionsRead": true, "PermissionsEdit": true}},
+			{`create field access "Case.Subject" on profile "Support API"`, `copied from "Minimum Access - API Only Integrations"`, map[string]any{"SobjectType": "Case", "Field": "Case.Subject", "PermissionsRead": true, "PermissionsEdit": false}},
+		}},
+		{"prune copies nothing", strings.Replace(src, "    cloneFrom:", "    prune: true\n    cloneFrom:", 1), []row{
+			{`create profile "Support API"`, `clone of "Minimum Access - API Only Integrations"`, map[string]any{"Name": "Support API", "UserLicenseId": "100000000000001AAA", "PermissionsApiEnabled": true}},
+			{`create object access "Account" on profile "Support API"`, "Read Account required by Contact", map[string]any{"SobjectType": "Account", "PermissionsRead": true}},
+			{`create object access "Contact" on profile "Support API"`, "", map[string]any{"SobjectType": "Contact", "PermissionsRead": true}},
+			{`create field access "Contact.Email" on profile "Support API"`, "", map[string]any{"SobjectType": "Contact", "Field": "Contact.Email", "PermissionsRead": true, "PermissionsEdit": false}},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, ds := Compute(parse(t, tc.spec), org(), Options{Requires: requires})
+			if ds.HasErrors() {
+				t.Fatal(ds)
+			}
+			var got []row
+			for _, s := range p.Steps {
+				got = append(got, row{string(s.Action) + " " + s.Title(), s.Note, s.Fields})
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("steps (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

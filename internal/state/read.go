@@ -15,10 +15,15 @@ import (
 type names struct {
 	profiles, permSets, groups, users, apps, classes, objects map[string]bool
 	needPackages                                              bool
+	// accessProfiles are the profiles whose object, field and entity
+	// access is read: the spec's own and their clone sources, not those
+	// only named as a user's profile (a standard profile holds thousands of
+	// field rows that no step needs).
+	accessProfiles map[string]bool
 }
 
 func collect(s *spec.Spec) names {
-	n := names{map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, false}
+	n := names{map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, false, map[string]bool{}}
 	addObjects := func(objs []spec.ObjectAccess) {
 		for _, o := range objs {
 			n.objects[o.Object] = true
@@ -26,8 +31,10 @@ func collect(s *spec.Spec) names {
 	}
 	for _, p := range s.Profiles {
 		n.profiles[p.Name] = true
+		n.accessProfiles[p.Name] = true
 		if p.CloneFrom != "" {
 			n.profiles[p.CloneFrom] = true
+			n.accessProfiles[p.CloneFrom] = true
 		}
 		addObjects(p.Objects)
 	}
@@ -73,13 +80,15 @@ func collect(s *spec.Spec) names {
 			n.objects["Account"] = true
 		}
 	}
-	for _, names := range profileAliases {
-		for _, name := range names {
-			if containsFold(n.profiles, name) {
-				for _, alias := range names {
-					n.profiles[alias] = true
+	for _, set := range []map[string]bool{n.profiles, n.accessProfiles} {
+		for _, names := range profileAliases {
+			for _, name := range names {
+				if containsFold(set, name) {
+					for _, alias := range names {
+						set[alias] = true
+					}
+					break
 				}
-				break
 			}
 		}
 	}
@@ -417,7 +426,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	var psRows []salesforce.Record
 	r2.query("permission sets", "SELECT Id, Name, NamespacePrefix, Label, Description, LicenseId, IsOwnedByProfile, ProfileId, Profile.Name"+permCols+
 		" FROM PermissionSet WHERE Name IN "+inList(bareNames(permSets))+" OR Label IN "+inList(permSets)+" OR Profile.Name IN "+inList(profiles), func(rs []salesforce.Record) { psRows = rs })
-	parentFilter := "Parent.Name IN " + inList(bareNames(permSets)) + " OR Parent.Profile.Name IN " + inList(profiles)
+	parentFilter := "Parent.Name IN " + inList(bareNames(permSets)) + " OR Parent.Profile.Name IN " + inList(sortedKeys(n.accessProfiles))
 	r2.query("object permissions", "SELECT Id, ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords"+viewAllFieldsCol(st)+" FROM ObjectPermissions WHERE "+parentFilter, func(rs []salesforce.Record) {
 		for _, r := range rs {
 			op := &ObjectPerm{ID: r.String("Id"), Object: r.String("SobjectType"), Flags: map[string]bool{}}

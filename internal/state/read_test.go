@@ -81,6 +81,9 @@ func (a admin) one(soql string) salesforce.Record {
 }
 
 const readSpec = `version: 1
+profiles:
+  - name: Minimum Access - API Only Integrations
+    systemPermissions: [API Enabled]
 permissionSets:
   - name: State_PS
     objects:
@@ -109,7 +112,9 @@ users:
 // TestRead seeds an org with users and their assignments, a permission set with
 // object and field rows, a group with a member, and a profile whose owned set
 // has object access, plus records the spec does not name; Read returns exactly
-// what the spec needs, in three API calls.
+// what the spec needs, in three API calls. The Standard User profile, named
+// only as a user's profile, has object and field rows in a fresh org; they are
+// not read.
 func TestRead(t *testing.T) {
 	ctx := context.Background()
 	url, clk := newOrg(t, &emulator.Seed{Users: []emulator.SeedUser{
