@@ -83,8 +83,16 @@ func TestScript(t *testing.T) {
 		RequireUniqueNames:  true,
 		UpdateScripts:       os.Getenv("UPDATE_GOLDEN") != "",
 		Setup: func(env *testscript.Env) error {
-			org, err := emulator.New(emulator.Options{AccessToken: emulatorToken,
-				ClientID: testClientID, ClientSecret: testClientSecret, JWTCertPEM: certPEM})
+			opts := emulator.Options{AccessToken: emulatorToken,
+				ClientID: testClientID, ClientSecret: testClientSecret, JWTCertPEM: certPEM}
+			// A script may give its org a small daily API allowance in a
+			// file named emulator-daily-api-limit.
+			if b, err := os.ReadFile(env.WorkDir + "/emulator-daily-api-limit"); err == nil {
+				if opts.DailyAPILimit, err = strconv.Atoi(strings.TrimSpace(string(b))); err != nil {
+					return fmt.Errorf("emulator-daily-api-limit: %w", err)
+				}
+			}
+			org, err := emulator.New(opts)
 			if err != nil {
 				return err
 			}

@@ -125,6 +125,12 @@ func orgError(o *org, what string, err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	var ae *salesforce.APIError
+	if errors.As(err, &ae) && ae.HasCode("REQUEST_LIMIT_EXCEEDED") {
+		// Salesforce counts API requests over a rolling 24 hours
+		// (salesforce-api-facts.md §12); waiting is the only cure.
+		return exitWith(ExitError, "%s %s: %v\nThe org's daily API request allowance is used up (the DailyApiRequests limit); retry once earlier requests age out of the last 24 hours.", what, o.target.Name, err)
+	}
 	return exitWith(ExitError, "%s %s: %v", what, o.target.Name, err)
 }
 

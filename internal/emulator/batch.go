@@ -48,7 +48,7 @@ func (o *Org) serveBatch(c *reqCtx) *apiError {
 		}
 		if i > 0 {
 			// The call itself counted once; every further subrequest counts too.
-			if o.meta.APICalls >= DailyAPILimit {
+			if o.meta.APICalls >= o.dailyLimit() {
 				b, _ := json.Marshal([]messageFirst{{"TotalRequests Limit exceeded.", "REQUEST_LIMIT_EXCEEDED"}})
 				results = append(results, batchResult{http.StatusForbidden, b})
 				hasErrors = true
@@ -71,7 +71,7 @@ func (o *Org) serveBatch(c *reqCtx) *apiError {
 		}
 		results = append(results, batchResult{res.HTTPStatusCode, res.Body})
 	}
-	c.w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", o.meta.APICalls, DailyAPILimit))
+	c.w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", o.meta.APICalls, o.dailyLimit()))
 	writeJSON(c.w, http.StatusOK, map[string]any{"hasErrors": hasErrors, "results": results})
 	return nil
 }

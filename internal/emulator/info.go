@@ -329,7 +329,11 @@ func (o *Org) serveLimits(c *reqCtx, parts []string) *apiError {
 	used := map[string]int{"DailyApiRequests": o.meta.APICalls, "PermissionSets": sets, "CreateCustom": custom}
 	var render func(l limitEntry) map[string]any
 	render = func(l limitEntry) map[string]any {
-		m := map[string]any{"Max": l.max, "Remaining": max(0, l.max-used[l.name])}
+		most := l.max
+		if l.name == "DailyApiRequests" {
+			most = o.dailyLimit()
+		}
+		m := map[string]any{"Max": most, "Remaining": max(0, most-used[l.name])}
 		for _, s := range l.sub {
 			m[s.name] = render(s)
 		}

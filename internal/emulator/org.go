@@ -43,10 +43,22 @@ type Options struct {
 	// user (as one stored by a client from an earlier web-server flow), so
 	// that the refresh_token grant can be tested.
 	RefreshToken string
+	// DailyAPILimit is DailyApiRequests.Max (0 = DailyAPILimit). Real orgs'
+	// allowances differ by edition and licences; a small one lets a test
+	// reach REQUEST_LIMIT_EXCEEDED quickly.
+	DailyAPILimit int
 }
 
-// DailyAPILimit is DailyApiRequests.Max. Source: fixtures limits-v60.json.
+// DailyAPILimit is the default DailyApiRequests.Max. Source: fixtures limits-v60.json.
 const DailyAPILimit = 15000
+
+// dailyLimit is this org's DailyApiRequests.Max.
+func (o *Org) dailyLimit() int {
+	if o.opts.DailyAPILimit > 0 {
+		return o.opts.DailyAPILimit
+	}
+	return DailyAPILimit
+}
 
 // Org is one emulated Salesforce org. It is safe for concurrent use: requests
 // are served one at a time under the org's lock, as the whole org is one

@@ -493,3 +493,18 @@ func TestRecycleBin(t *testing.T) {
 	}
 	idOf(t, o2, "SELECT Id FROM Account WHERE Id = '"+keep+"'")
 }
+
+// TestDailyAPILimitOption: a configured allowance is what /limits and
+// Sforce-Limit-Info report and where REQUEST_LIMIT_EXCEEDED starts.
+func TestDailyAPILimitOption(t *testing.T) {
+	o, _ := newTestOrg(t, Options{DailyAPILimit: 3})
+	v := "/services/data/v62.0"
+	r := do(t, o, "GET", v+"/limits", nil)
+	if got := r.obj(t)["DailyApiRequests"]; r.header.Get("Sforce-Limit-Info") != "api-usage=1/3" ||
+		fmt.Sprint(got) != "map[Max:3 Remaining:2]" {
+		t.Errorf("limits: %q %v", r.header.Get("Sforce-Limit-Info"), got)
+	}
+	do(t, o, "GET", v+"/limits", nil)
+	do(t, o, "GET", v+"/limits", nil)
+	expectErr(t, do(t, o, "GET", v+"/query?q=SELECT+Id+FROM+User", nil), 403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+}

@@ -140,14 +140,14 @@ func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 // [{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}].
 func (o *Org) count(w http.ResponseWriter) bool {
 	o.rollAPIDay()
-	if o.meta.APICalls >= DailyAPILimit {
+	if o.meta.APICalls >= o.dailyLimit() {
 		writeError(w, errMsg(http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."))
 		return false
 	}
 	o.meta.APICalls++
 	// Source: facts §12 (Sforce-Limit-Info: api-usage=used/limit on counted
 	// responses); fixtures/INDEX.md recorded "api-usage=924/15000".
-	w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", o.meta.APICalls, DailyAPILimit))
+	w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", o.meta.APICalls, o.dailyLimit()))
 	return true
 }
 

@@ -86,7 +86,7 @@ func (r *round) run(ctx context.Context) error {
 	r.ctx = ctx
 	resps, err := r.c.Composite(ctx, r.reqs)
 	if err != nil {
-		return fmt.Errorf("read the org: %w", err)
+		return fmt.Errorf("batched read of %d queries and describes: %w", len(r.reqs), err)
 	}
 	for i, resp := range resps {
 		if err := r.done[i](resp); err != nil {

@@ -40,6 +40,7 @@ type serveFlags struct {
 	faults                          []string
 	faultSeed                       int64
 	psgDelay                        time.Duration
+	dailyLimit                      int
 }
 
 func newServe() *cobra.Command {
@@ -81,6 +82,7 @@ rate= faults are deterministic for a given --fault-seed.`,
 	fl.StringArrayVar(&f.faults, "fault", nil, "fault spec (repeatable; see above)")
 	fl.Int64Var(&f.faultSeed, "fault-seed", 1, "seed for rate= faults")
 	fl.DurationVar(&f.psgDelay, "psg-recalc-delay", 2*time.Second, "how long a permission set group stays Updating after a change")
+	fl.IntVar(&f.dailyLimit, "daily-api-limit", emulator.DailyAPILimit, "DailyApiRequests allowance; past it every API request answers 403 REQUEST_LIMIT_EXCEEDED")
 	return cmd
 }
 
@@ -96,6 +98,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		FaultSeed:      f.faultSeed,
 		PSGRecalcDelay: f.psgDelay,
 		RefreshToken:   f.refreshToken,
+		DailyAPILimit:  f.dailyLimit,
 	}
 	if f.seed != "" {
 		s, err := emulator.LoadSeed(f.seed)
