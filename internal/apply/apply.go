@@ -58,6 +58,12 @@ type executor struct {
 	opts Options
 	ids  map[string]string
 	res  *Result
+	// clones: a profile being created by copying another (by step Key) →
+	// the steps that write its access; held: those profiles, created but not
+	// yet reported, until their access is written (cloneWave).
+	clones  map[string][]*plan.Step
+	held    map[string]*plan.Step
+	settled map[*plan.Step]bool
 }
 
 // Execute applies p's changing steps. It returns an error only when it could not
@@ -69,7 +75,8 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 	if opts.PollInterval == 0 {
 		opts.PollInterval = time.Second
 	}
-	e := &executor{c: c, p: p, opts: opts, ids: map[string]string{}, res: &Result{Errors: map[*plan.Step]error{}}}
+	e := &executor{c: c, p: p, opts: opts, ids: map[string]string{}, res: &Result{Errors: map[*plan.Step]error{}},
+		clones: map[string][]*plan.Step{}, held: map[string]*plan.Step{}, settled: map[*plan.Step]bool{}}
 	for k, v := range p.IDs {
 		e.ids[k] = v
 	}
@@ -77,6 +84,10 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 	byWave := map[int][]*plan.Step{}
 	var waveNums []int
 	for _, s := range steps {
+		if s.CloneOf != "" {
+			e.clones[s.CloneOf] = append(e.clones[s.CloneOf], s)
+			continue
+		}
 		w := plan.Wave(s.Type)
 		if _, ok := byWave[w]; !ok {
 			waveNums = append(waveNums, w)
@@ -84,33 +95,128 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 		byWave[w] = append(byWave[w], s)
 	}
 	sort.Ints(waveNums)
+	// A profile still held when apply ends was created; say so.
+	defer e.release()
+	stop := func(from int) {
+		for _, rest := range waveNums[from:] {
+			e.notRun(byWave[rest])
+		}
+		for _, k := range sortedKeys(e.clones) {
+			e.notRun(e.clones[k])
+		}
+	}
 	for i, w := range waveNums {
 		if err := ctx.Err(); err != nil {
-			for _, rest := range waveNums[i:] {
-				e.res.NotRun = append(e.res.NotRun, byWave[rest]...)
-			}
+			stop(i)
 			return e.res, err
 		}
 		e.wave(ctx, byWave[w])
 		if len(e.res.Failed) > 0 {
-			for _, rest := range waveNums[i+1:] {
-				e.res.NotRun = append(e.res.NotRun, byWave[rest]...)
-			}
+			stop(i + 1)
 			break
 		}
 		if w == plan.Wave(plan.TypeProfile) {
 			if err := e.ownedPermSets(ctx, byWave[w]); err != nil {
-				for _, rest := range waveNums[i+1:] {
-					e.res.NotRun = append(e.res.NotRun, byWave[rest]...)
-				}
+				stop(i + 1)
 				return e.res, err
+			}
+			if e.cloneWave(ctx); len(e.res.Failed) > 0 {
+				stop(i + 1)
+				break
 			}
 		}
 	}
 	return e.res, nil
 }
 
+// notRun records the steps that have not been settled as not run.
+func (e *executor) notRun(steps []*plan.Step) {
+	for _, s := range steps {
+		if !e.settled[s] {
+			e.settled[s] = true
+			e.res.NotRun = append(e.res.NotRun, s)
+		}
+	}
+}
+
+// cloneWave writes the access of the profiles just created as copies of
+// others, right after them and before anything uses them. When a profile's
+// access cannot all be written, the profile is deleted again (its own
+// permission set and the rows already written go with it): a profile left
+// behind would not be cloned by a re-run, so its copy could never finish.
+func (e *executor) cloneWave(ctx context.Context) {
+	var keys []string
+	var all []*plan.Step
+	for _, k := range sortedKeys(e.held) {
+		keys = append(keys, k)
+		all = append(all, e.clones[k]...)
+	}
+	if len(all) == 0 {
+		return
+	}
+	e.wave(ctx, all)
+	for _, k := range keys {
+		prof := e.held[k]
+		delete(e.held, k)
+		failed := 0
+		for _, s := range e.clones[k] {
+			if e.res.Errors[s] != nil {
+				failed++
+			}
+		}
+		if failed == 0 {
+			e.finish(prof, nil)
+			continue
+		}
+		// The rows written so far go with the profile: no longer done.
+		gone := map[*plan.Step]bool{}
+		for _, s := range e.clones[k] {
+			if e.res.Errors[s] == nil {
+				gone[s] = true
+				e.res.NotRun = append(e.res.NotRun, s)
+			}
+		}
+		kept := e.res.Done[:0]
+		for _, s := range e.res.Done {
+			if !gone[s] {
+				kept = append(kept, s)
+			}
+		}
+		e.res.Done = kept
+		what := fmt.Sprintf("%d of the %d access rows copied from its source failed", failed, len(e.clones[k]))
+		if err := e.c.Do(ctx, "DELETE", e.c.DataPath("sobjects/Profile/"+prof.ID), nil, nil); err != nil {
+			e.finish(prof, fmt.Errorf("created, but %s, and deleting it again failed (%w): delete profile %q in Setup, then re-run", what, err, prof.Name))
+			continue
+		}
+		e.finish(prof, fmt.Errorf("%s, so the new profile was deleted again; a re-run clones it afresh", what))
+	}
+}
+
+// release reports the profiles still held as created.
+func (e *executor) release() {
+	for _, k := range sortedKeys(e.held) {
+		s := e.held[k]
+		delete(e.held, k)
+		e.finish(s, nil)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 func (e *executor) finish(s *plan.Step, err error) {
+	if err == nil && s.Type == plan.TypeProfile && s.Action == plan.Create && len(e.clones[s.Key]) > 0 && !e.settled[s] && e.held[s.Key] == nil {
+		e.held[s.Key] = s // reported by cloneWave, once its access is written
+		e.settled[s] = true
+		return
+	}
+	e.settled[s] = true
 	if err != nil {
 		e.res.Failed = append(e.res.Failed, s)
 		e.res.Errors[s] = err

@@ -710,3 +710,71 @@ users:
 		t.Errorf("apply made %d calls for %d steps, want %d calls for %d steps", got, len(res.Done), want, steps)
 	}
 }
+
+// cloneSpec clones Standard User, whose object and field access the profile
+// copies, and puts a user on the clone.
+const cloneSpec = `version: 1
+profiles:
+  - name: Acme Agent
+    cloneFrom: Standard User
+    objects:
+      - object: Account
+        access: [read, viewAll]
+users:
+  - username: acme.agent@example.com
+    lastName: Acme Agent
+    email: admin@example.com
+    profile: Acme Agent
+`
+
+// TestExecuteCloneStandsOrFallsTogether: when the copied access of a profile
+// created by cloning cannot be written, the profile is deleted again, since a
+// re-run would not clone a profile that exists; the re-run then clones it
+// whole. When the copy succeeds, the profile is reported once, after it.
+func TestExecuteCloneStandsOrFallsTogether(t *testing.T) {
+	ctx := context.Background()
+	// Two composite calls read the org, the third creates the profile, the
+	// fourth writes its copied access.
+	o := newOrgWith(t, emulator.Options{Faults: []string{"nth=4,status=503,path=/services/data/*/composite"}})
+	c := o.client()
+	p := planFor(t, c, cloneSpec)
+	var copied int
+	for _, s := range p.Changing() {
+		if s.CloneOf == "profile:acme agent" {
+			copied++
+		}
+	}
+	// 5 objects and every permissionable field of them (the emulator's Standard User).
+	if copied != 136 {
+		t.Fatalf("%d steps copy the access, want 136", copied)
+	}
+	res, err := apply.Execute(ctx, c, p, apply.Options{})
+	if err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	if len(res.Done) != 0 {
+		t.Errorf("Done = %q, want nothing: the profile was deleted again", titles(res.Done))
+	}
+	if len(res.Failed) != 1+copied || titles(res.Failed)[copied] != `create profile "Acme Agent"` {
+		t.Fatalf("Failed = %d steps, last %q", len(res.Failed), titles(res.Failed)[len(res.Failed)-1])
+	}
+	prof := res.Failed[copied]
+	if got, want := res.Errors[prof].Error(), "136 of the 136 access rows copied from its source failed, so the new profile was deleted again; a re-run clones it afresh"; got != want {
+		t.Errorf("profile error = %q, want %q", got, want)
+	}
+	if diff := cmp.Diff([]string{`create user "acme.agent@example.com"`}, titles(res.NotRun)); diff != "" {
+		t.Errorf("NotRun (-want +got):\n%s", diff)
+	}
+	if rs, err := c.Query(ctx, "SELECT Id FROM Profile WHERE Name = 'Acme Agent'"); err != nil || len(rs) != 0 {
+		t.Fatalf("profile after the failed apply: %v %v", rs, err)
+	}
+
+	done := converge(t, c, cloneSpec)
+	if len(done) != 2+copied || done[copied] != `create profile "Acme Agent"` || done[copied+1] != `create user "acme.agent@example.com"` {
+		t.Errorf("re-run: %d steps done, the profile and user last: %q", len(done), done[copied:])
+	}
+	rs, err := c.Query(ctx, "SELECT COUNT(Id) n FROM FieldPermissions WHERE Parent.Profile.Name = 'Acme Agent'")
+	if err != nil || len(rs) != 1 || rs[0].Get("n") != 131.0 {
+		t.Errorf("field rows of the clone: %v %v", rs, err)
+	}
+}

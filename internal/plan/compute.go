@@ -272,10 +272,17 @@ func (pl *planner) profile(p *spec.Profile) {
 		pl.add(step)
 		// With prune: true the spec lists the whole access, so nothing is copied.
 		var clone *clonedAccess
-		if !p.Prune && src.OwnedPermSet != "" {
-			clone = &clonedAccess{from: src.Name, objects: pl.st.ObjectPerms[state.Key15(src.OwnedPermSet)], fields: pl.st.FieldPerms[state.Key15(src.OwnedPermSet)]}
+		srcID := state.Key15(src.OwnedPermSet)
+		if objs, fields := pl.st.ObjectPerms[srcID], pl.st.FieldPerms[srcID]; !p.Prune && len(objs)+len(fields) > 0 {
+			clone = &clonedAccess{from: src.Name, objects: objs, fields: fields}
 		}
+		first := len(pl.p.Steps)
 		pl.objects(p.Objects, "", "profileps:"+lower(p.Name), "profile "+quoteName(p.Name), p.Prune, clone)
+		if clone != nil {
+			for _, s := range pl.p.Steps[first:] {
+				s.CloneOf = key
+			}
+		}
 		return
 	}
 	step.ID = cur.ID

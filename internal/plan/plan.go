@@ -111,6 +111,11 @@ type Step struct {
 	// from the Ids of other records, by Key, once they exist.
 	Fields map[string]any
 	Refs   map[string]string
+	// CloneOf is set on the object and field access of a profile that this
+	// plan creates by copying another's: the Key of that profile step. The
+	// profile and its copied access stand or fall together, since once the
+	// profile exists a re-run no longer clones it.
+	CloneOf string
 }
 
 // Title renders the step for humans, e.g. `permission set "X"`.

@@ -252,26 +252,38 @@ func ApplyJSON(w io.Writer, p *plan.Plan, o Outcome) error {
 }
 
 // Progress writes one line per finished step as apply goes, except that a run
-// of successful field-access steps of one object is summed up in one line.
+// of field-access steps of one object with the same outcome is summed up in
+// one line.
 type Progress struct {
 	W       io.Writer
 	pending []*plan.Step
+	err     error // the outcome of the pending steps
 }
 
 // Step reports a finished step.
 func (p *Progress) Step(s *plan.Step, err error) {
-	if err == nil && s.Type == plan.TypeFieldAccess {
-		if n := len(p.pending); n > 0 {
-			last := p.pending[n-1]
-			if last.Parent != s.Parent || last.Action != s.Action || object(last.Name) != object(s.Name) {
-				p.Flush()
-			}
+	if s.Type == plan.TypeFieldAccess {
+		if n := len(p.pending); n > 0 && !sameRun(p.pending[n-1], s, p.err, err) {
+			p.Flush()
 		}
-		p.pending = append(p.pending, s)
+		p.pending, p.err = append(p.pending, s), err
 		return
 	}
 	p.Flush()
 	StepDone(p.W, s, err)
+}
+
+// sameRun: two field-access steps of one object, parent and action, with the
+// same outcome, go on one line.
+func sameRun(a, b *plan.Step, errA, errB error) bool {
+	return a.Parent == b.Parent && a.Action == b.Action && object(a.Name) == object(b.Name) && errText(errA) == errText(errB)
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 // Flush writes the pending summary line, if any.
@@ -281,14 +293,17 @@ func (p *Progress) Flush() {
 		return
 	case n < fieldGroupMin:
 		for _, s := range p.pending {
-			StepDone(p.W, s, nil)
+			StepDone(p.W, s, p.err)
 		}
+	case p.err != nil:
+		s := p.pending[0]
+		fmt.Fprintf(p.W, "  ✗ field access %q on %s (%d fields): %v\n", object(s.Name), s.Parent, n, p.err)
 	default:
 		s := p.pending[0]
 		verb := map[plan.Action]string{plan.Create: "created", plan.Update: "updated", plan.Prune: "pruned"}[s.Action]
 		fmt.Fprintf(p.W, "  ✓ %s field access %q on %s (%d fields)\n", verb, object(s.Name), s.Parent, n)
 	}
-	p.pending = nil
+	p.pending, p.err = nil, nil
 }
 
 // StepDone writes one progress line for a finished step.
@@ -308,16 +323,53 @@ func StepDone(w io.Writer, s *plan.Step, err error) {
 // how to go on.
 func Failure(w io.Writer, target string, o Outcome) {
 	fmt.Fprintf(w, "\nApply to %s failed: %d done, %d failed, %d not run.\n", target, len(o.Done), len(o.Failed), len(o.NotRun))
-	for _, s := range o.Failed {
-		fmt.Fprintf(w, "Failed: %s\n  %v\n", s.Title(), o.Errors[s])
+	// Field access of one object failing alike, or not run, is one entry.
+	for _, g := range runs(o.Failed, o.Errors) {
+		fmt.Fprintf(w, "Failed: %s\n  %v\n", runTitle(g), o.Errors[g[0]])
 	}
 	if len(o.NotRun) > 0 {
 		fmt.Fprintln(w, "Not run:")
-		for _, s := range o.NotRun {
-			fmt.Fprintf(w, "  %s %s\n", s.Action.Symbol(), s.Title())
+		for _, g := range runs(o.NotRun, nil) {
+			if len(g) < fieldGroupMin {
+				for _, s := range g {
+					fmt.Fprintf(w, "  %s %s\n", s.Action.Symbol(), s.Title())
+				}
+				continue
+			}
+			fmt.Fprintf(w, "  %s %s\n", g[0].Action.Symbol(), runTitle(g))
 		}
 	}
 	fmt.Fprintln(w, "What was done stays done. Fix the cause and re-run the same apply: it plans again from the org and continues from here.")
+}
+
+// runs splits steps into runs of field-access steps that sameRun joins
+// (others stand alone).
+func runs(steps []*plan.Step, errs map[*plan.Step]error) [][]*plan.Step {
+	var out [][]*plan.Step
+	for _, s := range steps {
+		if n := len(out); n > 0 && s.Type == plan.TypeFieldAccess {
+			last := out[n-1][0]
+			if last.Type == plan.TypeFieldAccess && sameRun(last, s, errs[last], errs[s]) {
+				out[n-1] = append(out[n-1], s)
+				continue
+			}
+		}
+		out = append(out, []*plan.Step{s})
+	}
+	return out
+}
+
+// runTitle names a run: the step's title, several titles for a short run,
+// or for a long run of field access the object with a count.
+func runTitle(g []*plan.Step) string {
+	if len(g) < fieldGroupMin {
+		titles := make([]string, len(g))
+		for i, s := range g {
+			titles[i] = s.Title()
+		}
+		return strings.Join(titles, ", ")
+	}
+	return fmt.Sprintf("field access %q on %s (%d fields)", object(g[0].Name), g[0].Parent, len(g))
 }
 
 // ManualSteps writes the checklist printed after apply.

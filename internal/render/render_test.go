@@ -90,3 +90,55 @@ func TestFailureReport(t *testing.T) {
 	Failure(&b, "https://acme.my.salesforce.com as admin@acme.com", o)
 	golden(t, "failure.golden", b.Bytes())
 }
+
+// TestFieldAccessRuns: field access of one object with one outcome is one
+// progress line and one failure-report entry, however many fields; a
+// different outcome or object starts a new run, and short runs stay per field.
+func TestFieldAccessRuns(t *testing.T) {
+	busy := errors.New("POST /services/data/v62.0/composite: HTTP 503: SERVER_UNAVAILABLE: Server too busy")
+	step := func(field string) *plan.Step {
+		return &plan.Step{Action: plan.Create, Type: plan.TypeFieldAccess, Name: field, Parent: `profile "Agent"`, SObject: "FieldPermissions"}
+	}
+	var steps []*plan.Step
+	errs := map[*plan.Step]error{}
+	for _, f := range []string{"Account.Fax", "Account.Industry", "Account.Name", "Account.Phone", "Case.Subject", "Case.Reason"} {
+		s := step(f)
+		steps = append(steps, s)
+		errs[s] = busy
+	}
+	ok := step("Lead.Company")
+	user := &plan.Step{Action: plan.Create, Type: plan.TypeUser, Name: "agent@acme.com", SObject: "User"}
+
+	var b bytes.Buffer
+	pr := &Progress{W: &b}
+	for _, s := range steps {
+		pr.Step(s, errs[s])
+	}
+	pr.Step(ok, nil)
+	pr.Flush()
+	want := `  ✗ field access "Account" on profile "Agent" (4 fields): ` + busy.Error() + `
+  ✗ field access "Case.Subject" on profile "Agent": ` + busy.Error() + `
+  ✗ field access "Case.Reason" on profile "Agent": ` + busy.Error() + `
+  ✓ created field access "Lead.Company" on profile "Agent"
+`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("progress (-want +got):\n%s", diff)
+	}
+
+	b.Reset()
+	Failure(&b, "local", Outcome{Failed: steps, NotRun: append([]*plan.Step{user}, steps[:4]...), Errors: errs})
+	want = `
+Apply to local failed: 0 done, 6 failed, 5 not run.
+Failed: field access "Account" on profile "Agent" (4 fields)
+  ` + busy.Error() + `
+Failed: field access "Case.Subject" on profile "Agent", field access "Case.Reason" on profile "Agent"
+  ` + busy.Error() + `
+Not run:
+  + user "agent@acme.com"
+  + field access "Account" on profile "Agent" (4 fields)
+What was done stays done. Fix the cause and re-run the same apply: it plans again from the org and continues from here.
+`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("failure report (-want +got):\n%s", diff)
+	}
+}
