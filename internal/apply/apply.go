@@ -164,7 +164,10 @@ func (e *executor) cloneWave(ctx context.Context) {
 				failed++
 			}
 		}
-		if failed == 0 {
+		if failed == 0 || !e.transient(e.clones[k]) {
+			// Every row written, or Salesforce refused particular rows: then
+			// a re-run would be refused the same, so the profile stays with
+			// the rest of its copy and the refused rows are reported.
 			e.finish(prof, nil)
 			continue
 		}
@@ -190,6 +193,29 @@ func (e *executor) cloneWave(ctx context.Context) {
 		}
 		e.finish(prof, fmt.Errorf("%s, so the new profile was deleted again; a re-run clones it afresh", what))
 	}
+}
+
+// transient reports whether any of the steps failed for a reason that may
+// pass on a re-run: the whole call failed (network, 5xx, limits), or a row
+// was refused with a code Salesforce uses for contention
+// (salesforce-api-facts.md §12: UNABLE_TO_LOCK_ROW; SERVER_UNAVAILABLE).
+func (e *executor) transient(steps []*plan.Step) bool {
+	for _, s := range steps {
+		err := e.res.Errors[s]
+		if err == nil {
+			continue
+		}
+		var se *StepError
+		if !errors.As(err, &se) {
+			return true
+		}
+		for _, it := range se.Errors {
+			if it.Code == "UNABLE_TO_LOCK_ROW" || it.Code == "SERVER_UNAVAILABLE" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // release reports the profiles still held as created.
