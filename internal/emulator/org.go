@@ -75,6 +75,7 @@ type Org struct {
 	meta    *orgMeta
 	cursors map[string]*cursor
 	nextCur uint64
+	bulk    *bulkJobs // Bulk API 2.0 jobs (bulk2.go), in memory only
 }
 
 // orgMeta is the org's state besides its records (persisted with them).

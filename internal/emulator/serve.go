@@ -235,6 +235,8 @@ func (o *Org) route(c *reqCtx, rest string) {
 		} else {
 			err = errNotFound()
 		}
+	case "jobs":
+		err = o.serveJobs(c, parts[1:]) // Bulk API 2.0 (bulk2.go)
 	case "search":
 		if len(parts) != 1 {
 			err = errNotFound()
