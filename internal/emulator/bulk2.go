@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -852,7 +853,10 @@ func (o *Org) createQueryJob(c *reqCtx) *apiError {
 	if parsed.Grouped() {
 		return errBulk(http.StatusBadRequest, "FEATURENOTENABLED", "GROUP BY is not supported by Bulk API 2.0")
 	}
-	header, aerr := bulkColumns(cols)
+	if clause := unsupportedClause(req.Query); clause != "" {
+		return errBulk(http.StatusBadRequest, "FEATURENOTENABLED", clause+" is not supported by Bulk API 2.0")
+	}
+	header, datetimes, aerr := bulkColumns(cols)
 	if aerr != nil {
 		return aerr
 	}
@@ -870,8 +874,8 @@ func (o *Org) createQueryJob(c *reqCtx) *apiError {
 	for i := range res.Rows {
 		row := &res.Rows[i]
 		line := make([]string, 0, len(header))
-		for _, h := range header {
-			line = append(line, csvValue(rowValue(row, strings.Split(h, "."))))
+		for k, h := range header {
+			line = append(line, csvValue(rowValue(row, strings.Split(h, ".")), datetimes[k]))
 		}
 		j.qRows = append(j.qRows, line)
 	}
@@ -883,17 +887,52 @@ func (o *Org) createQueryJob(c *reqCtx) *apiError {
 	return nil
 }
 
-// bulkColumns flattens the result columns to CSV headers ("Account.Name"
-// for a parent field). Bulk API 2.0 queries take no aggregates and no child
-// subqueries (guide, "Understanding Bulk API 2.0 Query": "GROUP BY,
-// OFFSET, and TYPEOF clauses", aggregate functions and parent-to-child
-// relationship queries are not supported); the refusal's wording is
-// UNCONFIRMED.
-func bulkColumns(cols []soql.Column) ([]string, *apiError) {
-	if len(cols) == 0 {
-		return nil, errBulk(http.StatusBadRequest, "FEATURENOTENABLED", "Aggregate queries are not supported by Bulk API 2.0")
+// unsupportedBulkRE finds the clauses that Bulk API 2.0 queries do not take
+// (guide, "Create a Query Job": "GROUP BY, OFFSET, or TYPEOF clauses",
+// aggregate functions, date functions in GROUP BY, compound fields and
+// FIELDS(), parent-to-child relationship queries), outside string literals.
+var unsupportedBulkRE = regexp.MustCompile(`(?i)\b(OFFSET|TYPEOF)\b|\bFIELDS\s*\(`)
+
+// unsupportedClause names the first such clause of q, or "". The parsed
+// query does not expose OFFSET or FIELDS(), hence the scan of the text with
+// its string literals blanked.
+func unsupportedClause(q string) string {
+	var sb strings.Builder
+	in := false
+	for i := 0; i < len(q); i++ {
+		ch := q[i]
+		switch {
+		case in && ch == '\\' && i+1 < len(q):
+			i++
+			sb.WriteString("  ")
+			continue
+		case ch == '\'':
+			in = !in
+		case in:
+			ch = ' '
+		}
+		sb.WriteByte(ch)
 	}
-	var out []string
+	m := unsupportedBulkRE.FindString(sb.String())
+	if m == "" {
+		return ""
+	}
+	if strings.HasPrefix(strings.ToUpper(m), "FIELDS") {
+		return "FIELDS()"
+	}
+	return strings.ToUpper(m)
+}
+
+// bulkColumns flattens the result columns to CSV headers ("Account.Name"
+// for a parent field), refusing what Bulk API 2.0 queries do not take (see
+// unsupportedBulkRE): aggregates, child subqueries, TYPEOF and compound
+// address or location fields. The refusals' wording is UNCONFIRMED.
+//
+// datetimes marks the Datetime columns (see csvValue).
+func bulkColumns(cols []soql.Column) (header []string, datetimes []bool, aerr *apiError) {
+	if len(cols) == 0 {
+		return nil, nil, errBulk(http.StatusBadRequest, "FEATURENOTENABLED", "Aggregate queries are not supported by Bulk API 2.0")
+	}
 	var walk func(prefix string, cs []soql.Column) *apiError
 	walk = func(prefix string, cs []soql.Column) *apiError {
 		for _, col := range cs {
@@ -904,20 +943,24 @@ func bulkColumns(cols []soql.Column) ([]string, *apiError) {
 			if col.Aggregate {
 				return errBulk(http.StatusBadRequest, "FEATURENOTENABLED", "Aggregate queries are not supported by Bulk API 2.0")
 			}
+			if col.ApexType != nil && (*col.ApexType == "Address" || *col.ApexType == "Location") {
+				return errBulk(http.StatusBadRequest, "FEATURENOTENABLED", "Compound field "+prefix+col.ColumnName+" is not supported by Bulk API 2.0; query its components")
+			}
 			if len(col.JoinColumns) > 0 {
 				if err := walk(prefix+col.ColumnName+".", col.JoinColumns); err != nil {
 					return err
 				}
 				continue
 			}
-			out = append(out, prefix+col.ColumnName)
+			header = append(header, prefix+col.ColumnName)
+			datetimes = append(datetimes, col.ApexType != nil && *col.ApexType == "Datetime")
 		}
 		return nil
 	}
 	if aerr := walk("", cols); aerr != nil {
-		return nil, aerr
+		return nil, nil, aerr
 	}
-	return out, nil
+	return header, datetimes, nil
 }
 
 // rowValue follows path through a result row (parent relationships are
@@ -942,13 +985,17 @@ func rowValue(r *soql.Row, path []string) any {
 }
 
 // csvValue writes a value as Bulk query results do: null as empty, booleans
-// as true/false, numbers without exponent (UNCONFIRMED beyond the guide's
-// example, which has only strings).
-func csvValue(v any) string {
+// as true/false, numbers without exponent, datetimes in UTC with "Z"
+// (2026-11-23T12:00:00.000Z, where REST JSON writes +0000) (UNCONFIRMED
+// beyond the guide's example, which has only strings).
+func csvValue(v any, datetime bool) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
 	case string:
+		if datetime && strings.HasSuffix(x, "+0000") {
+			return strings.TrimSuffix(x, "+0000") + "Z"
+		}
 		return x
 	case bool:
 		return strconv.FormatBool(x)

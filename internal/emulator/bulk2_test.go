@@ -223,6 +223,14 @@ func TestBulk2RequestErrors(t *testing.T) {
 			`[{"errorCode":"FEATURENOTENABLED","message":"Aggregate queries are not supported by Bulk API 2.0"}]`},
 		{"child subquery", "POST", v + "/jobs/query", map[string]any{"operation": "query", "query": "SELECT Id, (SELECT Id FROM Contacts) FROM Account"}, 400,
 			`[{"errorCode":"FEATURENOTENABLED","message":"Parent-to-child relationship queries are not supported by Bulk API 2.0"}]`},
+		{"offset", "POST", v + "/jobs/query", map[string]any{"operation": "query", "query": "SELECT Id FROM Account WHERE Name != 'offset x' OFFSET 5"}, 400,
+			`[{"errorCode":"FEATURENOTENABLED","message":"OFFSET is not supported by Bulk API 2.0"}]`},
+		{"fields()", "POST", v + "/jobs/query", map[string]any{"operation": "query", "query": "SELECT FIELDS(STANDARD) FROM Account LIMIT 200"}, 400,
+			`[{"errorCode":"FEATURENOTENABLED","message":"FIELDS() is not supported by Bulk API 2.0"}]`},
+		{"compound address", "POST", v + "/jobs/query", map[string]any{"operation": "query", "query": "SELECT Id, BillingAddress FROM Account"}, 400,
+			`[{"errorCode":"FEATURENOTENABLED","message":"Compound field BillingAddress is not supported by Bulk API 2.0; query its components"}]`},
+		{"group by", "POST", v + "/jobs/query", map[string]any{"operation": "query", "query": "SELECT Industry FROM Account GROUP BY Industry"}, 400,
+			`[{"errorCode":"FEATURENOTENABLED","message":"GROUP BY is not supported by Bulk API 2.0"}]`},
 		{"ingest before 41.0", "GET", "/services/data/v40.0/jobs/ingest", nil, 404, notFound},
 		{"query before 47.0", "GET", "/services/data/v46.0/jobs/query", nil, 404, notFound},
 		{"not in tooling", "GET", v + "/tooling/jobs/ingest", nil, 404, notFound},
@@ -270,13 +278,23 @@ func TestBulk2QueryResultsPaging(t *testing.T) {
 	wantBody(t, "abort completed", do(t, o, "PATCH", v+"/jobs/query/"+id, map[string]any{"state": "Aborted"}), 400,
 		`[{"errorCode":"INVALIDJOBSTATE","message":"Job `+id+` is in state JobComplete and cannot be set to Aborted"}]`)
 
+	// Datetimes end in Z.
+	r = do(t, o, "POST", v+"/jobs/query", map[string]any{"operation": "query", "query": "SELECT CreatedDate FROM Account WHERE Name = 'Pg 1'"})
+	wantBody(t, "datetime", do(t, o, "GET", v+"/jobs/query/"+r.obj(t)["id"].(string)+"/results", nil), 200, "\"CreatedDate\"\n\"2026-11-23T12:00:00.000Z\"\n")
+
 	// queryAll sees the Recycle Bin.
 	r = do(t, o, "POST", v+"/jobs/query", map[string]any{"operation": "queryAll", "query": "SELECT Name, IsDeleted FROM Account WHERE Name = 'Pg 4'", "columnDelimiter": "SEMICOLON"})
 	all := r.obj(t)["id"].(string)
 	wantBody(t, "queryAll", do(t, o, "GET", v+"/jobs/query/"+all+"/results", nil), 200, "\"Name\";\"IsDeleted\"\n\"Pg 4\";\"true\"\n")
 
+	// A word in a string literal is not a clause.
+	r = do(t, o, "POST", v+"/jobs/query", map[string]any{"operation": "query", "query": "SELECT Name FROM Account WHERE Name = 'OFFSET 1 \\' typeof'"})
+	if r.status != 200 {
+		t.Errorf("literal: %d %s", r.status, r.body)
+	}
+
 	r = do(t, o, "GET", v+"/jobs/query", nil)
-	if recs := r.obj(t)["records"].([]any); len(recs) != 2 || recs[0].(map[string]any)["jobType"] != "V2Query" {
+	if recs := r.obj(t)["records"].([]any); len(recs) != 4 || recs[0].(map[string]any)["jobType"] != "V2Query" {
 		t.Errorf("query job list: %s", r.body)
 	}
 	wantBody(t, "delete", do(t, o, "DELETE", v+"/jobs/query/"+id, nil), 204, "")
