@@ -540,16 +540,26 @@ func (o *Org) processIngest(c *reqCtx, j *bulkJob) {
 	}
 	obj, _ := o.cat.Object(j.object)
 	j.header, j.rows = all[0], all[1:]
-	for _, h := range j.header {
-		// A header that names no field fails the whole job (Bulk API's batch
-		// error "InvalidBatch : Field name not found : X"; that Bulk 2.0 uses
-		// the same text is UNCONFIRMED). Relationship columns
-		// (Parent.ExternalId__c) are not supported by the emulator.
-		if _, ok := obj.Field(h); !ok {
+	// Each column is a field, or a relationship column
+	// [ObjectType:]RelationshipName.IndexedFieldName naming the parent by an
+	// indexed field (guide, "Relationship Fields in a Header Row (2.0)": a
+	// child-to-parent relationship one level up, an External ID field or
+	// one whose idLookup is true; ObjectType: for polymorphic fields). A
+	// column that is neither fails the whole job (Bulk API's batch error
+	// "InvalidBatch : Field name not found : X"; that Bulk 2.0 uses the same
+	// text is UNCONFIRMED).
+	rels := map[int]*relColumn{}
+	for k, h := range j.header {
+		if _, ok := obj.Field(h); ok {
+			continue
+		}
+		rc := o.relationColumn(obj, h)
+		if rc == nil {
 			j.failJob(o, "InvalidBatch : Field name not found : "+h)
 			j.header, j.rows = nil, nil
 			return
 		}
+		rels[k] = rc
 	}
 	d := o.dmlOf(c)
 	var extField *schema.Field
@@ -559,22 +569,34 @@ func (o *Org) processIngest(c *reqCtx, j *bulkJob) {
 	j.results = make([]bulkRow, len(j.rows))
 	for i, row := range j.rows {
 		rec := map[string]any{}
+		var relErr *DMLError
 		for k, h := range j.header {
 			val := ""
 			if k < len(row) {
 				val = row[k]
+			}
+			name := h
+			if rc := rels[k]; rc != nil {
+				name = rc.field.Name
+				if val != "" && val != "#N/A" && relErr == nil {
+					val, relErr = o.resolveParent(rc, val)
+				}
 			}
 			switch val {
 			case "":
 				// An empty value leaves the field as it is (guide, "Prepare
 				// CSV Files": use #N/A to set a field to null).
 			case "#N/A":
-				rec[h] = nil
+				rec[name] = nil
 			default:
-				rec[h] = val
+				rec[name] = val
 			}
 		}
-		j.results[i] = o.ingestRow(d, j, obj, extField, rec)
+		if relErr != nil {
+			j.results[i] = bulkFailure(relErr, "")
+		} else {
+			j.results[i] = o.ingestRow(d, j, obj, extField, rec)
+		}
 		j.processed++
 		if j.results[i].ok {
 			c.mutated = true
@@ -593,13 +615,7 @@ func (o *Org) processIngest(c *reqCtx, j *bulkJob) {
 // with no fields, "CODE:message:--" (as quoted in user reports,
 // "INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--").
 func (o *Org) ingestRow(d dml, j *bulkJob, obj *schema.Object, extField *schema.Field, rec map[string]any) bulkRow {
-	fail := func(e *DMLError, id string) bulkRow {
-		text := e.Code + ":" + e.Message + ":"
-		if len(e.Fields) > 0 {
-			text += strings.Join(e.Fields, ",") + " "
-		}
-		return bulkRow{id: id, err: text + "--"}
-	}
+	fail := bulkFailure
 	// A failed update/delete row keeps the Id it named when that record
 	// exists (UNCONFIRMED; inserts have none).
 	existing := func() string {
@@ -653,6 +669,90 @@ func (o *Org) ingestRow(d dml, j *bulkJob, obj *schema.Object, extField *schema.
 		o.purge(obj.Name, canon)
 	}
 	return bulkRow{ok: true, id: canon}
+}
+
+// bulkFailure is a failed row with its error text (see ingestRow).
+func bulkFailure(e *DMLError, id string) bulkRow {
+	text := e.Code + ":" + e.Message + ":"
+	if len(e.Fields) > 0 {
+		text += strings.Join(e.Fields, ",") + " "
+	}
+	return bulkRow{id: id, err: text + "--"}
+}
+
+// relColumn is a relationship column: the reference field it sets, the
+// parent object and the parent's indexed field the values name.
+type relColumn struct {
+	field  *schema.Field
+	parent *schema.Object
+	key    *schema.Field
+}
+
+// relationColumn resolves a [ObjectType:]RelationshipName.IndexedFieldName
+// header on obj, or returns nil.
+func (o *Org) relationColumn(obj *schema.Object, h string) *relColumn {
+	rel, keyName, ok := strings.Cut(h, ".")
+	if !ok || strings.Contains(keyName, ".") {
+		return nil
+	}
+	typ := ""
+	if t, r, ok := strings.Cut(rel, ":"); ok {
+		typ, rel = t, r
+	}
+	for _, f := range obj.Fields {
+		if f.Type != "reference" || !strings.EqualFold(f.RelationshipName, rel) || len(f.ReferenceTo) == 0 {
+			continue
+		}
+		target := f.ReferenceTo[0]
+		if typ != "" {
+			target = ""
+			for _, t := range f.ReferenceTo {
+				if strings.EqualFold(t, typ) {
+					target = t
+				}
+			}
+		} else if len(f.ReferenceTo) > 1 {
+			return nil // a polymorphic field needs ObjectType:
+		}
+		parent, ok := o.cat.Object(target)
+		if !ok {
+			return nil
+		}
+		key, ok := parent.Field(keyName)
+		if !ok || !(key.ExternalID || key.IDLookup || key.Name == "Id") {
+			return nil
+		}
+		return &relColumn{field: f, parent: parent, key: key}
+	}
+	return nil
+}
+
+// resolveParent finds the parent record a relationship column's value names
+// and returns its Id. No match and several matches are row errors; the
+// wordings are those Salesforce gives for foreign external Ids as quoted in
+// integrators' reports ("Foreign key external ID: X not found for field Y
+// in entity Z"; UNCONFIRMED for Bulk 2.0, and the duplicate one is the
+// emulator's).
+func (o *Org) resolveParent(rc *relColumn, val string) (string, *DMLError) {
+	if rc.key.Name == "Id" {
+		if sfid.Valid(val) {
+			if typ, _, ok := o.st.Get(val); ok && typ == rc.parent.Name {
+				return sfid.Canonical(val), nil
+			}
+		}
+		return "", dmlErr("INVALID_FIELD", "Foreign key external ID: "+val+" not found for field Id in entity "+rc.parent.Name, rc.field.Name)
+	}
+	ms := o.st.find(rc.parent.Name, func(r soql.Record) bool {
+		s, _ := r[rc.key.Name].(string)
+		return strings.EqualFold(s, val)
+	})
+	switch len(ms) {
+	case 0:
+		return "", dmlErr("INVALID_FIELD", "Foreign key external ID: "+val+" not found for field "+rc.key.Name+" in entity "+rc.parent.Name, rc.field.Name)
+	case 1:
+		return ms[0]["Id"].(string), nil
+	}
+	return "", dmlErr("DUPLICATE_EXTERNAL_ID", "Foreign key external ID: "+val+" matches more than one "+rc.parent.Name+" by "+rc.key.Name, rc.field.Name)
 }
 
 // purge removes a record from the Recycle Bin for good.

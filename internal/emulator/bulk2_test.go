@@ -311,3 +311,28 @@ func TestBulk2CountsAPICalls(t *testing.T) {
 		t.Errorf("Sforce-Limit-Info: %q then %q", a, b)
 	}
 }
+
+// Relationship columns name a parent by an indexed field (guide,
+// "Relationship Fields in a Header Row (2.0)").
+func TestBulk2RelationshipColumns(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	acc := create(t, o, "Account", map[string]any{"Name": "Rel Parent"})
+	boss := create(t, o, "Contact", map[string]any{"LastName": "Boss", "Email": "boss@example.com"})
+	id := runIngest(t, o, map[string]any{"object": "Contact", "operation": "insert"},
+		"LastName,ReportsTo.Email,Account.Id\nWorker,boss@example.com,"+acc+"\nLost,nobody@example.com,\nOrphan,#N/A,#N/A\n")
+	recs := query(t, o, "SELECT LastName, ReportsToId, AccountId FROM Contact WHERE LastName IN ('Worker', 'Orphan', 'Lost') ORDER BY LastName")
+	if len(recs) != 2 {
+		t.Fatalf("records: %v", recs)
+	}
+	orphan, worker := recs[0].(map[string]any), recs[1].(map[string]any)
+	if worker["ReportsToId"] != boss || worker["AccountId"] != acc || orphan["ReportsToId"] != nil || orphan["AccountId"] != nil {
+		t.Errorf("parents: %v", recs)
+	}
+	wantBody(t, "failed", do(t, o, "GET", v+"/jobs/ingest/"+id+"/failedResults", nil), 200,
+		"\"sf__Id\",\"sf__Error\",LastName,ReportsTo.Email,Account.Id\n\"\",\"INVALID_FIELD:Foreign key external ID: nobody@example.com not found for field Email in entity Contact:ReportsToId --\",\"Lost\",\"nobody@example.com\",\"\"\n")
+	// A relationship to a field that is not indexed fails the job.
+	id = runIngest(t, o, map[string]any{"object": "Contact", "operation": "insert"}, "LastName,Account.Industry\nX,Banking\n")
+	if info := do(t, o, "GET", v+"/jobs/ingest/"+id, nil).obj(t); info["state"] != "Failed" || info["errorMessage"] != "InvalidBatch : Field name not found : Account.Industry" {
+		t.Errorf("not indexed: %v", info)
+	}
+}
