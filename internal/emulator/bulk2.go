@@ -520,7 +520,9 @@ func (o *Org) processIngest(c *reqCtx, j *bulkJob) {
 		j.failJob(o, "ClientInputError : LineEnding is invalid on user data. Current LineEnding setting is LF")
 		return
 	}
-	r := csv.NewReader(bytes.NewReader(j.data))
+	// A UTF-8 byte order mark (as spreadsheet programs write) is not part of
+	// the first column's name (UNCONFIRMED that Salesforce strips it too).
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(j.data, []byte("\xef\xbb\xbf"))))
 	r.Comma = columnDelimiters[j.delim]
 	r.FieldsPerRecord = -1
 	all, err := r.ReadAll()

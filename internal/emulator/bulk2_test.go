@@ -164,6 +164,12 @@ func TestBulk2FailedJobs(t *testing.T) {
 	if !strings.HasPrefix(string(r.body), "\"sf__Id\"|\"sf__Created\"|Name|Industry\r\n\"001") || !strings.HasSuffix(string(r.body), "\"|\"true\"|\"Piped\"|\"Energy\"\r\n") {
 		t.Errorf("CRLF/PIPE results: %q", r.body)
 	}
+	// A byte order mark before the header is dropped.
+	id = runIngest(t, o, map[string]any{"object": "Account", "operation": "insert"}, "\ufeffName\nWith BOM\n")
+	wantBody(t, "bom", do(t, o, "GET", v+"/jobs/ingest/"+id+"/failedResults", nil), 200, "\"sf__Id\",\"sf__Error\",Name\n")
+	if len(query(t, o, "SELECT Id FROM Account WHERE Name = 'With BOM'")) != 1 {
+		t.Errorf("BOM: the record was not created")
+	}
 	// An empty job completes with no records (jsforce's live-org test).
 	r = do(t, o, "POST", v+"/jobs/ingest", map[string]any{"object": "Account", "operation": "insert"})
 	empty := r.obj(t)["id"].(string)
