@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -227,14 +229,7 @@ func (e *executor) release() {
 	}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 func (e *executor) finish(s *plan.Step, err error) {
 	if err == nil && s.Type == plan.TypeProfile && s.Action == plan.Create && len(e.clones[s.Key]) > 0 && !e.settled[s] && e.held[s.Key] == nil {

@@ -764,14 +764,7 @@ func (o *Org) purge(object, id string) {
 	if !s.bin[id] {
 		return
 	}
-	delete(s.bin, id)
-	b := s.binOrder[object]
-	for i, x := range b {
-		if x == id {
-			s.binOrder[object] = append(b[:i:i], b[i+1:]...)
-			break
-		}
-	}
+	s.unbin(object, id)
 	delete(s.recs, id)
 	delete(s.typ, id)
 }

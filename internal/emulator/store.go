@@ -145,14 +145,7 @@ func (s *store) recycle(id string, fields map[string]any) {
 	s.bin[id] = true
 	s.binOrder[object] = append(s.binOrder[object], id)
 	s.logUndo(func() {
-		delete(s.bin, id)
-		b := s.binOrder[object]
-		for i, x := range b {
-			if x == id {
-				s.binOrder[object] = append(b[:i:i], b[i+1:]...)
-				break
-			}
-		}
+		s.unbin(object, id)
 		ids := s.order[object]
 		if idx < 0 || idx > len(ids) {
 			idx = len(ids)
@@ -163,6 +156,18 @@ func (s *store) recycle(id string, fields map[string]any) {
 		s.order[object] = ids
 		s.index(object, id)
 	})
+}
+
+// unbin takes a record out of the Recycle Bin's lists (not out of the store).
+func (s *store) unbin(object, id string) {
+	delete(s.bin, id)
+	b := s.binOrder[object]
+	for i, x := range b {
+		if x == id {
+			s.binOrder[object] = append(b[:i:i], b[i+1:]...)
+			break
+		}
+	}
 }
 
 // deleted lists the Recycle Bin records of object.

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -387,14 +389,7 @@ func (pl *planner) entities(p *spec.PermissionSet, parentID, parentKey, parentLa
 	grant(p.ApexClasses, pl.st.ApexClasses, "Apex class")
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 func posString(p spec.Pos) string {
 	return strings.TrimSuffix(diag.Diagnostic{File: p.File, Line: p.Line, Col: p.Col}.String(), ": ")
