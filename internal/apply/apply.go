@@ -113,19 +113,20 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 			return e.res, err
 		}
 		e.wave(ctx, byWave[w])
-		if len(e.res.Failed) > 0 {
-			stop(i + 1)
-			break
-		}
 		if w == plan.Wave(plan.TypeProfile) {
-			if err := e.ownedPermSets(ctx, byWave[w]); err != nil {
+			// Profiles created here get their copied access even when
+			// something else in the wave failed: once a profile exists, no
+			// re-run would copy it.
+			err := e.ownedPermSets(ctx, byWave[w])
+			e.cloneWave(ctx, err)
+			if err != nil {
 				stop(i + 1)
 				return e.res, err
 			}
-			if e.cloneWave(ctx); len(e.res.Failed) > 0 {
-				stop(i + 1)
-				break
-			}
+		}
+		if len(e.res.Failed) > 0 {
+			stop(i + 1)
+			break
 		}
 	}
 	return e.res, nil
@@ -142,11 +143,12 @@ func (e *executor) notRun(steps []*plan.Step) {
 }
 
 // cloneWave writes the access of the profiles just created as copies of
-// others, right after them and before anything uses them. When a profile's
+// others, right after them and before anything uses them; setupErr, when
+// their permission sets could not be found, fails every row. When a profile's
 // access cannot all be written, the profile is deleted again (its own
 // permission set and the rows already written go with it): a profile left
 // behind would not be cloned by a re-run, so its copy could never finish.
-func (e *executor) cloneWave(ctx context.Context) {
+func (e *executor) cloneWave(ctx context.Context, setupErr error) {
 	var keys []string
 	var all []*plan.Step
 	for _, k := range sortedKeys(e.held) {
@@ -156,7 +158,13 @@ func (e *executor) cloneWave(ctx context.Context) {
 	if len(all) == 0 {
 		return
 	}
-	e.wave(ctx, all)
+	if setupErr != nil {
+		for _, s := range all {
+			e.finish(s, setupErr)
+		}
+	} else {
+		e.wave(ctx, all)
+	}
 	for _, k := range keys {
 		prof := e.held[k]
 		delete(e.held, k)

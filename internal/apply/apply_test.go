@@ -778,3 +778,34 @@ func TestExecuteCloneStandsOrFallsTogether(t *testing.T) {
 		t.Errorf("field rows of the clone: %v %v", rs, err)
 	}
 }
+
+// TestExecuteCloneCopiedWhenItsWaveFails: a remote site failing in the
+// profiles' wave does not leave a new clone without its copy, which no re-run
+// would write.
+func TestExecuteCloneCopiedWhenItsWaveFails(t *testing.T) {
+	ctx := context.Background()
+	o := newOrgWith(t, emulator.Options{Faults: []string{"nth=1,status=503,path=/services/data/*/tooling/sobjects/RemoteProxy"}})
+	c := o.client()
+	src := cloneSpec + `remoteSites:
+  - name: Acme_Site
+    url: https://acme.example.com
+`
+	p := planFor(t, c, src)
+	res, err := apply.Execute(ctx, c, p, apply.Options{})
+	if err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	if diff := cmp.Diff([]string{`create remote site "Acme_Site"`}, titles(res.Failed)); diff != "" {
+		t.Errorf("Failed (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{`create user "acme.agent@example.com"`}, titles(res.NotRun)); diff != "" {
+		t.Errorf("NotRun (-want +got):\n%s", diff)
+	}
+	if done := titles(res.Done); len(done) != 137 || done[136] != `create profile "Acme Agent"` {
+		t.Errorf("Done: %d steps, last %q; want the 136 copied rows, then the profile", len(done), done[len(done)-1])
+	}
+	done := converge(t, c, src)
+	if diff := cmp.Diff([]string{`create remote site "Acme_Site"`, `create user "acme.agent@example.com"`}, done); diff != "" {
+		t.Errorf("re-run (-want +got):\n%s", diff)
+	}
+}
