@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sfprov/sfprov/internal/diag"
 )
 
 // Seed describes an org beyond the default fresh org (issue 3, "Seeding").
@@ -142,7 +144,11 @@ func checkKeys(path string, n *yaml.Node, ctx string, errs *[]string) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if known && !contains(allowed, k.Value) {
-				*errs = append(*errs, fmt.Sprintf("%s:%d:%d: unknown key %q (allowed: %s)", path, k.Line, k.Column, k.Value, strings.Join(allowed, ", ")))
+				hint := ""
+				if near := diag.Suggest(k.Value, allowed); near != "" {
+					hint = fmt.Sprintf("; did you mean %q?", near)
+				}
+				*errs = append(*errs, fmt.Sprintf("%s:%d:%d: unknown key %q%s (allowed: %s)", path, k.Line, k.Column, k.Value, hint, strings.Join(allowed, ", ")))
 				continue
 			}
 			if _, nested := seedKeys[k.Value]; nested && k.Value != "" {
