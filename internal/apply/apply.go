@@ -240,7 +240,7 @@ func (e *executor) release() {
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 func (e *executor) finish(s *plan.Step, err error) {
-	if err == nil && s.Type == plan.TypeProfile && s.Action == plan.Create && len(e.clones[s.Key]) > 0 && !e.settled[s] && e.held[s.Key] == nil {
+	if err == nil && s.Type == plan.TypeProfile && s.Action == plan.Create && len(e.clones[s.Key]) > 0 && !e.settled[s] {
 		e.held[s.Key] = s // reported by cloneWave, once its access is written
 		e.settled[s] = true
 		return

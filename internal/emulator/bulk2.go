@@ -305,23 +305,6 @@ func (o *Org) createIngestJob(c *reqCtx) *apiError {
 	return nil
 }
 
-// userHasPermission reports whether one of the user's permission sets (their
-// profile's included) grants perm, as apiEnabled does for API Enabled.
-func (o *Org) userHasPermission(userID, perm string) bool {
-	if userID == "" {
-		return true
-	}
-	for _, a := range o.st.All("PermissionSetAssignment") {
-		if a["AssigneeId"] != userID {
-			continue
-		}
-		if _, ps, ok := o.st.Get(str(a, "PermissionSetId")); ok && ps[perm] == true {
-			return true
-		}
-	}
-	return false
-}
-
 // uploadJobData answers PUT /jobs/ingest/{id}/batches with 201 and no body
 // (guide, "Upload Job Data"). Only an Open job takes data. A second upload
 // is appended after the first, without its header (UNCONFIRMED: the guide

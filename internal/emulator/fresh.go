@@ -400,12 +400,7 @@ func (o *Org) seedProfileAccess(profileIDs map[string]string, now string) {
 		if access == nil {
 			continue
 		}
-		var owned string
-		for _, ps := range o.st.All("PermissionSet") {
-			if ps["ProfileId"] == profileIDs[p.name] {
-				owned = str(ps, "Id")
-			}
-		}
+		owned := str(o.ownedPermissionSet(profileIDs[p.name]), "Id")
 		for _, name := range crmObjects {
 			flags, ok := access[name]
 			if !ok {

@@ -161,6 +161,12 @@ func (o *Org) count(w http.ResponseWriter) bool {
 // apiEnabled reports whether the user holds PermissionsApiEnabled through
 // their profile's set or any assigned set (groups through their own set).
 func (o *Org) apiEnabled(userID string) bool {
+	return o.userHasPermission(userID, "PermissionsApiEnabled")
+}
+
+// userHasPermission reports whether one of the user's permission sets (their
+// profile's included) grants perm. No user (the static admin token) has all.
+func (o *Org) userHasPermission(userID, perm string) bool {
 	if userID == "" {
 		return true
 	}
@@ -168,7 +174,7 @@ func (o *Org) apiEnabled(userID string) bool {
 		if a["AssigneeId"] != userID {
 			continue
 		}
-		if _, ps, ok := o.st.Get(str(a, "PermissionSetId")); ok && ps["PermissionsApiEnabled"] == true {
+		if _, ps, ok := o.st.Get(str(a, "PermissionSetId")); ok && ps[perm] == true {
 			return true
 		}
 	}

@@ -161,13 +161,18 @@ func (s *store) recycle(id string, fields map[string]any) {
 // unbin takes a record out of the Recycle Bin's lists (not out of the store).
 func (s *store) unbin(object, id string) {
 	delete(s.bin, id)
-	b := s.binOrder[object]
-	for i, x := range b {
+	s.binOrder[object] = removeID(s.binOrder[object], id)
+}
+
+// removeID returns ids less the first id, in a new backing array where it
+// changes (undo closures may still hold the old one).
+func removeID(ids []string, id string) []string {
+	for i, x := range ids {
 		if x == id {
-			s.binOrder[object] = append(b[:i:i], b[i+1:]...)
-			break
+			return append(ids[:i:i], ids[i+1:]...)
 		}
 	}
+	return ids
 }
 
 // deleted lists the Recycle Bin records of object.
@@ -265,13 +270,7 @@ func (s *store) drop(object, id string) {
 	}
 	delete(s.recs, id)
 	delete(s.typ, id)
-	ids := s.order[object]
-	for i, x := range ids {
-		if x == id {
-			s.order[object] = append(ids[:i:i], ids[i+1:]...)
-			break
-		}
-	}
+	s.order[object] = removeID(s.order[object], id)
 }
 
 // find returns the records of object for which match is true.

@@ -189,14 +189,8 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 			if seenField[k] || !r.Read {
 				continue
 			}
-			obj, _, _ := strings.Cut(r.Field, ".")
-			step := &Step{Action: Create, Type: TypeFieldAccess, Name: r.Field, Parent: parentLabel, SObject: "FieldPermissions",
-				Note: clone.note(), Refs: map[string]string{"ParentId": parentKey},
-				Fields:  map[string]any{"SobjectType": obj, "Field": r.Field, "PermissionsRead": true, "PermissionsEdit": r.Edit},
-				Changes: []Change{{Field: "PermissionsRead", After: true}}}
-			if r.Edit {
-				step.Changes = append(step.Changes, Change{Field: "PermissionsEdit", After: true})
-			}
+			step := newFieldRow(r.Field, r.Edit, parentKey, parentLabel)
+			step.Note = clone.note()
 			pl.add(step)
 		}
 	}
@@ -323,22 +317,11 @@ func (pl *planner) fields(oa *spec.ObjectAccess, d *salesforce.Describe, rows ma
 		}
 		seen[lower(name)] = true
 		cur := rows[lower(name)]
-		step := &Step{Type: TypeFieldAccess, Name: name, Parent: parentLabel, SObject: "FieldPermissions", Fields: map[string]any{}}
 		if cur == nil {
-			step.Action = Create
-			step.Refs = map[string]string{"ParentId": parentKey}
-			step.Fields["SobjectType"] = d.Name
-			step.Fields["Field"] = name
-			step.Fields["PermissionsRead"] = true
-			step.Fields["PermissionsEdit"] = edit
-			step.Changes = []Change{{Field: "PermissionsRead", After: true}}
-			if edit {
-				step.Changes = append(step.Changes, Change{Field: "PermissionsEdit", After: true})
-			}
-			pl.add(step)
+			pl.add(newFieldRow(name, edit, parentKey, parentLabel))
 			continue
 		}
-		step.ID = cur.ID
+		step := &Step{Type: TypeFieldAccess, Name: name, Parent: parentLabel, SObject: "FieldPermissions", Fields: map[string]any{}, ID: cur.ID}
 		if !cur.Read {
 			step.Fields["PermissionsRead"] = true
 			step.Changes = append(step.Changes, Change{Field: "PermissionsRead", Before: false, After: true})
@@ -354,6 +337,20 @@ func (pl *planner) fields(oa *spec.ObjectAccess, d *salesforce.Describe, rows ma
 		step.Action = actionFor(step)
 		pl.add(step)
 	}
+}
+
+// newFieldRow is the step creating a FieldPermissions row for field
+// ("Object.Field") on the permission set parentKey names.
+func newFieldRow(field string, edit bool, parentKey, parentLabel string) *Step {
+	obj, _, _ := strings.Cut(field, ".")
+	step := &Step{Action: Create, Type: TypeFieldAccess, Name: field, Parent: parentLabel, SObject: "FieldPermissions",
+		Refs:    map[string]string{"ParentId": parentKey},
+		Fields:  map[string]any{"SobjectType": obj, "Field": field, "PermissionsRead": true, "PermissionsEdit": edit},
+		Changes: []Change{{Field: "PermissionsRead", After: true}}}
+	if edit {
+		step.Changes = append(step.Changes, Change{Field: "PermissionsEdit", After: true})
+	}
+	return step
 }
 
 // entities grants a permission set access to connected apps and Apex classes

@@ -32,7 +32,7 @@ func Plan(w io.Writer, p *plan.Plan) {
 		return
 	}
 	fmt.Fprintln(w)
-	for _, g := range group(steps) {
+	for _, g := range runs(steps, nil) {
 		if len(g) >= fieldGroupMin {
 			writeFieldGroup(w, g)
 			continue
@@ -43,23 +43,6 @@ func Plan(w io.Writer, p *plan.Plan) {
 	}
 	sum := p.Summary()
 	fmt.Fprintf(w, "\nPlan: %d to create, %d to update, %d to prune.\n", sum.Create, sum.Update, sum.Prune)
-}
-
-// group splits steps into runs; field-access steps of one object and parent
-// with the same action form one run.
-func group(steps []*plan.Step) [][]*plan.Step {
-	var out [][]*plan.Step
-	for _, s := range steps {
-		if n := len(out); n > 0 && s.Type == plan.TypeFieldAccess {
-			last := out[n-1][0]
-			if last.Type == plan.TypeFieldAccess && last.Parent == s.Parent && last.Action == s.Action && object(last.Name) == object(s.Name) {
-				out[n-1] = append(out[n-1], s)
-				continue
-			}
-		}
-		out = append(out, []*plan.Step{s})
-	}
-	return out
 }
 
 func object(field string) string {
@@ -342,8 +325,9 @@ func Failure(w io.Writer, target string, o Outcome) {
 	fmt.Fprintln(w, "What was done stays done. Fix the cause and re-run the same apply: it plans again from the org and continues from here.")
 }
 
-// runs splits steps into runs of field-access steps that sameRun joins
-// (others stand alone).
+// runs splits steps into runs: field-access steps of one object, parent and
+// action, with the same error in errs (nil: outcome not considered), form one
+// run; other steps stand alone.
 func runs(steps []*plan.Step, errs map[*plan.Step]error) [][]*plan.Step {
 	var out [][]*plan.Step
 	for _, s := range steps {
