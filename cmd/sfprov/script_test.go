@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -101,6 +102,9 @@ func TestScript(t *testing.T) {
 			mu.Lock()
 			servers[env.WorkDir] = org
 			mu.Unlock()
+			// No sf CLI from the developer's machine: scripts that need one
+			// put their own on PATH.
+			env.Setenv("PATH", withoutSF(env.Getenv("PATH")))
 			env.Setenv("SFPROV_HOME", env.WorkDir+"/home")
 			env.Setenv("EMULATOR_URL", srv.URL)
 			env.Setenv("SF_ACCESS_TOKEN", emulatorToken)
@@ -127,6 +131,18 @@ func TestScript(t *testing.T) {
 			},
 		},
 	})
+}
+
+// withoutSF is path without the directories that hold an sf executable.
+func withoutSF(path string) string {
+	var keep []string
+	for _, dir := range filepath.SplitList(path) {
+		if _, err := os.Stat(filepath.Join(dir, "sf")); err == nil {
+			continue
+		}
+		keep = append(keep, dir)
+	}
+	return strings.Join(keep, string(os.PathListSeparator))
 }
 
 func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {

@@ -15,6 +15,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sfprov/sfprov/internal/salesforce"
 )
 
 // Exit codes, documented in README.md and `sfprov help exit-codes`.
@@ -28,19 +30,6 @@ const (
 	ExitUsage       = 64  // bad command line
 	ExitInterrupted = 130 // interrupted (Ctrl-C)
 )
-
-// exitError carries an exit code through cobra's error return. Message "" means
-// the command already printed everything.
-type exitError struct {
-	code int
-	msg  string
-}
-
-func (e *exitError) Error() string { return e.msg }
-
-func exitWith(code int, format string, args ...any) error {
-	return &exitError{code: code, msg: fmt.Sprintf(format, args...)}
-}
 
 // Version is set at build time with -ldflags "-X github.com/sfprov/sfprov/internal/cli.Version=...".
 var Version = "dev"
@@ -110,69 +99,53 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	return ExitError
 }
 
-type usageError struct{ err error }
-
-// noArgs is cobra.NoArgs reported as a usage error (exit 64), as for flags.
-func noArgs(cmd *cobra.Command, args []string) error {
-	if err := cobra.NoArgs(cmd, args); err != nil {
-		return &usageError{err}
-	}
-	return nil
-}
-
-// specFiles requires at least one spec file, as a usage error.
-func specFiles(cmd *cobra.Command, args []string) error {
-	if len(args) == 0 {
-		return &usageError{fmt.Errorf("%s needs at least one spec file (for example: %s profiles/coconut.yaml)", cmd.CommandPath(), cmd.CommandPath())}
-	}
-	return nil
-}
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
 func newRoot(stdio IO) *cobra.Command {
-	g := &globalFlags{}
+	f := &Factory{IO: stdio, g: &globalFlags{}}
+	return newRootWith(f)
+}
+
+func newRootWith(f *Factory) *cobra.Command {
+	g := f.g
 	root := &cobra.Command{
 		Use:   "sfprov",
 		Short: "Provision Salesforce integration users from one reviewed YAML spec",
 		Long: `sfprov reads a spec (profiles, permission sets, groups, users, licences and
 assignments), reads the org, shows the difference, and converges the org to the
-spec. The default target is "local", an embedded Salesforce org emulator whose
-state persists in the user's data directory, so nothing here needs an account.`,
+spec.
+
+The target org is named with -o/--target-org (or SFPROV_TARGET_ORG): "local",
+an alias saved by "sfprov auth login", an alias or username the sf CLI knows,
+or an instance URL with credentials in the environment. With no name the
+target is "local", an embedded Salesforce org emulator whose state persists in
+the user's data directory, but only when no credentials are set: sfprov never
+falls back to it when the environment points at a real org.`,
+		Example: `  sfprov apply profiles/coconut.yaml --yes          # the embedded org
+  sfprov auth login --web --client-id ID --alias dev
+  sfprov plan spec.yaml -o dev
+  sfprov apply spec.yaml -o my-sf-alias               # an org the sf CLI knows`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Version:       Version,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.PersistentFlags().StringVarP(&g.targetOrg, "target-org", "o", "", `org to work on: "local" (the embedded emulator; default) or an instance URL (env SFPROV_TARGET_ORG)`)
-	root.PersistentFlags().StringVar(&g.instanceURL, "instance-url", "", "instance URL of the org; the access token comes from SF_ACCESS_TOKEN")
-	root.PersistentFlags().StringVar(&g.apiVersion, "api-version", "", "REST API version (default "+defaultAPIVersion()+")")
-	root.PersistentFlags().StringVar(&g.loginURL, "login-url", "", "where the JWT bearer flow logs in (https://login.salesforce.com, https://test.salesforce.com or My Domain; env SFPROV_LOGIN_URL; default: the instance URL)")
-	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "trace every API call (method, path, status, duration) on stderr")
+	pf := root.PersistentFlags()
+	pf.StringVarP(&g.targetOrg, "target-org", "o", "", `org to work on: "local", an alias or username (sfprov auth list, or the sf CLI's), or an instance URL (env SFPROV_TARGET_ORG)`)
+	pf.StringVar(&g.instanceURL, "instance-url", "", "instance URL of the org; credentials come from the environment (SF_ACCESS_TOKEN, SFPROV_CLIENT_ID, ...)")
+	pf.StringVar(&g.apiVersion, "api-version", "", "REST API version (default "+salesforce.DefaultAPIVersion+")")
+	pf.StringVar(&g.loginURL, "login-url", "", "where the JWT bearer flow logs in (https://login.salesforce.com, https://test.salesforce.com or My Domain; env SFPROV_LOGIN_URL; default: the instance URL)")
+	pf.BoolVarP(&g.verbose, "verbose", "v", false, "trace every API call (method, path, status, duration) on stderr")
 	root.AddCommand(
-		newValidateCmd(stdio, g),
-		newPlanCmd(stdio, g),
-		newApplyCmd(stdio, g),
-		newSchemaCmd(stdio),
-		newVersionCmd(stdio),
+		NewCmdValidate(f, nil),
+		NewCmdPlan(f, nil),
+		NewCmdApply(f, nil),
+		NewCmdAuth(f),
+		newSchemaCmd(f.IO),
+		newVersionCmd(f.IO),
 		newEmulatorCmd(),
-		newExitCodesTopic(stdio),
-		newProfilesCmd(stdio),
+		newExitCodesTopic(f.IO),
+		newProfilesCmd(f.IO),
 	)
 	return root
-}
-
-func newVersionCmd(stdio IO) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the sfprov version",
-		Args:  noArgs,
-		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintf(stdio.Out, "sfprov %s\n", Version)
-			return nil
-		},
-	}
 }
 
 func newExitCodesTopic(stdio IO) *cobra.Command {

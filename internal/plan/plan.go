@@ -139,16 +139,26 @@ func quoteName(s string) string { return fmt.Sprintf("%q", s) }
 
 // Target names the org a plan is for, so output always says where changes go.
 type Target struct {
-	Name        string // "local" for the embedded emulator, else the instance URL
+	Name        string // as named: "local", an alias, a username or the instance URL
+	Kind        string // "embedded emulator org", "emulator", "sandbox", "production"
 	InstanceURL string
 	Username    string
 	OrgID       string
 }
 
+// String names the org, its kind and instance, and the user sfprov acts as:
+// "ci (sandbox, https://acme--dev.sandbox.my.salesforce.com) as api@acme.com".
 func (t Target) String() string {
 	s := t.Name
+	var about []string
+	if t.Kind != "" {
+		about = append(about, t.Kind)
+	}
 	if t.InstanceURL != "" && t.InstanceURL != t.Name {
-		s += " (" + t.InstanceURL + ")"
+		about = append(about, t.InstanceURL)
+	}
+	if len(about) > 0 {
+		s += " (" + strings.Join(about, ", ") + ")"
 	}
 	if t.Username != "" {
 		s += " as " + t.Username

@@ -115,6 +115,7 @@ type jsonPlan struct {
 
 type jsonTarget struct {
 	Name        string `json:"name"`
+	Kind        string `json:"kind"`
 	InstanceURL string `json:"instanceUrl"`
 	Username    string `json:"username"`
 	OrgID       string `json:"orgId"`
@@ -165,7 +166,7 @@ func planDoc(p *plan.Plan) jsonPlan {
 	sum := p.Summary()
 	doc := jsonPlan{
 		FormatVersion: plan.FormatVersion,
-		Target:        jsonTarget{Name: p.Target.Name, InstanceURL: p.Target.InstanceURL, Username: p.Target.Username, OrgID: p.Target.OrgID},
+		Target:        jsonTarget{Name: p.Target.Name, Kind: p.Target.Kind, InstanceURL: p.Target.InstanceURL, Username: p.Target.Username, OrgID: p.Target.OrgID},
 		Changes:       p.HasChanges(),
 		Summary:       jsonSummary{Create: sum.Create, Update: sum.Update, Prune: sum.Prune, NoOp: sum.NoOp},
 		Steps:         []jsonStep{},

@@ -33,7 +33,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func samplePlan() *plan.Plan {
-	p := &plan.Plan{Target: plan.Target{Name: "https://acme.my.salesforce.com", InstanceURL: "https://acme.my.salesforce.com", Username: "admin@acme.com", OrgID: "00D000000000001AAA"}}
+	p := &plan.Plan{Target: plan.Target{Name: "acme", Kind: "production", InstanceURL: "https://acme.my.salesforce.com", Username: "admin@acme.com", OrgID: "00D000000000001AAA"}}
 	p.Warnings = []string{"remoteSites: not applied by this version of sfprov (1 in the spec)"}
 	p.ManualSteps = []string{"Reset the security token of the service account."}
 	p.Steps = append(p.Steps,
@@ -73,7 +73,7 @@ func TestPlanJSONGolden(t *testing.T) {
 }
 
 func TestNoChanges(t *testing.T) {
-	p := &plan.Plan{Target: plan.Target{Name: "local (embedded emulator org)", Username: "admin@emulator.sfprov.local"}}
+	p := &plan.Plan{Target: plan.Target{Name: "local", Kind: "embedded emulator org", Username: "admin@emulator.sfprov.local"}}
 	p.Steps = []*plan.Step{{Action: plan.NoOp, Type: plan.TypePermissionSet, Name: "X"}}
 	var b bytes.Buffer
 	Plan(&b, p)

@@ -37,16 +37,22 @@ type Config struct {
 	Transport http.RoundTripper
 	// Trace, when set, receives one line per API call: method, path, status, duration.
 	Trace io.Writer
+	// Renew, when set, gets a new access token after the org answers 401
+	// (an expired or revoked session); the request is then sent once more.
+	Renew func(ctx context.Context) (*oauth2.Token, error)
+	// OnRenew is told each token Renew got, so that it can be kept.
+	OnRenew func(*oauth2.Token)
 }
 
 // Client is a connection to one org. It is safe for concurrent use.
 type Client struct {
 	instanceURL string
 	version     string
-	http        *http.Client
+	base        http.RoundTripper
 	trace       io.Writer
 	traceMu     sync.Mutex // one whole line per call, whatever the writer
 	calls       atomic.Int64
+	auth        *tokens // nil: requests go without a token
 }
 
 // New returns a client for the org in cfg.
@@ -63,12 +69,11 @@ func New(cfg Config) *Client {
 		instanceURL: strings.TrimRight(cfg.InstanceURL, "/"),
 		version:     v,
 		trace:       cfg.Trace,
+		base:        base,
 	}
-	var rt http.RoundTripper = &tracingTransport{base: base, c: c}
 	if cfg.Token != nil {
-		rt = &oauth2.Transport{Source: authSource{cfg.Token}, Base: rt}
+		c.auth = &tokens{src: cfg.Token, renew: cfg.Renew, onRenew: cfg.OnRenew}
 	}
-	c.http = &http.Client{Transport: rt}
 	return c
 }
 
@@ -161,19 +166,6 @@ func (e *APIError) Is(target error) bool {
 	return target == ErrAuth && e.Status == http.StatusUnauthorized
 }
 
-// authSource marks a token source's failure (an expired refresh token, a
-// refused JWT) as ErrAuth: no request can succeed without a token, and callers
-// tell authentication failures apart with errors.Is(err, ErrAuth) alone.
-type authSource struct{ src oauth2.TokenSource }
-
-func (s authSource) Token() (*oauth2.Token, error) {
-	t, err := s.src.Token()
-	if err != nil {
-		return nil, fmt.Errorf("%w: get an access token: %w", ErrAuth, err)
-	}
-	return t, nil
-}
-
 // tracingTransport attaches the caller's context, counts and traces calls, and turns
 // non-2xx answers into *APIError before simpleforce sees them (simpleforce keeps
 // only the first error's message and code, and logs bodies).
@@ -248,7 +240,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	// ctx gives cancellation and deadlines without forking the library.
 	sf := simpleforce.NewClient(c.instanceURL, "sfprov", c.version)
 	sf.SetSidLoc("oauth2", c.instanceURL) // the oauth2 transport replaces this placeholder
-	sf.SetHttpClient(&http.Client{Transport: c.withContext(ctx)})
+	sf.SetHttpClient(&http.Client{Transport: c.transport(ctx)})
 	data, err := sf.ApexREST(method, strings.TrimPrefix(path, "/"), rd)
 	if err != nil {
 		var apiErr *APIError
@@ -276,17 +268,12 @@ func pathOnly(p string) string {
 	return p
 }
 
-// withContext returns the client's transport chain bound to ctx.
-func (c *Client) withContext(ctx context.Context) http.RoundTripper {
-	switch rt := c.http.Transport.(type) {
-	case *oauth2.Transport:
-		inner := *rt.Base.(*tracingTransport)
-		inner.ctx = ctx
-		return &oauth2.Transport{Source: rt.Source, Base: &inner}
-	case *tracingTransport:
-		inner := *rt
-		inner.ctx = ctx
-		return &inner
+// transport returns the client's transport chain bound to ctx: the token
+// (renewed once on 401), then counting and tracing, then the base.
+func (c *Client) transport(ctx context.Context) http.RoundTripper {
+	var rt http.RoundTripper = &tracingTransport{base: c.base, c: c, ctx: ctx}
+	if c.auth != nil {
+		rt = &authTransport{t: c.auth, base: rt, ctx: ctx}
 	}
-	return c.http.Transport
+	return rt
 }

@@ -403,3 +403,39 @@ func (c *Client) Collections(ctx context.Context, batches []Batch) ([]BatchResul
 	}
 	return out, nil
 }
+
+// Identity is who a session acts as and in which org.
+type Identity struct {
+	UserID, OrgID, Username string
+	OrgName, OrgType        string
+	IsSandbox               bool
+}
+
+// Identify reads the session's user (userinfo) and its org (Organization),
+// the two requests sent together.
+func (c *Client) Identify(ctx context.Context) (*Identity, error) {
+	var (
+		ui      *UserInfo
+		orgs    []Record
+		uiErr   error
+		orgErr  error
+		orgDone = make(chan struct{})
+	)
+	go func() {
+		defer close(orgDone)
+		orgs, orgErr = c.Query(ctx, "SELECT Id, Name, IsSandbox, OrganizationType FROM Organization")
+	}()
+	ui, uiErr = c.UserInfo(ctx)
+	<-orgDone
+	if uiErr != nil {
+		return nil, uiErr
+	}
+	if orgErr != nil {
+		return nil, fmt.Errorf("read the organization: %w", orgErr)
+	}
+	id := &Identity{UserID: ui.UserID, OrgID: ui.OrganizationID, Username: ui.Username}
+	if len(orgs) > 0 {
+		id.OrgName, id.OrgType, id.IsSandbox = orgs[0].String("Name"), orgs[0].String("OrganizationType"), orgs[0].Bool("IsSandbox")
+	}
+	return id, nil
+}

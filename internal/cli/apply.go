@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sfprov/sfprov/internal/apply"
+	"github.com/sfprov/sfprov/internal/render"
+	"github.com/sfprov/sfprov/internal/salesforce"
+	"github.com/sfprov/sfprov/internal/target"
+)
+
+// ApplyOptions are `sfprov apply`'s inputs.
+type ApplyOptions struct {
+	IO      IO
+	Connect func(context.Context) (*target.Org, error)
+	Spec    SpecInput
+	Yes     bool // --yes: no confirmation
+}
+
+// NewCmdApply is `sfprov apply FILE...`; runF replaces applyRun in tests.
+func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
+	opts := &ApplyOptions{IO: f.IO, Connect: f.Connect}
+	cmd := &cobra.Command{
+		Use:   "apply FILE...",
+		Short: "Converge the org to the spec (shows the plan and asks first)",
+		Example: `  sfprov apply profiles/coconut.yaml --yes              # the embedded org
+  sfprov apply spec.yaml -o dev                           # asks for "yes" first
+  sfprov apply spec.yaml -o ci --yes --json > apply.json  # CI`,
+		Args: specFiles,
+		RunE: func(cmd *cobra.Command, files []string) error {
+			opts.Spec.Files = files
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return applyRun(cmd.Context(), opts)
+		},
+	}
+	addVarFlag(cmd, &opts.Spec)
+	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print the plan and the outcome of every step (or the problems) as JSON on stdout; progress goes to stderr")
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "apply without asking for confirmation (required without a terminal)")
+	return cmd
+}
+
+func applyRun(ctx context.Context, opts *ApplyOptions) error {
+	stdio := opts.IO
+	s, resolve, err := loadSpec(stdio, &opts.Spec)
+	if err != nil {
+		return err
+	}
+	pl, err := makePlan(ctx, opts.Connect, stdio, &opts.Spec, s, resolve)
+	if err != nil {
+		return err
+	}
+	p, o := pl.plan, pl.org
+	out := stdio.Out
+	if opts.Spec.JSON {
+		out = stdio.Err // progress; stdout carries only the JSON report
+	} else {
+		render.Plan(out, p)
+	}
+	if !p.HasChanges() {
+		if opts.Spec.JSON {
+			return render.ApplyJSON(stdio.Out, p, render.Outcome{APICalls: o.Client.Calls()})
+		}
+		render.ManualSteps(out, p.ManualSteps)
+		return nil
+	}
+	if !opts.Yes {
+		if !stdio.InteractiveIn {
+			return exitWith(ExitRefused, "refusing to change %s without confirmation: no terminal to ask on; pass --yes to apply non-interactively", p.Target)
+		}
+		fmt.Fprintf(stdio.Err, "\nApply these changes to %s? Only 'yes' will be accepted: ", p.Target)
+		answer, _ := bufio.NewReader(stdio.In).ReadString('\n')
+		if strings.TrimSpace(answer) != "yes" {
+			return exitWith(ExitRefused, "apply cancelled; nothing was changed")
+		}
+	}
+	fmt.Fprintf(out, "\nApplying to %s:\n", p.Target)
+	progress := &render.Progress{W: out}
+	res, err := apply.Execute(ctx, o.Client, p, apply.Options{
+		Getenv: stdio.Getenv,
+		OnStep: progress.Step,
+		OnWait: func(what string) {
+			progress.Flush()
+			fmt.Fprintf(out, "  … waiting: %s\n", what)
+		},
+	})
+	progress.Flush()
+	outcome := render.Outcome{APICalls: o.Client.Calls()}
+	if res != nil {
+		outcome.Done, outcome.Failed, outcome.NotRun, outcome.Errors = res.Done, res.Failed, res.NotRun, res.Errors
+	}
+	if opts.Spec.JSON {
+		if jerr := render.ApplyJSON(stdio.Out, p, outcome); jerr != nil {
+			return jerr
+		}
+	}
+	if err != nil || len(outcome.Failed)+len(outcome.NotRun) > 0 {
+		render.Failure(stdio.Err, p.Target.String(), outcome)
+		if authErr := sessionEnded(err, outcome); authErr != nil {
+			// However much was done, the cause is the session: exit 4 with
+			// the way to a new one; the re-run continues where this stopped.
+			return exitWith(ExitAuth, "apply to %s stopped: the org refused the session: %v\n%s; then re-run: apply continues where it stopped.", p.Target, authErr, strings.TrimSuffix(authHint(o), "."))
+		}
+		code := ExitPartial
+		if len(outcome.Done) == 0 {
+			code = ExitError
+		}
+		if err != nil {
+			return exitWith(code, "apply to %s stopped: %v", p.Target.Name, err)
+		}
+		return &exitError{code: code}
+	}
+	sum := p.Summary()
+	fmt.Fprintf(out, "\nApply complete: %d created, %d updated, %d pruned in %s.\n", sum.Create, sum.Update, sum.Prune, p.Target)
+	fmt.Fprintf(out, "API calls: %d (reading the org and writing the changes).\n", o.Client.Calls())
+	render.ManualSteps(out, p.ManualSteps)
+	return nil
+}
+
+// sessionEnded returns the authentication failure that stopped an apply, if
+// that is what stopped it.
+func sessionEnded(err error, outcome render.Outcome) error {
+	if errors.Is(err, salesforce.ErrAuth) {
+		return err
+	}
+	for _, e := range outcome.Errors {
+		if errors.Is(e, salesforce.ErrAuth) {
+			return e
+		}
+	}
+	return nil
+}

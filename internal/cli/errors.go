@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sfprov/sfprov/internal/salesforce"
+	"github.com/sfprov/sfprov/internal/target"
+)
+
+// exitError carries an exit code through cobra's error return. Message "" means
+// the command already printed everything.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func exitWith(code int, format string, args ...any) error {
+	return &exitError{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// usageError is a bad command line (exit 64).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// noArgs is cobra.NoArgs reported as a usage error (exit 64), as for flags.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if err := cobra.NoArgs(cmd, args); err != nil {
+		return &usageError{err}
+	}
+	return nil
+}
+
+// specFiles requires at least one spec file, as a usage error.
+func specFiles(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return &usageError{fmt.Errorf("%s needs at least one spec file (for example: %s profiles/coconut.yaml)", cmd.CommandPath(), cmd.CommandPath())}
+	}
+	return nil
+}
+
+// targetError maps a failure to resolve or log in to the target.
+func targetError(err error) error {
+	var ue *target.UsageError
+	if errors.As(err, &ue) {
+		return exitWith(ExitUsage, "%s", ue.Msg)
+	}
+	if errors.Is(err, salesforce.ErrAuth) {
+		return exitWith(ExitAuth, "%v", err)
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return exitWith(ExitError, "%v", err)
+}
+
+// authHint is what to do when the org refused o's session.
+func authHint(o *target.Org) string {
+	if o.Relogin != "" {
+		return o.Relogin
+	}
+	return "Log in again and retry."
+}
+
+// orgError maps an API failure to an exit code and names the org.
+func orgError(o *target.Org, name, what string, err error) error {
+	if errors.Is(err, salesforce.ErrAuth) {
+		return exitWith(ExitAuth, "%s %s: the org refused the session: %v\n%s", what, name, err, authHint(o))
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	var ae *salesforce.APIError
+	if errors.As(err, &ae) && ae.HasCode("REQUEST_LIMIT_EXCEEDED") {
+		// Salesforce counts API requests over a rolling 24 hours
+		// (salesforce-api-facts.md §12); waiting is the only cure.
+		return exitWith(ExitError, "%s %s: %v\nThe org's daily API request allowance is used up (the DailyApiRequests limit); retry once earlier requests age out of the last 24 hours.", what, name, err)
+	}
+	return exitWith(ExitError, "%s %s: %v", what, name, err)
+}

@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sfprov/sfprov/internal/target"
+)
+
+// PlanOptions are `sfprov plan`'s inputs.
+type PlanOptions struct {
+	IO       IO
+	Connect  func(context.Context) (*target.Org, error)
+	Spec     SpecInput
+	Detailed bool // --detailed-exitcode
+}
+
+// NewCmdPlan is `sfprov plan FILE...`; runF replaces planRun in tests.
+func NewCmdPlan(f *Factory, runF func(context.Context, *PlanOptions) error) *cobra.Command {
+	opts := &PlanOptions{IO: f.IO, Connect: f.Connect}
+	cmd := &cobra.Command{
+		Use:   "plan FILE...",
+		Short: "Show what apply would change in the org",
+		Example: `  sfprov plan profiles/coconut.yaml                     # the embedded org
+  sfprov plan spec.yaml -o dev --detailed-exitcode        # exit 2 when there are changes
+  sfprov plan spec.yaml -o dev --json > plan.json`,
+		Args: specFiles,
+		RunE: func(cmd *cobra.Command, files []string) error {
+			opts.Spec.Files = files
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return planRun(cmd.Context(), opts)
+		},
+	}
+	addVarFlag(cmd, &opts.Spec)
+	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print the plan (or the problems) as a versioned JSON document")
+	cmd.Flags().BoolVar(&opts.Detailed, "detailed-exitcode", false, "exit 2 when the org differs from the spec (0 when it matches)")
+	return cmd
+}
+
+func planRun(ctx context.Context, opts *PlanOptions) error {
+	s, resolve, err := loadSpec(opts.IO, &opts.Spec)
+	if err != nil {
+		return err
+	}
+	pl, err := makePlan(ctx, opts.Connect, opts.IO, &opts.Spec, s, resolve)
+	if err != nil {
+		return err
+	}
+	return showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, "")
+}

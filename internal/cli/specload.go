@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sfprov/sfprov/internal/diag"
+	"github.com/sfprov/sfprov/internal/perms"
+	"github.com/sfprov/sfprov/internal/plan"
+	"github.com/sfprov/sfprov/internal/render"
+	"github.com/sfprov/sfprov/internal/spec"
+	"github.com/sfprov/sfprov/internal/state"
+	"github.com/sfprov/sfprov/internal/target"
+)
+
+// SpecInput is the part of every spec-reading command's options that names
+// the files and variables.
+type SpecInput struct {
+	Files []string
+	Vars  []string // NAME=value
+	// JSON: problems are also printed on stdout as a JSON document.
+	JSON bool
+}
+
+func addVarFlag(cmd *cobra.Command, in *SpecInput) {
+	cmd.Flags().StringArrayVar(&in.Vars, "var", nil, "set a spec variable: --var NAME=value (wins over the environment; repeatable)")
+}
+
+func (in *SpecInput) parseVars() (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range in.Vars {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return nil, &usageError{fmt.Errorf("--var %q: want NAME=value", kv)}
+		}
+		out[name] = value
+	}
+	return out, nil
+}
+
+// loadSpec reads and validates the spec files; on problems it prints every
+// diagnostic as FILE:LINE:COL: message and returns an exit-1 error.
+func loadSpec(stdio IO, in *SpecInput) (*spec.Spec, func(string) string, error) {
+	vars, err := in.parseVars()
+	if err != nil {
+		return nil, nil, err
+	}
+	s, ds := spec.Load(in.Files, spec.Options{Vars: vars, Getenv: stdio.Getenv})
+	if ds.HasErrors() {
+		ds.Sort()
+		report(stdio, in, ds)
+		return nil, nil, &exitError{code: ExitError, msg: fmt.Sprintf("%d %s in the spec", len(ds), plural(len(ds), "problem", "problems"))}
+	}
+	stdio.secrets.add(s.SecretValues()...)
+	for _, u := range s.Users {
+		if u.Password != nil && u.Password.FromEnv != "" {
+			if v, ok := stdio.Getenv(u.Password.FromEnv); ok {
+				stdio.secrets.add(v)
+			}
+		}
+	}
+	resolve := func(name string) string {
+		if v, ok := vars[name]; ok {
+			return v
+		}
+		if v, ok := stdio.Getenv(name); ok {
+			return v
+		}
+		if d, ok := s.Variables[name]; ok && d.Default != nil {
+			return *d.Default
+		}
+		return ""
+	}
+	return s, resolve, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// report prints problems as FILE:LINE:COL: message on stderr and, with --json,
+// as a document on stdout.
+func report(stdio IO, in *SpecInput, ds diag.Diagnostics) {
+	for _, d := range ds {
+		fmt.Fprintln(stdio.Err, d.String())
+	}
+	if in.JSON {
+		_ = render.DiagnosticsJSON(stdio.Out, ds)
+	}
+}
+
+// planned is a plan and the org it was made against.
+type planned struct {
+	plan *plan.Plan
+	org  *target.Org
+}
+
+// makePlan connects, reads the org and computes the plan for s.
+func makePlan(ctx context.Context, connect func(context.Context) (*target.Org, error), stdio IO, in *SpecInput, s *spec.Spec, resolve func(string) string) (*planned, error) {
+	o, err := connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := state.Read(ctx, o.Client, s)
+	if err != nil {
+		return nil, orgError(o, o.Name, "read the org", err)
+	}
+	t := plan.Target{Name: o.Name, Kind: o.Kind(st.IsSandbox), Username: st.Username, OrgID: st.OrgID}
+	if !o.Embedded {
+		t.InstanceURL = o.InstanceURL
+	}
+	p, ds := plan.Compute(s, st, plan.Options{Target: t, Var: resolve, Requires: perms.Requires, Getenv: stdio.Getenv})
+	if ds.HasErrors() {
+		report(stdio, in, ds)
+		return nil, &exitError{code: ExitError, msg: fmt.Sprintf("%d %s between the spec and %s", len(ds), plural(len(ds), "problem", "problems"), t)}
+	}
+	return &planned{plan: p, org: o}, nil
+}
+
+// showPlan prints p (as JSON with --json, else for humans after header) and
+// turns pending changes into exit 2 when detailed.
+func showPlan(stdio IO, in *SpecInput, p *plan.Plan, detailed bool, header string) error {
+	if in.JSON {
+		if err := render.PlanJSON(stdio.Out, p); err != nil {
+			return err
+		}
+	} else {
+		if header != "" {
+			fmt.Fprintln(stdio.Out, header)
+		}
+		render.Plan(stdio.Out, p)
+	}
+	if detailed && p.HasChanges() {
+		return &exitError{code: ExitChanges}
+	}
+	return nil
+}

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sfprov/sfprov/internal/render"
+	"github.com/sfprov/sfprov/internal/target"
+)
+
+// ValidateOptions are `sfprov validate`'s inputs.
+type ValidateOptions struct {
+	IO      IO
+	Connect func(context.Context) (*target.Org, error)
+	Spec    SpecInput
+	// DryRun: a target org is named, so the spec is also planned against it.
+	DryRun   bool
+	Detailed bool
+}
+
+// NewCmdValidate is `sfprov validate FILE...`; runF replaces validateRun in tests.
+func NewCmdValidate(f *Factory, runF func(context.Context, *ValidateOptions) error) *cobra.Command {
+	opts := &ValidateOptions{IO: f.IO, Connect: f.Connect}
+	cmd := &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check spec files offline; with --target-org, also plan against the org without changing it",
+		Example: `  sfprov validate spec.yaml                 # offline: FILE:LINE:COL: problem
+  sfprov validate spec.yaml -o dev          # and a dry run against the org`,
+		Args: specFiles,
+		RunE: func(cmd *cobra.Command, files []string) error {
+			opts.Spec.Files = files
+			opts.DryRun = cmd.Flags().Changed("target-org") || cmd.Flags().Changed("instance-url")
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return validateRun(cmd.Context(), opts)
+		},
+	}
+	addVarFlag(cmd, &opts.Spec)
+	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print problems (or, with an org, the plan) as JSON on stdout")
+	cmd.Flags().BoolVar(&opts.Detailed, "detailed-exitcode", false, "with --target-org: exit 2 when the org differs from the spec")
+	return cmd
+}
+
+func validateRun(ctx context.Context, opts *ValidateOptions) error {
+	s, resolve, err := loadSpec(opts.IO, &opts.Spec)
+	if err != nil {
+		return err
+	}
+	files := strings.Join(opts.Spec.Files, ", ")
+	if !opts.DryRun {
+		if opts.Spec.JSON {
+			return render.DiagnosticsJSON(opts.IO.Out, nil)
+		}
+		fmt.Fprintf(opts.IO.Out, "%s: valid\n", files)
+		return nil
+	}
+	pl, err := makePlan(ctx, opts.Connect, opts.IO, &opts.Spec, s, resolve)
+	if err != nil {
+		return err
+	}
+	return showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, fmt.Sprintf("%s: valid. Dry run: nothing was changed; apply would do this:", files))
+}

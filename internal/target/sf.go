@@ -1,0 +1,148 @@
+package target
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+
+	"golang.org/x/oauth2"
+
+	"github.com/sfprov/sfprov/internal/salesforce"
+)
+
+// SFOrg is an org the sf CLI has authorised, as sfprov uses it.
+type SFOrg struct {
+	Alias, Username, OrgID, InstanceURL string
+	AccessToken                         string
+}
+
+// SFCLI asks the sf CLI about the orgs it has authorised.
+type SFCLI interface {
+	// Org returns the org sf knows as name (alias or username), or nil
+	// when sf does not know it.
+	Org(ctx context.Context, name string) (*SFOrg, error)
+	// Names lists the aliases and usernames sf knows.
+	Names(ctx context.Context) ([]string, error)
+}
+
+// ErrNoSF means the sf CLI is not on PATH.
+var ErrNoSF = errors.New("the sf CLI is not on PATH")
+
+// ExecSF runs the sf CLI found on PATH (docs/sf-cli.md has the commands and
+// the JSON they answer with, checked with sf 2.146.3).
+type ExecSF struct{}
+
+// sfAnswer is sf's --json envelope.
+type sfAnswer struct {
+	Status  int             `json:"status"`
+	Name    string          `json:"name"`
+	Message string          `json:"message"`
+	Result  json.RawMessage `json:"result"`
+}
+
+func (ExecSF) run(ctx context.Context, args ...string) (*sfAnswer, error) {
+	path, err := exec.LookPath("sf")
+	if err != nil {
+		return nil, ErrNoSF
+	}
+	cmd := exec.CommandContext(ctx, path, append(args, "--json")...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	runErr := cmd.Run()
+	var a sfAnswer
+	if err := json.Unmarshal(out.Bytes(), &a); err != nil {
+		if runErr != nil {
+			return nil, fmt.Errorf("sf %s: %w", args[0]+" "+args[1], runErr)
+		}
+		return nil, fmt.Errorf("sf %s: unreadable answer: %w", args[0]+" "+args[1], err)
+	}
+	return &a, nil
+}
+
+// Org asks `sf org display` for the org's instance and user, and the access
+// token from the verbose form (plain `org display` hides it from sf 2.146 on;
+// docs/sf-cli.md).
+func (s ExecSF) Org(ctx context.Context, name string) (*SFOrg, error) {
+	a, err := s.run(ctx, "org", "display", "--verbose", "--target-org", name)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status != 0 {
+		if a.Name == "NoAuthInfoFound" || a.Name == "NamedOrgNotFoundError" || strings.Contains(a.Message, "No authorization information found") {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("sf org display --target-org %s: %s: %s", name, a.Name, a.Message)
+	}
+	var r struct {
+		ID          string `json:"id"`
+		AccessToken string `json:"accessToken"`
+		InstanceURL string `json:"instanceUrl"`
+		Username    string `json:"username"`
+		Alias       string `json:"alias"`
+	}
+	if err := json.Unmarshal(a.Result, &r); err != nil {
+		return nil, fmt.Errorf("sf org display --target-org %s: unreadable result: %w", name, err)
+	}
+	return &SFOrg{Alias: r.Alias, Username: r.Username, OrgID: r.ID, InstanceURL: strings.TrimRight(r.InstanceURL, "/"), AccessToken: r.AccessToken}, nil
+}
+
+// Names lists what `sf org list` knows: every alias and username.
+func (s ExecSF) Names(ctx context.Context) ([]string, error) {
+	a, err := s.run(ctx, "org", "list", "--all")
+	if err != nil {
+		return nil, err
+	}
+	var groups map[string][]struct {
+		Alias    string `json:"alias"`
+		Username string `json:"username"`
+	}
+	if err := json.Unmarshal(a.Result, &groups); err != nil {
+		return nil, nil
+	}
+	var names []string
+	for _, g := range []string{"other", "sandboxes", "nonScratchOrgs", "devHubs", "scratchOrgs"} {
+		for _, o := range groups[g] {
+			if o.Alias != "" {
+				names = append(names, o.Alias)
+			}
+			if o.Username != "" {
+				names = append(names, o.Username)
+			}
+		}
+	}
+	return names, nil
+}
+
+// looksLikeToken tells a real access token ("00D…!…") from sf's redaction text.
+func looksLikeToken(s string) bool {
+	return s != "" && !strings.ContainsAny(s, " []") && strings.Contains(s, "!")
+}
+
+// connectSF uses the session the sf CLI keeps for an org; when the org
+// refuses it, sf is asked again (it refreshes its own sessions).
+func connectSF(opts Options, name string, o *SFOrg) (*Org, error) {
+	hint := fmt.Sprintf("Log in again with the sf CLI (sf org login web --alias %s), or with `sfprov auth login`.", name)
+	if !looksLikeToken(o.AccessToken) {
+		return nil, &AuthError{Msg: fmt.Sprintf("the sf CLI knows %s but gave no access token", name), Hint: hint}
+	}
+	opts.secret(o.AccessToken)
+	sf := opts.sf()
+	s := &salesforce.Session{Token: &oauth2.Token{AccessToken: o.AccessToken, TokenType: "Bearer"}, InstanceURL: o.InstanceURL, Flow: "sf CLI"}
+	prev := o.AccessToken
+	s.Renew = func(ctx context.Context) (*oauth2.Token, error) {
+		again, err := sf.Org(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if again == nil || !looksLikeToken(again.AccessToken) || again.AccessToken == prev {
+			return nil, errors.New("the sf CLI has no newer session")
+		}
+		prev = again.AccessToken
+		return &oauth2.Token{AccessToken: again.AccessToken, TokenType: "Bearer"}, nil
+	}
+	return &Org{Client: opts.client(s, nil), Name: name, Source: "sf CLI", InstanceURL: o.InstanceURL, Username: o.Username, Relogin: hint}, nil
+}
