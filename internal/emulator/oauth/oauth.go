@@ -1,7 +1,10 @@
-// Package oauth is the emulator org's OAuth 2.0 server: the token endpoint
-// (/services/oauth2/token) for the password, refresh_token, JWT bearer and
-// client_credentials grants, the revoke endpoint (/services/oauth2/revoke), and
-// the bearer-token check that every other API request goes through.
+// Package oauth is the emulator org's OAuth 2.0 server: the authorization
+// endpoint of the web server flow (/services/oauth2/authorize, with a login
+// form standing in for the browser session), the token endpoint
+// (/services/oauth2/token) for the authorization_code, password,
+// refresh_token, JWT bearer and client_credentials grants, the revoke endpoint
+// (/services/oauth2/revoke), and the bearer-token check that every other API
+// request goes through.
 //
 // It answers the way a Salesforce org answers: the same response keys, the
 // same {"error","error_description"} bodies with HTTP 400, and tokens shaped
@@ -11,10 +14,15 @@
 // real-clients.md §2/§3.5 (what jsforce 3 and the sf CLI send), and the
 // recorded token response fixtures/oauth-token-password-grant.json.
 //
-// The server keeps its issued tokens in memory only: a restarted emulator
-// forgets them, as a real org forgets sessions after they time out. The static
-// token (Config.StaticToken) and the static refresh token survive, because
-// they come from the configuration.
+// The server keeps its issued access tokens and authorization codes in memory
+// only: a restarted emulator forgets them, as a real org forgets sessions
+// after they time out. Refresh tokens issued by the web server flow are handed
+// to Config.SaveRefreshTokens after every change (the emulator keeps them in
+// its state file), because a real org's refresh tokens outlive its sessions:
+// the default policy is "Refresh token is valid until revoked" (facts §7,
+// refreshTokenPolicy "infinite"). The static token (Config.StaticToken) and
+// the static refresh token survive too, because they come from the
+// configuration.
 package oauth
 
 import (
@@ -88,6 +96,38 @@ type Config struct {
 	// user for the client_credentials grant ("" = the static user).
 	ClientCredentialsUser string
 	Now                   func() time.Time
+
+	// CallbackURLs are the connected app's callback URLs: the web server
+	// flow's redirect_uri must be one of them, character for character
+	// (Salesforce compares the whole string; see authorize.go). With no
+	// callback URL and ClientID "", any http(s) redirect_uri is accepted, in
+	// keeping with the any-client mode above; with a ClientID and no callback
+	// URL, the web server flow is refused (redirect_uri_mismatch).
+	CallbackURLs []string
+	// ConsumerSecretOptional is the connected app's "Require Secret for Web
+	// Server Flow" checkbox deselected (Metadata ConnectedAppOauthConfig
+	// isConsumerSecretOptional, facts §7): the authorization_code grant then
+	// accepts a request without client_secret, as a public client (a CLI
+	// using PKCE) sends it. A secret that is sent is still checked. false,
+	// the default, is Salesforce's default: the checkbox comes selected, which
+	// is why Mobile SDK 11's guide ("OAuth 2.0 Web Server Flow") tells
+	// developers to deselect it.
+	ConsumerSecretOptional bool
+	// Scopes are the connected app's selected OAuth scopes (nil = ["api"]).
+	// The web server flow issues a refresh token only when the granted scopes
+	// include refresh_token (alias offline_access): "Perform requests at any
+	// time (refresh_token, offline_access): Allows a refresh token to be
+	// returned when the requesting client is eligible to receive one"
+	// (Salesforce Help "OAuth Tokens and Scopes"; Mobile SDK guide "Scope
+	// Parameter Values").
+	Scopes []string
+	// RefreshTokens are the refresh tokens issued before (by an earlier run,
+	// from the emulator's state file), keyed by RefreshKey of the token.
+	RefreshTokens map[string]RefreshToken
+	// SaveRefreshTokens, when set, is called with every issued refresh token
+	// (a copy, keyed like RefreshTokens) after one is issued or revoked. It is
+	// called without the server's lock held.
+	SaveRefreshTokens func(map[string]RefreshToken)
 }
 
 // Errors from Authenticate. Both mean the caller answers 401 INVALID_SESSION_ID.
@@ -111,15 +151,24 @@ type Server struct {
 	// refreshRevoked: the configured refresh token was revoked; it stays
 	// revoked for the rest of the process.
 	refreshRevoked bool
+	// refresh holds the refresh tokens the web server flow issued, by
+	// RefreshKey; codes the authorization codes, by code.
+	refresh map[string]RefreshToken
+	codes   map[string]*authCode
 }
 
 type accessToken struct {
 	user    User
 	expires time.Time
-	// fromRefresh: issued by the refresh_token grant, so revoking the
-	// refresh token ends it too.
-	fromRefresh bool
+	// family is the refresh token the access token belongs to: the one it was
+	// obtained with, or the one issued alongside it (staticFamily for the
+	// configured refresh token, a RefreshKey for an issued one, "" for none).
+	// Revoking the refresh token ends the whole family.
+	family string
 }
+
+// staticFamily is the family of the configured refresh token's access tokens.
+const staticFamily = "static"
 
 // New returns an OAuth server for the connected app cfg over the users in dir.
 // A JWTCertPEM that does not parse leaves the JWT grant refused (every
@@ -135,10 +184,18 @@ func New(cfg Config, dir Directory) *Server {
 	if cfg.StaticUser == nil {
 		cfg.StaticUser = func() User { return User{OrgID: cfg.OrgID} }
 	}
+	if len(cfg.Scopes) == 0 {
+		cfg.Scopes = []string{defaultScope}
+	}
 	s := &Server{
-		cfg:    cfg,
-		dir:    dir,
-		access: map[string]*accessToken{},
+		cfg:     cfg,
+		dir:     dir,
+		access:  map[string]*accessToken{},
+		refresh: map[string]RefreshToken{},
+		codes:   map[string]*authCode{},
+	}
+	for k, t := range cfg.RefreshTokens {
+		s.refresh[k] = t
 	}
 	if len(cfg.JWTCertPEM) > 0 {
 		if ck, err := parseCert(cfg.JWTCertPEM); err == nil {
@@ -188,15 +245,16 @@ func (s *Server) ExpireAll() {
 	}
 }
 
-// issue records a new access token for u and returns it with its issued_at.
-func (s *Server) issue(u User, fromRefresh bool) (token string, issuedAt time.Time, err error) {
+// issue records a new access token for u in the given refresh-token family
+// and returns it with its issued_at.
+func (s *Server) issue(u User, family string) (token string, issuedAt time.Time, err error) {
 	token, err = newAccessToken(s.orgID(u))
 	if err != nil {
 		return "", time.Time{}, err
 	}
 	now := s.cfg.Now()
 	s.mu.Lock()
-	s.access[token] = &accessToken{user: u, expires: now.Add(s.cfg.TokenLifetime), fromRefresh: fromRefresh}
+	s.access[token] = &accessToken{user: u, expires: now.Add(s.cfg.TokenLifetime), family: family}
 	s.mu.Unlock()
 	return token, now, nil
 }
@@ -268,4 +326,10 @@ func instanceURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// constantTimeEqual compares secrets without leaking their common prefix
+// through timing.
+func constantTimeEqual(a, b string) bool {
+	return hmac.Equal([]byte(a), []byte(b))
 }

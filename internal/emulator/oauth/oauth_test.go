@@ -250,7 +250,9 @@ func TestGrants(t *testing.T) {
 		{name: "client_credentials missing run-as user", cfg: func(c *Config) { c.ClientCredentialsUser = "who@example.com" }, form: url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}}, status: 400,
 			err: `{"error":"invalid_grant","error_description":"no client credentials user enabled"}`},
 
-		{name: "unknown grant", form: url.Values{"grant_type": {"authorization_code"}}, status: 400,
+		// Salesforce's device flow polls with grant_type=device (facts §11),
+		// not RFC 8628's URN, and the emulator serves neither.
+		{name: "unknown grant", form: url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}}, status: 400,
 			err: `{"error":"unsupported_grant_type","error_description":"grant type not supported"}`},
 		{name: "no grant", form: url.Values{}, status: 400,
 			err: `{"error":"unsupported_grant_type","error_description":"grant type not supported"}`},

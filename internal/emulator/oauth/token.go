@@ -9,16 +9,28 @@ import (
 
 // Grant types (facts §11 grant table).
 const (
+	grantAuthorizationCode = "authorization_code"
 	grantPassword          = "password"
 	grantRefreshToken      = "refresh_token"
 	grantJWTBearer         = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 	grantClientCredentials = "client_credentials"
 )
 
-// appScope is the scope string the emulator's connected app grants: API
-// access only. Salesforce echoes the app's granted scopes in `scope`; the
-// JWT docs example shows "web openid api id" for an app with more scopes.
-const appScope = "api"
+// defaultScope is the scope the emulator's connected app has when
+// Config.Scopes is not set: API access only. Salesforce echoes the granted
+// scopes in `scope`; the JWT docs example shows "web openid api id" for an
+// app with more scopes, recorded web server flow responses "id api
+// refresh_token" and "refresh_token api" (found by code search).
+const defaultScope = "api"
+
+// appScope is the scope string of the app's selected scopes, which the
+// password-less grants echo (the JWT bearer, client_credentials and the
+// configured refresh token's grants). Whether Salesforce leaves
+// refresh_token out of it for the flows that never issue one is
+// UNCONFIRMED; it is echoed as selected.
+func (s *Server) appScope() string {
+	return strings.Join(s.cfg.Scopes, " ")
+}
 
 // tokenResponse is a successful token endpoint answer. Key order follows
 // fixtures/oauth-token-password-grant.json (access_token, instance_url, id,
@@ -51,9 +63,13 @@ var (
 	errExpiredToken = oauthError{"invalid_grant", "expired access/refresh token"}
 	// facts §11: simple-salesforce test_login.py test_token_login_failure.
 	errClientID = oauthError{"invalid_client_id", "client identifier invalid"}
-	// facts §11 "common in practice", UNCONFIRMED.
+	// A live org's answer to a code exchange without the secret
+	// (DuendeArchive/IdentityModel.OidcClient#121: "invalid_client / invalid
+	// client credentials"); the same for a wrong secret (facts §11 "common in
+	// practice").
 	errClientCreds = oauthError{"invalid_client", "invalid client credentials"}
-	// facts §11 "common in practice", UNCONFIRMED wording.
+	// Recorded from live orgs: jsforce/jsforce#706, aaronhuggins/sf-jwt-token#1,
+	// Oyatel/CometD.NET#20 ({"error":"unsupported_grant_type","error_description":"grant type not supported"}).
 	errGrantType = oauthError{"unsupported_grant_type", "grant type not supported"}
 	// facts §11: simple-salesforce tests; JWT for a user who has not approved the app.
 	errNotApproved = oauthError{"invalid_grant", "user hasn't approved this consumer"}
@@ -92,6 +108,8 @@ func (s *Server) ServeToken(w http.ResponseWriter, r *http.Request) {
 		oerr *oauthError
 	)
 	switch r.PostForm.Get("grant_type") {
+	case grantAuthorizationCode:
+		resp, oerr = s.authorizationCodeGrant(r)
 	case grantPassword:
 		resp, oerr = s.passwordGrant(r)
 	case grantRefreshToken:
@@ -147,7 +165,7 @@ func (s *Server) passwordGrant(r *http.Request) (tokenResponse, *oauthError) {
 	if !ok || !s.passwordMatches(u.ID, f.Get("password")) || !s.dir.IsActive(u.ID) {
 		return tokenResponse{}, &errAuthFailure
 	}
-	return s.grantResponse(r, u, false, true, false)
+	return s.grantResponse(r, grant{user: u, signature: true})
 }
 
 // passwordMatches accepts the password alone, or the password followed by the
@@ -172,37 +190,27 @@ func (s *Server) passwordMatches(userID, given string) bool {
 
 // refreshGrant: grant_type=refresh_token, refresh_token, client_id
 // [, client_secret] (facts §11; jsforce sends client_id and client_secret,
-// real-clients.md §2). An unknown or revoked refresh token is
+// real-clients.md §2). The refresh token is the configured static one or one
+// the web server flow issued. An unknown or revoked refresh token is
 // "expired access/refresh token"; the reply has a new access token and no new
-// refresh token (jsforce does not need one, real-clients.md §2).
+// refresh token (jsforce does not need one, real-clients.md §2; rotation,
+// "Enable Refresh Token Rotation", is off by default in Salesforce Help
+// "OAuth 2.0 Refresh Token Flow for Renewed Sessions" and not modelled).
+// Other fields are ignored: jsforce with a code verifier sends code_verifier
+// on every token call (jsforce src/oauth2.ts _postParams).
 func (s *Server) refreshGrant(r *http.Request) (tokenResponse, *oauthError) {
 	f := r.PostForm
 	if e := s.checkClient(f.Get("client_id"), f.Get("client_secret"), false); e != nil {
 		return tokenResponse{}, e
 	}
-	u, ok := s.refreshUser(f.Get("refresh_token"))
+	u, family, scope, ok := s.refreshUser(f.Get("refresh_token"))
 	if !ok {
 		return tokenResponse{}, &errExpiredToken
 	}
 	if s.dir != nil && u.ID != "" && !s.dir.IsActive(u.ID) {
 		return tokenResponse{}, &errInactive
 	}
-	return s.grantResponse(r, u, true, true, true)
-}
-
-func (s *Server) refreshUser(token string) (User, bool) {
-	if token == "" {
-		return User{}, false
-	}
-	// No grant served here issues refresh tokens, so the configured one is
-	// the only one there is.
-	if s.cfg.StaticRefreshToken != "" && hmac.Equal([]byte(token), []byte(s.cfg.StaticRefreshToken)) {
-		s.mu.Lock()
-		revoked := s.refreshRevoked
-		s.mu.Unlock()
-		return s.cfg.StaticUser(), !revoked
-	}
-	return User{}, false
+	return s.grantResponse(r, grant{user: u, scope: scope, signature: true, family: family})
 }
 
 // jwtGrant: grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer,
@@ -250,7 +258,7 @@ func (s *Server) jwtGrant(r *http.Request) (tokenResponse, *oauthError) {
 	if ap, ok := s.dir.(Approvals); ok && !ap.Approved(u.ID) {
 		return tokenResponse{}, &errNotApproved
 	}
-	return s.grantResponse(r, u, true, false, false)
+	return s.grantResponse(r, grant{user: u, scope: s.appScope()})
 }
 
 // clientCredentialsGrant: grant_type=client_credentials with the client id
@@ -282,7 +290,7 @@ func (s *Server) clientCredentialsGrant(r *http.Request) (tokenResponse, *oauthE
 	if s.dir != nil && u.ID != "" && !s.dir.IsActive(u.ID) {
 		return tokenResponse{}, &errInactive
 	}
-	return s.grantResponse(r, u, true, true, false)
+	return s.grantResponse(r, grant{user: u, scope: s.appScope(), signature: true})
 }
 
 func (s *Server) lookup(username string) (User, bool) {
@@ -296,26 +304,40 @@ func (s *Server) lookup(username string) (User, bool) {
 	return u, ok
 }
 
-// grantResponse issues an access token for u and builds the reply. The id URL
-// is <instance>/id/<orgId>/<userId>: clients parse the org id from its
+// grant is what a successful grant hands out.
+type grant struct {
+	user User
+	// scope is the reply's `scope` ("" = no scope key).
+	scope string
+	// signature: the reply carries issued_at and signature.
+	signature bool
+	// family is the refresh-token family of the new access token (see
+	// accessToken).
+	family string
+	// refreshToken is issued alongside ("" = none).
+	refreshToken string
+}
+
+// grantResponse issues an access token for g.user and builds the reply. The id
+// URL is <instance>/id/<orgId>/<userId>: clients parse the org id from its
 // second-to-last segment (sf, real-clients.md §3.5) and jsforce needs it
 // present (real-clients.md §2).
-func (s *Server) grantResponse(r *http.Request, u User, withScope, withSignature, fromRefresh bool) (tokenResponse, *oauthError) {
-	tok, issued, err := s.issue(u, fromRefresh)
+func (s *Server) grantResponse(r *http.Request, g grant) (tokenResponse, *oauthError) {
+	u := g.user
+	tok, issued, err := s.issue(u, g.family)
 	if err != nil {
 		return tokenResponse{}, &oauthError{"server_error", "could not issue a token"}
 	}
 	base := instanceURL(r)
 	resp := tokenResponse{
-		AccessToken: tok,
-		InstanceURL: base,
-		ID:          base + "/id/" + s.orgID(u) + "/" + u.ID,
-		TokenType:   "Bearer",
+		AccessToken:  tok,
+		RefreshToken: g.refreshToken,
+		Scope:        g.scope,
+		InstanceURL:  base,
+		ID:           base + "/id/" + s.orgID(u) + "/" + u.ID,
+		TokenType:    "Bearer",
 	}
-	if withScope {
-		resp.Scope = appScope
-	}
-	if withSignature {
+	if g.signature {
 		resp.IssuedAt = epochMillis(issued)
 		secret := s.cfg.ClientSecret
 		if secret == "" {
@@ -354,23 +376,32 @@ func (s *Server) ServeRevoke(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
+	// Revoking a refresh token revokes it and every access token obtained
+	// with it ("If a refresh token is included, Salesforce revokes it and any
+	// associated access tokens", Mobile SDK guide "Revoking OAuth Tokens";
+	// Salesforce Help "Revoke OAuth Tokens"; G12): the refresh grant then
+	// answers "expired access/refresh token".
 	if s.cfg.StaticRefreshToken != "" && token == s.cfg.StaticRefreshToken {
-		// Revoking a refresh token revokes it and every access token
-		// obtained with it (Salesforce Help "Revoke OAuth Tokens"; G12): the
-		// refresh grant then answers "expired access/refresh token", for the
-		// rest of the process.
+		// The configured one stays revoked for the rest of the process.
 		s.mu.Lock()
 		s.refreshRevoked = true
-		for k, t := range s.access {
-			if t.fromRefresh {
-				delete(s.access, k)
-			}
-		}
+		s.revokeFamilyLocked(staticFamily)
 		s.mu.Unlock()
 		w.WriteHeader(http.StatusOK)
 		return
 	}
+	key := RefreshKey(token)
 	s.mu.Lock()
+	if _, issued := s.refresh[key]; issued {
+		// An issued one is forgotten, in the state file too; the access
+		// token issued alongside it by the code exchange is in its family.
+		delete(s.refresh, key)
+		s.revokeFamilyLocked(key)
+		s.mu.Unlock()
+		s.saveRefresh()
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	_, known := s.access[token]
 	delete(s.access, token)
 	s.mu.Unlock()
