@@ -71,6 +71,8 @@ func testKeyPair(t *testing.T) (keyPEM, certPEM []byte) {
 //
 //	exitcode N prog args...  run prog and require exit status N
 //	query SOQL               query the HTTP emulator; prints one sorted JSON object per record
+//	filemode OCTAL FILE...   require the files' permission bits
+//	sleep DURATION           wait (for a token to expire)
 //	apicalls                 print how many API calls the HTTP emulator counted since the previous apicalls
 func TestScript(t *testing.T) {
 	// Scripts run in parallel: the maps of their emulators are shared.
@@ -91,6 +93,20 @@ func TestScript(t *testing.T) {
 			if b, err := os.ReadFile(env.WorkDir + "/emulator-daily-api-limit"); err == nil {
 				if opts.DailyAPILimit, err = strconv.Atoi(strings.TrimSpace(string(b))); err != nil {
 					return fmt.Errorf("emulator-daily-api-limit: %w", err)
+				}
+			}
+			// emulator-token-lifetime (a duration) shortens issued tokens'
+			// lives; emulator-faults holds --fault specs, one a line.
+			if b, err := os.ReadFile(env.WorkDir + "/emulator-token-lifetime"); err == nil {
+				if opts.TokenLifetime, err = time.ParseDuration(strings.TrimSpace(string(b))); err != nil {
+					return fmt.Errorf("emulator-token-lifetime: %w", err)
+				}
+			}
+			if b, err := os.ReadFile(env.WorkDir + "/emulator-faults"); err == nil {
+				for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+					if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+						opts.Faults = append(opts.Faults, line)
+					}
 				}
 			}
 			org, err := emulator.New(opts)
@@ -120,6 +136,14 @@ func TestScript(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitCode,
+			"filemode": cmdFileMode,
+			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
+				d, err := time.ParseDuration(strings.Join(args, ""))
+				if neg || err != nil {
+					ts.Fatalf("usage: sleep DURATION")
+				}
+				time.Sleep(d)
+			},
 			"query":    cmdQuery,
 			"apicalls": func(ts *testscript.TestScript, neg bool, args []string) {
 				work := ts.Getenv("WORK")
@@ -131,6 +155,26 @@ func TestScript(t *testing.T) {
 			},
 		},
 	})
+}
+
+// cmdFileMode: filemode OCTAL FILE... requires each file's permission bits.
+func cmdFileMode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: filemode OCTAL FILE...")
+	}
+	want, err := strconv.ParseUint(args[0], 8, 32)
+	if err != nil {
+		ts.Fatalf("filemode: %v", err)
+	}
+	for _, f := range args[1:] {
+		fi, err := os.Stat(ts.MkAbs(f))
+		if err != nil {
+			ts.Fatalf("filemode: %v", err)
+		}
+		if got := fi.Mode().Perm(); got != os.FileMode(want) {
+			ts.Fatalf("%s has mode %#o, want %#o", f, got, want)
+		}
+	}
 }
 
 // withoutSF is path without the directories that hold an sf executable.

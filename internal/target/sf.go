@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 
@@ -40,6 +41,7 @@ type ExecSF struct{}
 type sfAnswer struct {
 	Status  int             `json:"status"`
 	Name    string          `json:"name"`
+	Code    string          `json:"code"`
 	Message string          `json:"message"`
 	Result  json.RawMessage `json:"result"`
 }
@@ -50,29 +52,41 @@ func (ExecSF) run(ctx context.Context, args ...string) (*sfAnswer, error) {
 		return nil, ErrNoSF
 	}
 	cmd := exec.CommandContext(ctx, path, append(args, "--json")...)
+	// Plain JSON on stdout, and no updater started behind our back
+	// (docs/sf-cli.md: sf colours even --json output under FORCE_COLOR).
+	cmd.Env = append(os.Environ(), "FORCE_COLOR=0", "SF_SKIP_NEW_VERSION_CHECK=true", "SF_DISABLE_AUTOUPDATE=true", "SF_AUTOUPDATE_DISABLE=true")
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	runErr := cmd.Run()
 	var a sfAnswer
 	if err := json.Unmarshal(out.Bytes(), &a); err != nil {
 		if runErr != nil {
-			return nil, fmt.Errorf("sf %s: %w", args[0]+" "+args[1], runErr)
+			return nil, fmt.Errorf("sf %s: %w", strings.Join(args[:2], " "), runErr)
 		}
-		return nil, fmt.Errorf("sf %s: unreadable answer: %w", args[0]+" "+args[1], err)
+		return nil, fmt.Errorf("sf %s: unreadable answer: %w", strings.Join(args[:2], " "), err)
 	}
 	return &a, nil
 }
 
-// Org asks `sf org display` for the org's instance and user, and the access
-// token from the verbose form (plain `org display` hides it from sf 2.146 on;
-// docs/sf-cli.md).
+// Org asks `sf org display` for the org's instance and user and, at the
+// same time, `sf org auth show-access-token` for the token: since sf 2.136.8
+// display shows "[REDACTED] Use 'sf org auth show-access-token' to view"
+// in its place (docs/sf-cli.md).
 func (s ExecSF) Org(ctx context.Context, name string) (*SFOrg, error) {
-	a, err := s.run(ctx, "org", "display", "--verbose", "--target-org", name)
+	var tok *sfAnswer
+	var tokErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tok, tokErr = s.run(ctx, "org", "auth", "show-access-token", "--target-org", name)
+	}()
+	a, err := s.run(ctx, "org", "display", "--target-org", name)
+	<-done
 	if err != nil {
 		return nil, err
 	}
 	if a.Status != 0 {
-		if a.Name == "NoAuthInfoFound" || a.Name == "NamedOrgNotFoundError" || strings.Contains(a.Message, "No authorization information found") {
+		if a.Code == "NamedOrgNotFoundError" || a.Name == "NamedOrgNotFoundError" || a.Name == "NoAuthInfoFound" {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("sf org display --target-org %s: %s: %s", name, a.Name, a.Message)
@@ -87,32 +101,38 @@ func (s ExecSF) Org(ctx context.Context, name string) (*SFOrg, error) {
 	if err := json.Unmarshal(a.Result, &r); err != nil {
 		return nil, fmt.Errorf("sf org display --target-org %s: unreadable result: %w", name, err)
 	}
-	return &SFOrg{Alias: r.Alias, Username: r.Username, OrgID: r.ID, InstanceURL: strings.TrimRight(r.InstanceURL, "/"), AccessToken: r.AccessToken}, nil
+	o := &SFOrg{Alias: r.Alias, Username: r.Username, OrgID: r.ID, InstanceURL: strings.TrimRight(r.InstanceURL, "/"), AccessToken: r.AccessToken}
+	// sf before 2.136.8 has no show-access-token, and display carries the token.
+	if tokErr == nil && tok.Status == 0 {
+		var t struct {
+			AccessToken string `json:"accessToken"`
+		}
+		if json.Unmarshal(tok.Result, &t) == nil && looksLikeToken(t.AccessToken) {
+			o.AccessToken = t.AccessToken
+		}
+	}
+	return o, nil
 }
 
-// Names lists what `sf org list` knows: every alias and username.
+// Names lists the aliases and usernames of `sf org list auth`, which reads
+// sf's files only (docs/sf-cli.md).
 func (s ExecSF) Names(ctx context.Context) ([]string, error) {
-	a, err := s.run(ctx, "org", "list", "--all")
+	a, err := s.run(ctx, "org", "list", "auth")
 	if err != nil {
 		return nil, err
 	}
-	var groups map[string][]struct {
+	var orgs []struct {
 		Alias    string `json:"alias"`
 		Username string `json:"username"`
 	}
-	if err := json.Unmarshal(a.Result, &groups); err != nil {
+	if err := json.Unmarshal(a.Result, &orgs); err != nil {
 		return nil, nil
 	}
 	var names []string
-	for _, g := range []string{"other", "sandboxes", "nonScratchOrgs", "devHubs", "scratchOrgs"} {
-		for _, o := range groups[g] {
-			if o.Alias != "" {
-				names = append(names, o.Alias)
-			}
-			if o.Username != "" {
-				names = append(names, o.Username)
-			}
-		}
+	for _, o := range orgs {
+		// Several aliases of one username come comma-joined ("emu,emu2").
+		names = append(names, strings.Split(o.Alias, ",")...)
+		names = append(names, o.Username)
 	}
 	return names, nil
 }
