@@ -144,7 +144,7 @@ func TestScript(t *testing.T) {
 				}
 				time.Sleep(d)
 			},
-			"query":    cmdQuery,
+			"query": cmdQuery,
 			"apicalls": func(ts *testscript.TestScript, neg bool, args []string) {
 				work := ts.Getenv("WORK")
 				mu.Lock()
