@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +48,16 @@ type Options struct {
 	// allowances differ by edition and licences; a small one lets a test
 	// reach REQUEST_LIMIT_EXCEEDED quickly.
 	DailyAPILimit int
+	// CallbackURLs are the connected app's callback URLs, which the web
+	// server flow's redirect_uri must equal (oauth.Config.CallbackURLs).
+	CallbackURLs []string
+	// ConsumerSecretOptional deselects the app's "Require Secret for Web
+	// Server Flow" (selected by default in Salesforce), so that a public
+	// client can exchange a code with PKCE and no client_secret.
+	ConsumerSecretOptional bool
+	// OAuthScopes are the app's selected OAuth scopes (nil = api only). With
+	// refresh_token among them, the web server flow issues refresh tokens.
+	OAuthScopes []string
 }
 
 // DailyAPILimit is the default DailyApiRequests.Max. Source: fixtures limits-v60.json.
@@ -96,6 +107,12 @@ type orgMeta struct {
 	Seed       *Seed                `json:"seed,omitempty"`
 	// OAuthAppID is the ConnectedApplication row of the OAuth client.
 	OAuthAppID string `json:"oauthAppId,omitempty"`
+	// RefreshTokens are the refresh tokens the web server flow issued and
+	// nobody revoked, by oauth.RefreshKey (a hash: the file holds no usable
+	// token). They are kept because a real org's refresh tokens outlive
+	// restarts and sessions; issued access tokens are not kept (see package
+	// oauth).
+	RefreshTokens map[string]oauth.RefreshToken `json:"refreshTokens,omitempty"`
 }
 
 // New makes an org: loaded from opts.StatePath when that file exists, else
@@ -136,16 +153,21 @@ func New(opts Options) (*Org, error) {
 		}
 	}
 	o.auth = oauth.New(oauth.Config{
-		ClientID:              opts.ClientID,
-		ClientSecret:          opts.ClientSecret,
-		JWTCertPEM:            opts.JWTCertPEM,
-		TokenLifetime:         opts.TokenLifetime,
-		StaticToken:           opts.AccessToken,
-		StaticRefreshToken:    opts.RefreshToken,
-		StaticUser:            o.adminUser,
-		ClientCredentialsUser: o.runAsUser(),
-		OrgID:                 o.meta.OrgID,
-		Now:                   o.now,
+		ClientID:               opts.ClientID,
+		ClientSecret:           opts.ClientSecret,
+		JWTCertPEM:             opts.JWTCertPEM,
+		TokenLifetime:          opts.TokenLifetime,
+		StaticToken:            opts.AccessToken,
+		StaticRefreshToken:     opts.RefreshToken,
+		StaticUser:             o.adminUser,
+		ClientCredentialsUser:  o.runAsUser(),
+		OrgID:                  o.meta.OrgID,
+		Now:                    o.now,
+		CallbackURLs:           opts.CallbackURLs,
+		ConsumerSecretOptional: opts.ConsumerSecretOptional,
+		Scopes:                 opts.OAuthScopes,
+		RefreshTokens:          o.meta.RefreshTokens,
+		SaveRefreshTokens:      o.saveRefreshTokens,
 	}, directory{o})
 	var h http.Handler = http.HandlerFunc(o.serve)
 	if opts.Latency > 0 || len(opts.Faults) > 0 {
@@ -163,6 +185,18 @@ func New(opts Options) (*Org, error) {
 	}
 	o.handler = h
 	return o, nil
+}
+
+// saveRefreshTokens keeps the issued refresh tokens in the org's state, and
+// in the state file when there is one.
+func (o *Org) saveRefreshTokens(tokens map[string]oauth.RefreshToken) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.meta.RefreshTokens = tokens
+	if err := o.save(); err != nil {
+		// The token reply is written regardless; the operator sees the failure.
+		fmt.Fprintln(os.Stderr, err)
+	}
 }
 
 func (o *Org) buildCatalog() error {

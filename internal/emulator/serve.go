@@ -28,8 +28,8 @@ type reqCtx struct {
 // (issue 3: "DailyApiRequests counts every API request"; whether Salesforce
 // counts the identity service is UNCONFIRMED). The version list
 // /services/data does not count and gets no Sforce-Limit-Info header
-// (facts §12, api_rest/headers_api_usage.htm); neither do the token and
-// revoke endpoints, which are not API calls.
+// (facts §12, api_rest/headers_api_usage.htm); neither do the authorize,
+// token and revoke endpoints, which are not API calls.
 func counted(r *http.Request) bool {
 	p := collapseSlashes(r.URL.Path)
 	return strings.HasPrefix(p, "/services/data/v") || strings.HasPrefix(p, "/services/oauth2/userinfo") || strings.HasPrefix(p, "/id/")
@@ -61,6 +61,16 @@ func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case p == "/services/oauth2/revoke":
 		o.auth.ServeRevoke(w, r)
+		return
+	case p == "/services/oauth2/authorize":
+		// The web server flow's authorization endpoint (package oauth,
+		// authorize.go): a browser's page, not an API call, so neither
+		// authenticated nor counted.
+		o.auth.ServeAuthorize(w, r)
+		return
+	case p == oauth.ErrorPagePath:
+		// Salesforce's OAuth error page, where a refused scope ends.
+		o.auth.ServeErrorPage(w, r)
 		return
 	case p == "/services/data":
 		o.serveVersions(w, r)
