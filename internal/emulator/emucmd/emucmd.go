@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -41,6 +42,8 @@ type serveFlags struct {
 	faultSeed                       int64
 	psgDelay                        time.Duration
 	dailyLimit                      int
+	callbackURLs, oauthScopes       []string
+	secretOptional                  bool
 }
 
 func newServe() *cobra.Command {
@@ -62,7 +65,20 @@ Fault specs (--fault, repeatable) are comma-separated key=value lists:
   nth=2,status=401                      (INVALID_SESSION_ID by default)
   nth=4,expire-tokens                   expire every issued token
   path=/services/data/*/composite*      only requests whose path matches
-rate= faults are deterministic for a given --fault-seed.`,
+rate= faults are deterministic for a given --fault-seed.
+
+OAuth: the connected app of --client-id takes the password, refresh_token,
+JWT bearer (--jwt-cert) and client_credentials grants, and the web server
+flow: GET /services/oauth2/authorize?response_type=code&client_id=...&
+redirect_uri=...[&code_challenge=...&state=...&scope=...] answers a login
+form (no browser session, no consent page); posting it with a seed user's
+username and password redirects to redirect_uri?code=...&state=..., and
+grant_type=authorization_code exchanges the code (PKCE S256). redirect_uri
+must be one of the --callback-url values. The code exchange needs
+--client-secret unless --consumer-secret-optional is given (a public client).
+A refresh token is issued only when --oauth-scope includes refresh_token;
+issued refresh tokens are kept in --state and survive a restart, access
+tokens do not.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runServe(cmd, f)
@@ -83,6 +99,9 @@ rate= faults are deterministic for a given --fault-seed.`,
 	fl.Int64Var(&f.faultSeed, "fault-seed", 1, "seed for rate= faults")
 	fl.DurationVar(&f.psgDelay, "psg-recalc-delay", 2*time.Second, "how long a permission set group stays Updating after a change")
 	fl.IntVar(&f.dailyLimit, "daily-api-limit", emulator.DailyAPILimit, "DailyApiRequests allowance; past it every API request answers 403 REQUEST_LIMIT_EXCEEDED")
+	fl.StringArrayVar(&f.callbackURLs, "callback-url", nil, "a callback URL of the connected app: the web server flow's redirect_uri must equal one (repeatable)")
+	fl.StringArrayVar(&f.oauthScopes, "oauth-scope", nil, `a selected OAuth scope of the connected app, e.g. "api" or "refresh_token" (repeatable, or space/comma separated; default api)`)
+	fl.BoolVar(&f.secretOptional, "consumer-secret-optional", false, `deselect the app's "Require Secret for Web Server Flow": the code exchange accepts no client_secret`)
 	return cmd
 }
 
@@ -99,6 +118,10 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		PSGRecalcDelay: f.psgDelay,
 		RefreshToken:   f.refreshToken,
 		DailyAPILimit:  f.dailyLimit,
+
+		CallbackURLs:           f.callbackURLs,
+		ConsumerSecretOptional: f.secretOptional,
+		OAuthScopes:            splitScopes(f.oauthScopes),
 	}
 	if f.seed != "" {
 		s, err := emulator.LoadSeed(f.seed)
@@ -165,4 +188,15 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// splitScopes reads --oauth-scope values, each one scope or a list separated
+// by spaces or commas (the form Salesforce's scope parameter and the
+// Metadata API's comma-separated lists take).
+func splitScopes(values []string) []string {
+	var out []string
+	for _, v := range values {
+		out = append(out, strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' })...)
+	}
+	return out
 }
