@@ -87,8 +87,9 @@ type Config struct {
 	// until it is revoked (then for the rest of the process, with the access
 	// tokens it gave), as one obtained earlier through the web-server flow and
 	// stored by the client (sf's sfdx-url `force://CID:SECRET:RT@host`,
-	// real-clients.md §3.5). None of the grants served here issues a refresh
-	// token, as in Salesforce, so this is how a refresh_token grant is tested.
+	// real-clients.md §3.5). It lets a refresh_token grant be tested without
+	// running the web server flow, the only grant here that issues refresh
+	// tokens.
 	StaticRefreshToken string
 	StaticUser         func() User
 	OrgID              string
