@@ -3,17 +3,37 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/sfprov/sfprov/internal/cli.Version=$(VERSION)
 
-.PHONY: build test vet bench conformance fuzz clean
+.PHONY: build test vet lint-workflows bench conformance fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/sfprov ./cmd/sfprov
 
-test: vet
+test: vet lint-workflows
 	$(GO) test ./...
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+
+# The example CI workflows under docs/ci (actionlint checks their run: scripts
+# with shellcheck too when shellcheck is on PATH). actionlint comes from PATH,
+# else from where go install puts it, else it is installed there first.
+ACTIONLINT_VERSION ?= v1.7.12
+WORKFLOWS := $(wildcard docs/ci/*.yml docs/ci/*.yaml)
+
+lint-workflows:
+	@[ -n "$(WORKFLOWS)" ] || { echo "no workflows under docs/ci"; exit 0; }; \
+	al=$$(command -v actionlint || true); \
+	if [ -z "$$al" ]; then \
+		bin=$$($(GO) env GOBIN); [ -n "$$bin" ] || bin=$$($(GO) env GOPATH | cut -d: -f1)/bin; \
+		al=$$bin/actionlint; \
+		if [ ! -x "$$al" ]; then \
+			echo "installing actionlint $(ACTIONLINT_VERSION) into $$bin"; \
+			$(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION) || exit 1; \
+		fi; \
+	fi; \
+	echo "$$al $(WORKFLOWS)"; \
+	"$$al" -no-color $(WORKFLOWS)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
