@@ -221,7 +221,7 @@ func TestGrants(t *testing.T) {
 		{name: "jwt wrong iss", form: jwtForm(signJWT(t, kp.key, "RS256", valid(func(c map[string]any) { c["iss"] = "other" }))), status: 400,
 			err: `{"error":"invalid_client_id","error_description":"client identifier invalid"}`},
 		{name: "jwt wrong aud", form: jwtForm(signJWT(t, kp.key, "RS256", valid(func(c map[string]any) { c["aud"] = "https://evil.example.com" }))), status: 400,
-			err: `{"error":"invalid_grant","error_description":"audience is invalid"}`},
+			err: `{"error":"invalid_grant","error_description":"Audience validation failed"}`},
 		{name: "jwt unknown sub", form: jwtForm(signJWT(t, kp.key, "RS256", valid(func(c map[string]any) { c["sub"] = "who@example.com" }))), status: 400,
 			err: `{"error":"invalid_grant","error_description":"user hasn't approved this consumer"}`},
 		{name: "jwt inactive sub", form: jwtForm(signJWT(t, kp.key, "RS256", valid(func(c map[string]any) { c["sub"] = "gone@example.com" }))), status: 400,

@@ -69,8 +69,8 @@ func (s *Server) refreshUser(token string) (u User, family, scope string, ok boo
 	return u, key, t.Scope, true
 }
 
-// revokeFamily ends every access token of a refresh-token family. The
-// caller holds s.mu.
+// revokeFamilyLocked ends every access token of a refresh-token family.
+// The caller holds s.mu.
 func (s *Server) revokeFamilyLocked(family string) {
 	for k, t := range s.access {
 		if t.family == family {

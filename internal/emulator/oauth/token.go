@@ -79,9 +79,11 @@ var (
 	errAssertionBody = oauthError{"invalid_grant", "invalid assertion"}
 	// simple-salesforce#491, newrelic/newrelic-salesforce-exporter#31: a JWT whose exp has passed.
 	errJWTExpired = oauthError{"invalid_grant", "expired authorization code"}
-	// airbytehq/airbyte#80788 lists the audience among Salesforce's documented JWT
-	// failures; the exact wording is UNCONFIRMED.
-	errAudience = oauthError{"invalid_grant", "audience is invalid"}
+	// Salesforce Help "OAuth 2.0 Authorization Errors" gives this reply as its
+	// example of a JWT bearer flow error ({"error":"invalid_grant",
+	// "error_description":"Audience validation failed"}); airbytehq/airbyte#80788
+	// lists the audience among Salesforce's documented JWT failures.
+	errAudience = oauthError{"invalid_grant", "Audience validation failed"}
 	// facts §11 client_credentials bullet ("no client credentials user enabled").
 	errNoCCUser = oauthError{"invalid_grant", "no client credentials user enabled"}
 	// facts §11 client_credentials bullet; qiita.com note shows the same for JWT.
