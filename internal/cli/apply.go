@@ -106,7 +106,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		if authErr := sessionEnded(err, outcome); authErr != nil {
 			// However much was done, the cause is the session: exit 4 with
 			// the way to a new one; the re-run continues where this stopped.
-			return exitWith(ExitAuth, "apply to %s stopped: the org refused the session: %v\n%s; then re-run: apply continues where it stopped.", p.Target, authErr, strings.TrimSuffix(authHint(o), "."))
+			return exitWith(ExitAuth, "apply to %s stopped: %s\n%s; then re-run: apply continues where it stopped.", p.Target, sessionMessage(authErr), strings.TrimSuffix(authHint(o), "."))
 		}
 		code := ExitPartial
 		if len(outcome.Done) == 0 {

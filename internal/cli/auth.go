@@ -203,8 +203,11 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	}
 	r.OpenBrowser = func(u string) error {
 		fmt.Fprintf(opts.IO.Err, "Log in to Salesforce in your browser at:\n\n  %s\n\nWaiting for the login to come back to %s ...\n", u, target.CallbackURL(r.CallbackPort))
-		if opts.NoBrowser {
+		switch {
+		case opts.NoBrowser:
 			return nil
+		case opts.IO.Browser != nil:
+			return opts.IO.Browser(u)
 		}
 		return target.OpenBrowser(u)
 	}

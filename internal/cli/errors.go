@@ -69,10 +69,19 @@ func authHint(o *target.Org) string {
 	return "Log in again and retry."
 }
 
+// sessionMessage says why the org refused a request's session.
+func sessionMessage(err error) string {
+	var renewErr *salesforce.ErrRenew
+	if errors.As(err, &renewErr) {
+		return renewErr.Error()
+	}
+	return "the org refused the session: " + err.Error()
+}
+
 // orgError maps an API failure to an exit code and names the org.
 func orgError(o *target.Org, name, what string, err error) error {
 	if errors.Is(err, salesforce.ErrAuth) {
-		return exitWith(ExitAuth, "%s %s: the org refused the session: %v\n%s", what, name, err, authHint(o))
+		return exitWith(ExitAuth, "%s %s: %s\n%s", what, name, sessionMessage(err), authHint(o))
 	}
 	if errors.Is(err, context.Canceled) {
 		return err

@@ -40,6 +40,8 @@ type IO struct {
 	Out, Err      io.Writer
 	InteractiveIn bool // stdin is a terminal: apply may ask for confirmation
 	Getenv        func(string) (string, bool)
+	// Browser opens a URL for the web login (nil = the desktop's browser).
+	Browser func(url string) error
 	// secrets hides secret values in Out and Err; set by Run.
 	secrets *redactor
 }

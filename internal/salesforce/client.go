@@ -247,6 +247,10 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 		if errors.As(err, &apiErr) {
 			return apiErr
 		}
+		var renewErr *ErrRenew
+		if errors.As(err, &renewErr) {
+			return renewErr
+		}
 		var uerr *url.Error
 		if errors.As(err, &uerr) {
 			err = uerr.Err

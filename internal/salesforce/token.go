@@ -68,7 +68,12 @@ type ErrRenew struct {
 }
 
 func (e *ErrRenew) Error() string {
-	return fmt.Sprintf("the session ended (%v) and could not be renewed: %v", e.Refused, e.Cause)
+	what := "HTTP 401"
+	var ae *APIError
+	if errors.As(e.Refused, &ae) && len(ae.Errors) > 0 {
+		what = ae.Errors[0].String()
+	}
+	return fmt.Sprintf("the org ended the session (%s) and renewing it failed: %v", what, e.Cause)
 }
 
 func (e *ErrRenew) Unwrap() []error { return []error{e.Cause, ErrAuth} }

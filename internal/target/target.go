@@ -230,26 +230,27 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// client makes the API client for a session.
+// client makes the API client for a session; a session that can renew
+// itself does so when the org refuses it.
 func (opts *Options) client(s *salesforce.Session, onRenew func(*oauth2.Token)) *salesforce.Client {
-	return salesforce.New(salesforce.Config{
+	cfg := salesforce.Config{
 		InstanceURL: s.InstanceURL,
 		APIVersion:  opts.APIVersion,
 		Token:       oauth2.StaticTokenSource(s.Token),
 		Transport:   opts.Transport,
 		Trace:       opts.Trace,
-		Renew: func(ctx context.Context) (*oauth2.Token, error) {
-			if s.Renew == nil {
-				return nil, errors.New("the credentials cannot renew it")
-			}
+		OnRenew:     onRenew,
+	}
+	if s.Renew != nil {
+		cfg.Renew = func(ctx context.Context) (*oauth2.Token, error) {
 			tok, err := s.Renew(ctx)
 			if err == nil {
 				opts.secret(tok.AccessToken, tok.RefreshToken)
 			}
 			return tok, err
-		},
-		OnRenew: onRenew,
-	})
+		}
+	}
+	return salesforce.New(cfg)
 }
 
 // envCredentials gathers credentials for a URL target from the environment;
