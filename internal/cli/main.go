@@ -167,8 +167,10 @@ const exitCodesText = `Exit codes:
   1    error: invalid spec, a name the org does not have, an API error before any change
   2    plan or validate with --detailed-exitcode: the org differs from the spec
   3    apply stopped after changing part of the org; fix the cause and re-run to continue
-  4    authentication: no credentials, or the org refused them
+  4    authentication: no credentials, a login refused, or a session the org ended and
+       sfprov could not renew (the message gives the login command to run)
   5    apply refused: no terminal to confirm on and no --yes, or the answer was not "yes"
-  64   bad command line (unknown flag, missing argument)
+  64   bad command line (unknown flag, missing argument, unknown target org, or
+       credentials in the environment with no target org named)
   130  interrupted
 `

@@ -294,8 +294,8 @@ func connectURL(ctx context.Context, opts Options, instance string) (*Org, error
 	s, err := salesforce.Login(ctx, instance, cr, opts.Transport)
 	if errors.Is(err, salesforce.ErrNoCredentials) {
 		return nil, &AuthError{Msg: "no credentials for " + instance,
-			Hint: "Log in once with `sfprov auth login --alias NAME --instance-url " + instance + " --web` (or --jwt, --client-credentials) and use -o NAME; " +
-				"or set SF_ACCESS_TOKEN (from `sf org display --verbose --json -o ALIAS`), or SFPROV_CLIENT_ID with SFPROV_CLIENT_SECRET (client credentials) or with SFPROV_JWT_KEY_FILE and SFPROV_USERNAME (JWT bearer)."}
+			Hint: "Log in once with `sfprov auth login --alias NAME --instance-url " + instance + " --web` (or --jwt, --client-credentials) and use -o NAME, or name an org the sf CLI knows with -o ALIAS; " +
+				"or set SF_ACCESS_TOKEN (`sf org auth show-access-token --json -o ALIAS` prints one), or SFPROV_CLIENT_ID with SFPROV_CLIENT_SECRET (client credentials) or with SFPROV_JWT_KEY_FILE and SFPROV_USERNAME (JWT bearer)."}
 	}
 	if err != nil {
 		return nil, &AuthError{Msg: "log in to " + instance, Err: err}
