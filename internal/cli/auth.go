@@ -19,6 +19,10 @@ func NewCmdAuth(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "auth",
 		Short: "Log in to orgs once and name them with -o ALIAS",
+		Example: `  sfprov auth login --web --client-id 3MVG9... --alias dev
+  sfprov auth list
+  sfprov auth status -o dev
+  sfprov auth logout -o dev`,
 		Long: `Logins are saved under the configuration directory ($SFPROV_HOME when set,
 else ~/.config/sfprov), one file per org with mode 0600, and renew their own
 sessions (refresh token, or a new JWT). Orgs the sf CLI has authorised work

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/sfprov/sfprov/internal/emulator"
 	"github.com/sfprov/sfprov/internal/target"
 )
@@ -207,4 +209,20 @@ func TestWebLogin(t *testing.T) {
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
 		t.Errorf("%s still exists after logout", file)
 	}
+}
+
+// TestEveryCommandHasExamples: `sfprov help X` shows examples for every
+// command an admin runs.
+func TestEveryCommandHasExamples(t *testing.T) {
+	root := newRoot(IO{Getenv: func(string) (string, bool) { return "", false }})
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Runnable() && !c.Hidden && c.Name() != "help" && c.Name() != "completion" && c.Parent() != nil && c.Parent().Name() != "completion" && c.Example == "" {
+			t.Errorf("%q has no Example", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
 }

@@ -13,8 +13,9 @@ import (
 // and printed so that an admin with only the binary can save and apply one.
 func newProfilesCmd(stdio IO) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "profiles",
-		Short: "List the built-in vendor profiles (ready-made specs)",
+		Use:     "profiles",
+		Example: "  sfprov profiles\n  sfprov profiles show coconut > coconut.yaml",
+		Short:   "List the built-in vendor profiles (ready-made specs)",
 		Long: `Built-in profiles are specs that replace vendors' "create an integration
 user" guides. Each declares its variables with safe defaults, so it applies to
 the local emulator org as is:
@@ -36,8 +37,9 @@ the local emulator org as is:
 		},
 	}
 	cmd.AddCommand(&cobra.Command{
-		Use:   "show NAME",
-		Short: "Print a built-in profile's YAML",
+		Use:     "show NAME",
+		Example: "  sfprov profiles show beyondtrust-remote-support > beyondtrust.yaml\n  sfprov apply beyondtrust.yaml -o dev",
+		Short:   "Print a built-in profile's YAML",
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return &usageError{fmt.Errorf("profiles show takes one profile name, got %d arguments", len(args))}

@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
-	"github.com/sfprov/sfprov/internal/emulator/emucmd"
 	"github.com/sfprov/sfprov/internal/spec"
 )
 
@@ -22,17 +19,3 @@ func newSchemaCmd(stdio IO) *cobra.Command {
 		},
 	}
 }
-
-func newVersionCmd(stdio IO) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the sfprov version",
-		Args:  noArgs,
-		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintf(stdio.Out, "sfprov %s\n", Version)
-			return nil
-		},
-	}
-}
-
-func newEmulatorCmd() *cobra.Command { return emucmd.New() }

@@ -22,9 +22,10 @@ import (
 // New returns the `emulator` command with its `serve` subcommand.
 func New() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "emulator",
-		Short: "Run the local Salesforce org emulator",
-		Args:  cobra.NoArgs,
+		Use:     "emulator",
+		Example: "  sfprov emulator serve --addr 127.0.0.1:8080 --access-token '00D000000000001AAA!AQlocal'",
+		Short:   "Run the local Salesforce org emulator",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return cmd.Help()
 		},
@@ -49,7 +50,10 @@ type serveFlags struct {
 func newServe() *cobra.Command {
 	var f serveFlags
 	cmd := &cobra.Command{
-		Use:   "serve",
+		Use: "serve",
+		Example: `  sfprov emulator serve --addr 127.0.0.1:0 --access-token "$TOKEN"
+  SF_ACCESS_TOKEN="$TOKEN" sf org login access-token --instance-url http://127.0.0.1:PORT --alias emu --no-prompt
+  sfprov plan spec.yaml -o emu`,
 		Short: "Serve the emulator org over HTTP",
 		Long: `Serve the emulator org over HTTP until interrupted (SIGINT or SIGTERM).
 
