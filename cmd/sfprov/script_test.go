@@ -96,10 +96,16 @@ func TestScript(t *testing.T) {
 				}
 			}
 			// emulator-token-lifetime (a duration) shortens issued tokens'
-			// lives; emulator-faults holds --fault specs, one a line.
+			// lives, emulator-psg-recalc-delay a permission set group's
+			// recalculation; emulator-faults holds --fault specs, one a line.
 			if b, err := os.ReadFile(env.WorkDir + "/emulator-token-lifetime"); err == nil {
 				if opts.TokenLifetime, err = time.ParseDuration(strings.TrimSpace(string(b))); err != nil {
 					return fmt.Errorf("emulator-token-lifetime: %w", err)
+				}
+			}
+			if b, err := os.ReadFile(env.WorkDir + "/emulator-psg-recalc-delay"); err == nil {
+				if opts.PSGRecalcDelay, err = time.ParseDuration(strings.TrimSpace(string(b))); err != nil {
+					return fmt.Errorf("emulator-psg-recalc-delay: %w", err)
 				}
 			}
 			if b, err := os.ReadFile(env.WorkDir + "/emulator-faults"); err == nil {
