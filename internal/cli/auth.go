@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -260,9 +261,7 @@ func listRun(_ context.Context, opts *ListOptions) error {
 		sums = append(sums, l.Summary())
 	}
 	if opts.JSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(sums)
+		return printJSON(opts.IO.Out, sums)
 	}
 	if len(sums) == 0 {
 		fmt.Fprintln(opts.IO.Out, "No saved logins. Log in with: sfprov auth login --alias NAME --web --client-id ID (see sfprov auth login --help).")
@@ -330,9 +329,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	st := orgStatus{Name: o.Name, Source: o.Source, Kind: o.Kind(id.IsSandbox), InstanceURL: o.InstanceURL,
 		Username: id.Username, UserID: id.UserID, OrgID: id.OrgID, OrgName: id.OrgName, APIVersion: o.Client.APIVersion(), Connected: true}
 	if opts.JSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(st)
+		return printJSON(opts.IO.Out, st)
 	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Org:\t%s (%s)\n", st.Name, st.Source)
@@ -345,6 +342,13 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	fmt.Fprintf(tw, "API version:\t%s\n", st.APIVersion)
 	fmt.Fprintf(tw, "Session:\tworks\n")
 	return tw.Flush()
+}
+
+// printJSON writes v as indented JSON.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // LogoutOptions are `sfprov auth logout`'s inputs.

@@ -50,9 +50,6 @@ var ErrNoCredentials = errors.New("no credentials")
 type Session struct {
 	Token       *oauth2.Token
 	InstanceURL string
-	// IdentityURL is the token answer's `id`
-	// (https://login.salesforce.com/id/<orgId>/<userId>), "" when unknown.
-	IdentityURL string
 	// RefreshToken is the refresh token the flow issued or was given.
 	RefreshToken string
 	// Flow names the way the token was got ("JWT bearer", ...), for messages.
@@ -203,32 +200,15 @@ func Login(ctx context.Context, instanceURL string, cr Credentials, base http.Ro
 	return s, nil
 }
 
-// adopt takes a token answer's instance, identity and refresh token.
+// adopt takes a token answer's instance and refresh token.
 func (s *Session) adopt(tok *oauth2.Token) {
 	s.Token = tok
 	if u, _ := tok.Extra("instance_url").(string); u != "" {
 		s.InstanceURL = strings.TrimRight(u, "/")
 	}
-	if id, _ := tok.Extra("id").(string); id != "" {
-		s.IdentityURL = id
-	}
 	if tok.RefreshToken != "" {
 		s.RefreshToken = tok.RefreshToken
 	}
-}
-
-// IdentityIDs splits an identity URL (…/id/<orgId>/<userId>) into its ids;
-// sf reads the org id from the second-to-last segment (real-clients.md §3.5).
-func IdentityIDs(identityURL string) (orgID, userID string) {
-	u, err := url.Parse(identityURL)
-	if err != nil {
-		return "", ""
-	}
-	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-	if len(parts) < 3 || parts[len(parts)-3] != "id" {
-		return "", ""
-	}
-	return parts[len(parts)-2], parts[len(parts)-1]
 }
 
 // WebFlow is one authorization code + PKCE login (salesforce-api-facts.md §11

@@ -216,11 +216,7 @@ func readSfdxURL(file string) (*sfdxURL, error) {
 // then forgets it. A token the org no longer knows is forgotten all the same;
 // any other failure to revoke keeps the login, so that it can be retried.
 func Logout(ctx context.Context, opts Options, alias string) (*Login, error) {
-	store, err := OpenStore(opts.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	l, err := store.Find(alias)
+	store, l, err := findLogin(opts.Getenv, alias)
 	if err != nil {
 		return nil, err
 	}

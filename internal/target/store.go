@@ -185,6 +185,16 @@ func (s *Store) Find(name string) (*Login, error) {
 	return nil, nil
 }
 
+// findLogin opens the store and finds name in it (nil when it holds none).
+func findLogin(getenv Getenv, name string) (*Store, *Login, error) {
+	store, err := OpenStore(getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := store.Find(name)
+	return store, l, err
+}
+
 // Remove forgets the login saved under alias.
 func (s *Store) Remove(alias string) error {
 	if err := os.Remove(s.path(alias)); err != nil {

@@ -163,11 +163,7 @@ func Connect(ctx context.Context, opts Options) (*Org, error) {
 	if isURL(name) {
 		return connectURL(ctx, opts, name)
 	}
-	store, err := OpenStore(opts.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	l, err := store.Find(name)
+	store, l, err := findLogin(opts.Getenv, name)
 	if err != nil {
 		return nil, err
 	}
