@@ -63,8 +63,8 @@ func NewCmdAuthLogin(f *Factory, runF func(context.Context, *LoginOptions) error
   --client-credentials  the client credentials flow: --client-id, with the
                         secret in SFPROV_CLIENT_SECRET or --client-secret-file;
                         --instance-url must be the org's My Domain URL
-  --sfdx-url-file FILE  the force://... URL that "sf org display --verbose --json"
-                        prints as sfdxAuthUrl
+  --sfdx-url-file FILE  the force://... URL that "sf org auth show-sfdx-auth-url
+                        --json" prints as sfdxAuthUrl (the whole answer will do)
 
 Sandboxes log in at https://test.salesforce.com: pass --sandbox (or
 --login-url with the sandbox's My Domain URL).
@@ -75,7 +75,7 @@ SFPROV_USERNAME and SFPROV_JWT_KEY_FILE.`,
   sfprov auth login --web --client-id 3MVG9... --sandbox --alias uat
   sfprov auth login --jwt --client-id 3MVG9... --key-file server.key --username ci@acme.com --sandbox --alias ci
   SFPROV_CLIENT_SECRET=... sfprov auth login --client-credentials --client-id 3MVG9... --instance-url https://acme.my.salesforce.com --alias acme
-  sf org display --verbose --json -o dev > auth.json && sfprov auth login --sfdx-url-file auth.json --alias dev`,
+  sf org auth show-sfdx-auth-url --json -o dev > auth.json && sfprov auth login --sfdx-url-file auth.json --alias dev`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r := &opts.Request

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"github.com/sfprov/sfprov/internal/target"
@@ -41,6 +42,7 @@ func (f *Factory) targetOptions() target.Options {
 		Trace:       trace,
 		Secret:      f.IO.secrets.add,
 		SF:          f.SF,
+		Notice:      func(msg string) { fmt.Fprintln(f.IO.Err, msg) },
 	}
 }
 

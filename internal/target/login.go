@@ -175,7 +175,8 @@ func DoLogin(ctx context.Context, opts Options, req LoginRequest) (*Login, error
 }
 
 // sfdxURL is an sf CLI auth URL, force://<clientId>:<clientSecret>:<refreshToken>@<host>
-// (the sfdxAuthUrl of `sf org display --verbose --json`; real-clients.md
+// (the sfdxAuthUrl of `sf org auth show-sfdx-auth-url --json`, or of `sf org
+// display --verbose --json` before sf 2.136.8; docs/sf-cli.md, real-clients.md
 // §3.5). sf reaches its host over https.
 type sfdxURL struct {
 	clientID, clientSecret, refreshToken, instanceURL string
@@ -187,14 +188,14 @@ func readSfdxURL(file string) (*sfdxURL, error) {
 		return nil, fmt.Errorf("read the sfdx URL file: %w", err)
 	}
 	raw := strings.TrimSpace(string(b))
-	// The file may be sf's whole `org display --verbose --json` answer.
+	// The file may be sf's whole --json answer.
 	if i := strings.Index(raw, "force://"); i >= 0 {
 		raw = raw[i:]
 		if j := strings.IndexAny(raw, "\"\n "); j >= 0 {
 			raw = raw[:j]
 		}
 	}
-	const bad = "%s does not hold an sfdx auth URL (force://<clientId>:<clientSecret>:<refreshToken>@<instance>; `sf org display --verbose --json -o ALIAS` prints it as sfdxAuthUrl)"
+	const bad = "%s does not hold an sfdx auth URL (force://<clientId>:<clientSecret>:<refreshToken>@<instance>; `sf org auth show-sfdx-auth-url --json -o ALIAS` prints it as sfdxAuthUrl)"
 	rest, ok := strings.CutPrefix(raw, "force://")
 	if !ok {
 		return nil, fmt.Errorf(bad, file)

@@ -47,6 +47,9 @@ type Options struct {
 	Secret func(values ...string)
 	// SF asks the sf CLI about its orgs; nil runs `sf` from PATH.
 	SF SFCLI
+	// Notice is told what sfprov waits for (asking the sf CLI takes seconds,
+	// and half a minute when an org it knows is unreachable); nil is quiet.
+	Notice func(msg string)
 	// Transport is the base transport to remote orgs (nil = the default).
 	Transport http.RoundTripper
 }
@@ -169,6 +172,9 @@ func Connect(ctx context.Context, opts Options) (*Org, error) {
 	}
 	if l != nil {
 		return connectStored(ctx, opts, store, name, l)
+	}
+	if opts.Notice != nil {
+		opts.Notice(fmt.Sprintf("%q is not a saved sfprov login; asking the sf CLI (sf org display, sf org auth show-access-token)...", name))
 	}
 	sfOrg, err := opts.sf().Org(ctx, name)
 	if err != nil && !errors.Is(err, ErrNoSF) {
