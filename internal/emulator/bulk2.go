@@ -14,7 +14,7 @@ import (
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
 	"github.com/sfprov/sfprov/internal/emulator/sfid"
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // Bulk API 2.0: ingest jobs (/jobs/ingest) and query jobs (/jobs/query).

@@ -6,7 +6,7 @@ import (
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
 	"github.com/sfprov/sfprov/internal/emulator/sfid"
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // maxCollection is the sObject Collections limit (facts §10: at most 200 records).

@@ -10,7 +10,7 @@ import (
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
 	"github.com/sfprov/sfprov/internal/emulator/sfid"
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // dml is the context of one DML operation: who does it and through which API.

@@ -8,8 +8,8 @@ import (
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
 	"github.com/sfprov/sfprov/internal/emulator/sfid"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 	"github.com/sfprov/sfprov/internal/perms"
-	"github.com/sfprov/sfprov/internal/soql"
 )
 
 // AdminUsername is the username of the org's admin user, whom the static

@@ -9,7 +9,7 @@ import (
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
 	"github.com/sfprov/sfprov/internal/emulator/sfid"
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // pageSize is the default batch of a query page. Source: fixtures

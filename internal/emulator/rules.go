@@ -1,7 +1,7 @@
 package emulator
 
 import (
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // hooks are the rules of one object beyond the generic field checks.

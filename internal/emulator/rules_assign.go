@@ -3,8 +3,8 @@ package emulator
 import (
 	"fmt"
 
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 	"github.com/sfprov/sfprov/internal/perms"
-	"github.com/sfprov/sfprov/internal/soql"
 )
 
 // ---- Assignments -----------------------------------------------------------------

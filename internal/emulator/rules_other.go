@@ -3,7 +3,7 @@ package emulator
 import (
 	"strings"
 
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // ---- Person accounts ---------------------------------------------------------------

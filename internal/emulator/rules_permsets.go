@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // ---- Profiles -----------------------------------------------------------------

@@ -5,8 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 	"github.com/sfprov/sfprov/internal/perms"
-	"github.com/sfprov/sfprov/internal/soql"
 )
 
 // ---- Users ----------------------------------------------------------------

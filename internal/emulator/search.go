@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // SOSL search: GET /search?q=FIND {term} [IN scope FIELDS] [RETURNING

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 func (o *Org) view(c *reqCtx) schema.View { return schema.View{C: o.cat, Tooling: c.tooling} }

@@ -4,7 +4,7 @@ import (
 	"sort"
 
 	"github.com/sfprov/sfprov/internal/emulator/sfid"
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // store holds the org's records. Records are keyed by their 18-character Id;

@@ -9,7 +9,7 @@ package schema
 import (
 	"strings"
 
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // PicklistValue is one entry of a field's picklistValues.

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // Object is one sObject type of the org.

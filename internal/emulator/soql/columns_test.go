@@ -3,7 +3,7 @@ package soql_test
 import (
 	"testing"
 
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // col renders one expected column the way Salesforce orders its keys.

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // TestDateLiterals evaluates every relative date literal on Monday

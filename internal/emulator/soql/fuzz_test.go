@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sfprov/sfprov/internal/soql"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // FuzzParse checks that no input makes the engine panic, and that every
