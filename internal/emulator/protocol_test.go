@@ -169,7 +169,7 @@ func TestCollections(t *testing.T) {
 	if _, hasID := second["id"]; hasID {
 		t.Errorf("a failed record has an id: %v", second)
 	}
-	wantErr := map[string]any{"statusCode": "DUPLICATE_VALUE", "message": "duplicate value found: <unknown> duplicates value on record with id: " + first["id"].(string)[:15], "fields": []any{}}
+	wantErr := map[string]any{"statusCode": "DUPLICATE_VALUE", "message": "Duplicate PermissionSetAssignment. Assignee: " + admin[:15] + "; Permission Set: " + ps1[:15], "fields": []any{}}
 	if got := second["errors"].([]any)[0]; !reflect.DeepEqual(got, wantErr) {
 		t.Errorf("error %v, want %v", got, wantErr)
 	}

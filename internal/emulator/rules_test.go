@@ -314,9 +314,9 @@ func TestAssignments(t *testing.T) {
 	o, clk := newTestOrg(t, Options{PSGRecalcDelay: 2 * time.Second})
 	admin := idOf(t, o, "SELECT Id FROM User WHERE Username = '"+AdminUsername+"'")
 	ps := create(t, o, "PermissionSet", map[string]any{"Name": "Acme_API", "Label": "Acme API", "PermissionsApiEnabled": true})
-	a1 := create(t, o, "PermissionSetAssignment", map[string]any{"AssigneeId": admin, "PermissionSetId": ps})
+	create(t, o, "PermissionSetAssignment", map[string]any{"AssigneeId": admin, "PermissionSetId": ps})
 	expectErr(t, do(t, o, "POST", v+"/sobjects/PermissionSetAssignment", map[string]any{"AssigneeId": admin, "PermissionSetId": ps}), 400,
-		"DUPLICATE_VALUE", "duplicate value found: <unknown> duplicates value on record with id: "+a1[:15])
+		"DUPLICATE_VALUE", "Duplicate PermissionSetAssignment. Assignee: "+admin[:15]+"; Permission Set: "+ps[:15])
 	owned := idOf(t, o, "SELECT Id FROM PermissionSet WHERE Profile.Name = 'Standard User'")
 	expectErr(t, do(t, o, "POST", v+"/sobjects/PermissionSetAssignment", map[string]any{"AssigneeId": admin, "PermissionSetId": owned}), 400,
 		"FIELD_INTEGRITY_EXCEPTION", "You can't assign or unassign a permission set that is owned by a profile.", "PermissionSetId")
@@ -346,6 +346,10 @@ func TestAssignments(t *testing.T) {
 		row["PermissionSetGroup"].(map[string]any)["DeveloperName"] != "Acme_Group" {
 		t.Errorf("group assignment: %v", row)
 	}
+	// A second assignment of the group names the group's own permission set.
+	groupPS := query(t, o, "SELECT PermissionSetId FROM PermissionSetAssignment WHERE Id = '"+ga+"'")[0].(map[string]any)["PermissionSetId"].(string)
+	expectErr(t, do(t, o, "POST", v+"/sobjects/PermissionSetAssignment", map[string]any{"AssigneeId": admin, "PermissionSetGroupId": g}), 400,
+		"DUPLICATE_VALUE", "Duplicate PermissionSetAssignment. Assignee: "+admin[:15]+"; Permission Set: "+groupPS[:15])
 	// A change to a member set starts a new recalculation.
 	if r := do(t, o, "PATCH", v+"/sobjects/PermissionSet/"+ps, map[string]any{"PermissionsApiUserOnly": true}); r.status != 204 {
 		t.Fatalf("%d %s", r.status, r.body)

@@ -84,7 +84,9 @@ run(async () => {
   assert.match(psa.id, /^0Pa[0-9A-Za-z]{15}$/);
   e = await fail('second assignment', () => conn.sobject('PermissionSetAssignment').create({ AssigneeId: me, PermissionSetId: ps.id }));
   assert.equal(e.code, 'DUPLICATE_VALUE');
-  assert.match(e.message, /^duplicate value found: /);
+  // The text scripts match on (internal/emulator/rules_assign.go errDuplicateAssignment).
+  assert.equal(e.message, `Duplicate PermissionSetAssignment. Assignee: ${me.slice(0, 15)}; Permission Set: ${ps.id.slice(0, 15)}`);
+  assert.deepEqual(e.fields, []);
   const owned = (await conn.query('SELECT Id FROM PermissionSet WHERE IsOwnedByProfile = true LIMIT 1')).records[0].Id;
   e = await fail('profile-owned set', () => conn.sobject('PermissionSetAssignment').create({ AssigneeId: ci, PermissionSetId: owned }));
   assert.equal(e.code, 'FIELD_INTEGRITY_EXCEPTION');

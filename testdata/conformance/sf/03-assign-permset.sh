@@ -23,7 +23,10 @@ assert.equal(J.again.status, 1);
 assert.deepEqual(J.again.result.successes, []);
 assert.equal(J.again.result.failures.length, 1);
 assert.equal(J.again.result.failures[0].name, env.admin);
-assert.match(J.again.result.failures[0].message, /^duplicate value found: /);
+// DUPLICATE_VALUE "Duplicate PermissionSetAssignment. Assignee: <user>; Permission Set: <set>"
+// (internal/emulator/rules_assign.go errDuplicateAssignment), the text scripts match on.
+assert.match(J.again.result.failures[0].message, /^Duplicate PermissionSetAssignment\. Assignee: 005[0-9A-Za-z]{12}; Permission Set: 0PS[0-9A-Za-z]{12}$/);
+assert.equal(J.again.result.failures[0].message.split("Permission Set: ")[1], J.ps.result.id.slice(0, 15));
 assert.equal(RC.ns, 0);
 assert.deepEqual(J.ns.result.successes, [{ name: env.admin, value: "coconut__Coconut_Integration_Config" }]);
 assert.equal(RC.missing, 1);
