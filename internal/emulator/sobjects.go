@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
+	"github.com/sfprov/sfprov/internal/emulator/sfid"
 	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
@@ -282,6 +283,9 @@ func (o *Org) serveCreate(c *reqCtx, obj *schema.Object) *apiError {
 }
 
 func (o *Org) serveRecord(c *reqCtx, obj *schema.Object, id string) *apiError {
+	if !sfid.Valid(id) {
+		return errNotAnID(id)
+	}
 	typ, rec, ok := o.st.Get(id)
 	if !ok || typ != obj.Name {
 		if m := c.r.Method; (m == http.MethodDelete || m == http.MethodPatch) && o.st.inBin(id, obj.Name) {
@@ -329,6 +333,19 @@ func (o *Org) serveRecord(c *reqCtx, obj *schema.Object, id string) *apiError {
 		return nil
 	}
 	return o.methodNotAllowed(c, obj)
+}
+
+// errNotAnID is the answer to /sobjects/{T}/{x} when x is not a record Id:
+// Salesforce reads the segment as an external-Id field name and answers 404
+// NOT_FOUND "Provided external ID field does not exist or is not
+// accessible: x", for GET, PATCH and DELETE alike (live-org API tests in
+// JhordanSoto/salesforce-api-tests: GET /Account/-1, GET /Lead/-1, PATCH
+// /Account/-1 and DELETE /Campaign/-1 all expect exactly this body; also
+// restforce/restforce#376, a malformed User Id). A well-formed Id that names
+// no record keeps the generic "The requested resource does not exist"
+// (fixtures composite-subrequest-404-NOT_FOUND.json).
+func errNotAnID(segment string) *apiError {
+	return &apiError{http.StatusNotFound, []codeFirst{{"NOT_FOUND", "Provided external ID field does not exist or is not accessible: " + segment}}}
 }
 
 // methodNotAllowed is 405 with the methods the record resource allows: a

@@ -54,6 +54,11 @@ run(async () => {
   err = await expectReject(() => conn.request(`${base}/sobjects/Account/${made.id}`), 'deleted record');
   assert.equal(err.errorCode, 'NOT_FOUND');
   assert.equal(err.message, 'The requested resource does not exist');
+  // A segment that is not an Id is read as an external-Id field name
+  // (internal/emulator/sobjects.go errNotAnID).
+  err = await expectReject(() => conn.request(`${base}/sobjects/Account/notAnId`), 'malformed id');
+  assert.equal(err.errorCode, 'NOT_FOUND');
+  assert.equal(err.message, 'Provided external ID field does not exist or is not accessible: notAnId');
 
   // Error bodies through conn.request: errorCode, message, data.
   err = await expectReject(() => conn.request(`${base}/sobjects/Nope__c/describe`), 'unknown object');
