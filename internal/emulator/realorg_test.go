@@ -41,3 +41,32 @@ func TestMalformedIDInPathIsAnUnknownExternalIDField(t *testing.T) {
 		t.Errorf("15-character Id: %d %s", r.status, r.body)
 	}
 }
+
+func TestCollectionUpsertRefusesAnExternalIDNamedTwice(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	contact := func(email, last string) map[string]any {
+		return map[string]any{"attributes": map[string]any{"type": "Contact"}, "Email": email, "LastName": last}
+	}
+	r := do(t, o, "PATCH", v+"/composite/sobjects/Contact/Email", map[string]any{"records": []any{
+		contact("twice@example.com", "One"), contact("once@example.com", "Alone"), contact("TWICE@example.com", "Two")}})
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	res := r.json(t).([]any)
+	id := res[1].(map[string]any)["id"].(string)
+	expectBody(t, r, 200, `[{"success":false,"errors":[{"statusCode":"DUPLICATE_VALUE","message":"Duplicate external id specified: twice@example.com","fields":[]}],"created":false},`+
+		`{"id":"`+id+`","success":true,"errors":[],"created":true},`+
+		`{"success":false,"errors":[{"statusCode":"DUPLICATE_VALUE","message":"Duplicate external id specified: TWICE@example.com","fields":[]}],"created":false}]`)
+	if got := query(t, o, "SELECT Id FROM Contact WHERE Email = 'twice@example.com'"); len(got) != 0 {
+		t.Errorf("a duplicated key made records: %v", got)
+	}
+	// The same for a key that already exists, and allOrNone rolls the rest back.
+	r = do(t, o, "PATCH", v+"/composite/sobjects/Contact/Email", map[string]any{"allOrNone": true, "records": []any{
+		contact("once@example.com", "Again"), contact("once@example.com", "Again2"), contact("new@example.com", "New")}})
+	expectBody(t, r, 200, `[{"success":false,"errors":[{"statusCode":"DUPLICATE_VALUE","message":"Duplicate external id specified: once@example.com","fields":[]}],"created":false},`+
+		`{"success":false,"errors":[{"statusCode":"DUPLICATE_VALUE","message":"Duplicate external id specified: once@example.com","fields":[]}],"created":false},`+
+		`{"success":false,"errors":[{"statusCode":"ALL_OR_NONE_OPERATION_ROLLED_BACK","message":"Record rolled back because not all records were valid and the request was using AllOrNone header","fields":[]}],"created":false}]`)
+	if got := query(t, o, "SELECT LastName FROM Contact WHERE Email = 'once@example.com'"); len(got) != 1 || got[0].(map[string]any)["LastName"] != "Alone" {
+		t.Errorf("the existing record changed: %v", got)
+	}
+}

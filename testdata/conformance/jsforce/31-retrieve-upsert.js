@@ -62,6 +62,13 @@ run(async () => {
   assert.deepEqual(back.records.map((r) => [r.Email, r.LastName]), [[email, `${tag} Eins`], [email2, `${tag} Two`]]);
   assert.equal(back.records[0].Account.Name, `${tag}-1b`, 'an upsert leaves fields it does not send');
   assert.equal(back.records[1].Account, null);
+  // The same new key twice in one call: both rows fail, nothing is made
+  // (internal/emulator/collections.go duplicateExternalIDs).
+  const email3 = `${tag.toLowerCase()}.three@example.com`;
+  const twice = await conn.sobject('Contact').upsert([{ LastName: `${tag} Drei`, Email: email3 }, { LastName: `${tag} Tres`, Email: email3 }], 'Email');
+  const dupErr = { statusCode: 'DUPLICATE_VALUE', message: `Duplicate external id specified: ${email3}`, fields: [] };
+  assert.deepEqual(twice, [{ success: false, errors: [dupErr], created: false }, { success: false, errors: [dupErr], created: false }]);
+  assert.equal((await conn.query(`SELECT COUNT() FROM Contact WHERE Email = '${email3}'`)).totalSize, 0);
 
   // A value that matches two records: 300 with the matching record URLs,
   // which jsforce raises as MULTIPLE_CHOICES (REST API guide, "Upsert"). The
