@@ -64,7 +64,8 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	} else {
 		render.Plan(out, p)
 	}
-	if !p.HasChanges() {
+	if len(p.Changing()) == 0 {
+		// Nothing to write; what only Setup can do is in the checklist.
 		if opts.Spec.JSON {
 			return render.ApplyJSON(stdio.Out, p, render.Outcome{APICalls: o.Client.Calls()})
 		}

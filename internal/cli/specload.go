@@ -115,12 +115,26 @@ func makePlan(ctx context.Context, connect func(context.Context) (*target.Org, e
 	if !o.Embedded {
 		t.InstanceURL = o.InstanceURL
 	}
-	p, ds := plan.Compute(s, st, plan.Options{Target: t, Var: resolve, Requires: perms.Requires, Getenv: stdio.Getenv})
+	p, ds := plan.Compute(s, st, plan.Options{Target: t, Var: resolve, Requires: perms.Requires, Label: permLabel, MetadataOnly: metadataOnly, Getenv: stdio.Getenv})
 	if ds.HasErrors() {
 		report(stdio, in, ds)
 		return nil, &exitError{code: ExitError, msg: fmt.Sprintf("%d %s between the spec and %s", len(ds), plural(len(ds), "problem", "problems"), t)}
 	}
 	return &planned{plan: p, org: o}, nil
+}
+
+// permLabel is a system permission's Setup label from the catalog.
+func permLabel(name string) string {
+	if p, ok := perms.Lookup(name); ok {
+		return p.Label
+	}
+	return ""
+}
+
+// metadataOnly reports a system permission the sObject API cannot set.
+func metadataOnly(name string) bool {
+	p, ok := perms.Lookup(name)
+	return ok && p.MetadataOnly
 }
 
 // showPlan prints p (as JSON with --json, else for humans after header) and

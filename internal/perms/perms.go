@@ -16,6 +16,9 @@ import (
 type Permission struct {
 	Name  string // API name without "Permissions", e.g. "ApiEnabled"
 	Label string // Setup label, e.g. "API Enabled"
+	// MetadataOnly: the PermissionSet and Profile sObjects have no field for
+	// it; only a Metadata API deploy (or Setup) sets it.
+	MetadataOnly bool
 }
 
 // Field returns the sObject field that holds the permission, e.g. "PermissionsApiEnabled".

@@ -104,12 +104,9 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 		seenObj[lower(obj)] = true
 		want := map[string]bool{}
 		for _, a := range oa.Access {
-			f := objectFlags[a]
-			want[f] = true
-			for _, imp := range impliedFlags[f] {
-				want[imp] = true
-			}
+			want[objectFlags[a]] = true
 		}
+		pl.closeFlags(obj, want)
 		if want["PermissionsViewAllFields"] && len(pl.st.ObjectPermFields) > 0 && !pl.st.ObjectPermFields["PermissionsViewAllFields"] {
 			pl.errorf(oa.Pos, "object access viewAllFields on %q: this org's API version has no PermissionsViewAllFields", obj)
 			delete(want, "PermissionsViewAllFields")
@@ -155,27 +152,34 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 			byObj[k] = e
 		}
 	}
-	// Objects whose access Salesforce ties to a parent object's Read get that
-	// Read too, first, as Setup does (see objectParents).
+	// Access that Salesforce ties to another object's access (Read on Account
+	// for Contact) gets that access too, first, as Setup does.
 	var prereqs []*entry
 	isParent := map[*entry]bool{}
 	for _, e := range entries {
-		parent := objectParents[e.obj]
-		if parent == "" {
-			continue
+		for _, other := range sortedKeys(pl.otherObjectNeeds(e.obj, e.want)) {
+			flags := pl.otherObjectNeeds(e.obj, e.want)[other]
+			if pe := byObj[lower(other)]; pe != nil {
+				for _, f := range flags {
+					pe.want[f] = true
+				}
+				pl.closeFlags(pe.obj, pe.want)
+				isParent[pe] = true
+				continue
+			}
+			if r := rows[lower(other)]; r != nil && hasAll(r.Flags, flags) {
+				continue
+			}
+			want := map[string]bool{}
+			for _, f := range flags {
+				want[f] = true
+			}
+			pl.closeFlags(other, want)
+			pe := &entry{obj: other, want: want, note: flagWords(flags) + " " + other + " required by " + e.obj}
+			byObj[lower(other)] = pe
+			seenObj[lower(other)] = true
+			prereqs = append(prereqs, pe)
 		}
-		if pe := byObj[lower(parent)]; pe != nil {
-			pe.want["PermissionsRead"] = true
-			isParent[pe] = true
-			continue
-		}
-		if r := rows[lower(parent)]; r != nil && r.Flags["PermissionsRead"] {
-			continue
-		}
-		pe := &entry{obj: parent, want: map[string]bool{"PermissionsRead": true}, note: "Read " + parent + " required by " + e.obj}
-		byObj[lower(parent)] = pe
-		seenObj[lower(parent)] = true
-		prereqs = append(prereqs, pe)
 	}
 	// Parents first, so that a parent's Read exists before the child's
 	// access is written in the same call.
@@ -215,6 +219,104 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parent
 			pl.add(&Step{Action: Prune, Type: TypeFieldAccess, Name: r.Field, Parent: parentLabel, SObject: "FieldPermissions", ID: r.ID})
 		}
 	}
+}
+
+// closeFlags adds to want the flags on the same object that its flags
+// require (Edit needs Read...): from the org's PermissionDependency when it
+// was read, else from impliedFlags.
+func (pl *planner) closeFlags(obj string, want map[string]bool) {
+	for changed := true; changed; {
+		changed = false
+		for _, f := range sortedKeys(want) {
+			for _, req := range pl.sameObjectNeeds(obj, f) {
+				if !want[req] {
+					want[req] = true
+					changed = true
+				}
+			}
+		}
+	}
+}
+
+func (pl *planner) sameObjectNeeds(obj, flag string) []string {
+	d := pl.orgDeps()
+	if d == nil {
+		return impliedFlags[flag]
+	}
+	var out []string
+	for _, r := range d.Requires(state.PermRef{Object: obj, Name: state.ObjectVerbs[flag]}) {
+		if f := flagOfVerb(r.Name); f != "" && strings.EqualFold(r.Object, obj) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// otherObjectNeeds is the access on other objects that obj's flags require:
+// from the org's PermissionDependency when it was read, else Read on the
+// objectParents parent.
+func (pl *planner) otherObjectNeeds(obj string, want map[string]bool) map[string][]string {
+	out := map[string][]string{}
+	d := pl.orgDeps()
+	if d == nil {
+		if parent := objectParents[obj]; parent != "" && len(want) > 0 {
+			out[parent] = []string{"PermissionsRead"}
+		}
+		return out
+	}
+	seen := map[string]bool{}
+	for _, f := range sortedKeys(want) {
+		for _, r := range d.Requires(state.PermRef{Object: obj, Name: state.ObjectVerbs[f]}) {
+			g := flagOfVerb(r.Name)
+			if g == "" || r.Object == "" || strings.EqualFold(r.Object, obj) {
+				continue
+			}
+			k := lower(r.Object) + "|" + g
+			if !seen[k] {
+				seen[k] = true
+				out[r.Object] = append(out[r.Object], g)
+			}
+		}
+	}
+	return out
+}
+
+// flagOfVerb is the ObjectPermissions field of a PermissionDependency verb.
+func flagOfVerb(verb string) string {
+	for f, v := range state.ObjectVerbs {
+		if strings.EqualFold(v, verb) {
+			return f
+		}
+	}
+	return ""
+}
+
+func hasAll(have map[string]bool, flags []string) bool {
+	for _, f := range flags {
+		if !have[f] {
+			return false
+		}
+	}
+	return true
+}
+
+// flagWords names access flags for a note: "Read", "Read and Edit".
+func flagWords(flags []string) string {
+	words := make([]string, len(flags))
+	for i, f := range flags {
+		words[i] = strings.TrimPrefix(f, "Permissions")
+	}
+	sort.SliceStable(words, func(i, j int) bool { return flagRank(words[i]) < flagRank(words[j]) })
+	return strings.Join(words, " and ")
+}
+
+func flagRank(word string) int {
+	for i, f := range flagOrder {
+		if f == "Permissions"+word {
+			return i
+		}
+	}
+	return len(flagOrder)
 }
 
 func (pl *planner) objectRow(obj string, want map[string]bool, cur *state.ObjectPerm, parentKey, parentLabel string, prune bool, note string) {

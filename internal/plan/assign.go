@@ -32,12 +32,11 @@ func (pl *planner) assignments() {
 			}
 			typ, sobject, targetKey, targetName, refField, changeField = TypePermSetAssign, "PermissionSetAssignment", key, name, "PermissionSetId", "PermissionSet"
 		case a.PermissionSetGroup != "":
-			g := pl.st.Groups[lower(a.PermissionSetGroup)]
-			if g == nil && !pl.specGroups[lower(a.PermissionSetGroup)] {
-				pl.errorf(a.Pos, "permission set group %q does not exist in the org or the spec%s", a.PermissionSetGroup, pl.suggestGroup(a.PermissionSetGroup))
+			key, name, ok := pl.groupRef(a.PermissionSetGroup, a.Pos)
+			if !ok {
 				continue
 			}
-			typ, sobject, targetKey, targetName, refField, changeField = TypeGroupAssign, "PermissionSetAssignment", "group:"+lower(a.PermissionSetGroup), a.PermissionSetGroup, "PermissionSetGroupId", "PermissionSetGroup"
+			typ, sobject, targetKey, targetName, refField, changeField = TypeGroupAssign, "PermissionSetAssignment", key, name, "PermissionSetGroupId", "PermissionSetGroup"
 		default:
 			psl := pl.st.FindPSL(a.PermissionSetLicense)
 			if psl == nil {

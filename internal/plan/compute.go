@@ -20,9 +20,17 @@ type Options struct {
 	// Getenv checks, before anything changes, that passwords set from the
 	// environment are there (nil: not checked).
 	Getenv func(string) (string, bool)
-	// Requires lists the system permissions (API names without "Permissions")
-	// that Salesforce requires before name can be enabled; nil = none known.
+	// Requires is sfprov's built-in table of the system permissions (API
+	// names without "Permissions") that Salesforce requires before name can be
+	// enabled: the fallback when the org's own PermissionDependency could not
+	// be read (state.Dependencies). nil = none known.
 	Requires func(name string) []string
+	// Label names a system permission as Setup shows it ("" = not known), for
+	// the reasons the plan gives.
+	Label func(name string) string
+	// MetadataOnly reports a system permission that the sObject API cannot
+	// set (no Permissions* field; only a Metadata deploy or Setup can).
+	MetadataOnly func(name string) bool
 }
 
 type planner struct {
@@ -57,7 +65,7 @@ func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnosti
 			pl.specPermSets[lower(p.Name)] = true
 			label := p.Label
 			if label == "" {
-				label = strings.ReplaceAll(p.Name, "_", " ") // as permissionSet() creates it
+				label = spec.DefaultLabel(p.Name) // as permissionSet() creates it
 			}
 			pl.specPermSetLabels[lower(label)] = append(pl.specPermSetLabels[lower(label)], p.Name)
 		}
@@ -77,7 +85,7 @@ func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnosti
 		pl.p.IDs["permset:"+lower(ps.FullName())] = ps.ID
 	}
 	for _, g := range st.Groups {
-		pl.p.IDs["group:"+lower(g.DeveloperName)] = g.ID
+		pl.p.IDs["group:"+lower(g.FullName())] = g.ID
 	}
 	for name, u := range st.Users {
 		pl.p.IDs["user:"+name] = u.ID
@@ -100,6 +108,10 @@ func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnosti
 	pl.records()
 	pl.connectedApps()
 	pl.notYet()
+	if d := st.Deps; d != nil && !d.FromOrg {
+		pl.p.Warnings = append(pl.p.Warnings, "permission prerequisites: the org did not answer PermissionDependency ("+d.Refused+"); "+
+			"sfprov adds only the prerequisites of its built-in table, and the org refuses a permission whose prerequisite is off")
+	}
 	for _, m := range s.ManualSteps {
 		if pl.cond(m.If) {
 			pl.p.ManualSteps = append(pl.p.ManualSteps, m.Text)
@@ -187,26 +199,30 @@ func compareVersions(a, b string) int {
 // systemPerms turns a spec list into the Permissions* fields to enable, adding
 // what Salesforce requires first (Setup adds those itself; the API refuses
 // without them). Each field maps to the reason it is there.
-func (pl *planner) systemPerms(list []spec.SystemPermission) (fields []string, reason map[string]string) {
+func (pl *planner) systemPerms(list []spec.SystemPermission, holder SetupHolder) (fields []string, reason map[string]string) {
 	reason = map[string]string{}
 	var visit func(name, why string, pos spec.Pos)
 	visit = func(name, why string, pos spec.Pos) {
-		f := "Permissions" + name
+		if pl.opts.MetadataOnly != nil && pl.opts.MetadataOnly(name) {
+			pl.inSetup(holder, name, why)
+			return
+		}
+		f, ok := pl.permField(name)
 		if _, seen := reason[f]; seen {
 			return
 		}
-		if len(pl.st.PermissionFields) > 0 && !pl.st.PermissionFields[f] {
+		if !ok {
 			if why == "" {
 				pl.errorf(pos, "system permission %q (%s) does not exist in this org", name, f)
+			} else {
+				pl.p.Warnings = append(pl.p.Warnings, fmt.Sprintf("%s: %s %s, but this org's PermissionSet has no field %s", posString(pos), pl.label(name), why, f))
 			}
 			return
 		}
 		reason[f] = why
 		fields = append(fields, f)
-		if pl.opts.Requires != nil {
-			for _, req := range pl.opts.Requires(name) {
-				visit(req, "required by "+name, pos)
-			}
+		for _, req := range pl.userRequires(name) {
+			visit(req, "required by "+pl.label(name), pos)
 		}
 	}
 	for _, sp := range list {
@@ -215,6 +231,75 @@ func (pl *planner) systemPerms(list []spec.SystemPermission) (fields []string, r
 		}
 	}
 	return fields, reason
+}
+
+// inSetup records a system permission that only Setup (or, later, a
+// Metadata deploy) can switch on: sfprov can neither write nor read it
+// through the sObject API, so it is always listed, and counts as a change.
+func (pl *planner) inSetup(h SetupHolder, name, why string) {
+	where := "Setup → Permission Sets → " + h.Label + " → System Permissions → Edit"
+	if h.Kind == "profile" {
+		where = "Setup → Profiles → " + h.Label + " → Edit (Administrative and General User Permissions)"
+	}
+	pl.p.Setup = append(pl.p.Setup, SetupChange{Holder: h, Permission: name, Label: pl.label(name), Where: where, Why: why})
+	pl.p.ManualSteps = append(pl.p.ManualSteps, fmt.Sprintf("Switch on %q for %s %q: %s, select %q and save (the API cannot set it; sfprov does not know whether it is on).",
+		pl.label(name), h.Kind, h.Name, where, pl.label(name)))
+}
+
+// permField is the PermissionSet field of a system permission, as the org
+// spells it (PermissionDependency and the catalog may differ in case); ok is
+// false when the org's describe has no such field.
+func (pl *planner) permField(name string) (string, bool) {
+	f := "Permissions" + name
+	if len(pl.st.PermissionFields) == 0 {
+		return f, true // no describe to check against
+	}
+	if pl.st.PermissionFields[f] {
+		return f, true
+	}
+	for have := range pl.st.PermissionFields {
+		if strings.EqualFold(have, f) {
+			return have, true
+		}
+	}
+	return f, false
+}
+
+// label names a system permission for people.
+func (pl *planner) label(name string) string {
+	if pl.opts.Label != nil {
+		if l := pl.opts.Label(name); l != "" {
+			return l
+		}
+	}
+	return name
+}
+
+// orgDeps is the org's dependency table, or nil when the org did not give it
+// (the planner then uses its built-in tables).
+func (pl *planner) orgDeps() *state.Dependencies {
+	if d := pl.st.Deps; d != nil && d.FromOrg {
+		return d
+	}
+	return nil
+}
+
+// userRequires lists the user permissions name requires: from the org's
+// PermissionDependency when it was read, else from the built-in table.
+func (pl *planner) userRequires(name string) []string {
+	if d := pl.orgDeps(); d != nil {
+		var out []string
+		for _, r := range d.Requires(state.PermRef{Name: name}) {
+			if r.Object == "" {
+				out = append(out, r.Name)
+			}
+		}
+		return out
+	}
+	if pl.opts.Requires != nil {
+		return pl.opts.Requires(name)
+	}
+	return nil
 }
 
 func descOf(d *string) string {
@@ -230,7 +315,7 @@ func (pl *planner) profile(p *spec.Profile) {
 	}
 	key := "profile:" + lower(p.Name)
 	cur := pl.st.Profiles[lower(p.Name)]
-	perms, why := pl.systemPerms(p.SystemPermissions)
+	perms, why := pl.systemPerms(p.SystemPermissions, SetupHolder{Kind: "profile", Name: p.Name, Label: p.Name})
 	step := &Step{Type: TypeProfile, Name: p.Name, SObject: "Profile", Key: key, Fields: map[string]any{}}
 	if cur == nil {
 		if p.CloneFrom == "" {
@@ -349,12 +434,20 @@ func (pl *planner) permissionSet(p *spec.PermissionSet) {
 	if cur != nil && !strings.EqualFold(cur.FullName(), p.Name) {
 		cur = nil // found by label only: the spec's API name is what it creates
 	}
-	perms, why := pl.systemPerms(p.SystemPermissions)
+	setLabel := p.Label
+	if setLabel == "" {
+		if cur != nil {
+			setLabel = cur.Label
+		} else {
+			setLabel = spec.DefaultLabel(p.Name)
+		}
+	}
+	perms, why := pl.systemPerms(p.SystemPermissions, SetupHolder{Kind: "permission set", Name: p.Name, Label: setLabel})
 	parentLabel := "permission set " + quoteName(p.Name)
 	step := &Step{Type: TypePermissionSet, Name: p.Name, SObject: "PermissionSet", Key: key, Fields: map[string]any{}}
 	label := p.Label
 	if label == "" {
-		label = strings.ReplaceAll(p.Name, "_", " ")
+		label = spec.DefaultLabel(p.Name)
 	}
 	licenseID, licenseName := "", ""
 	if p.License != "" {
@@ -388,7 +481,7 @@ func (pl *planner) permissionSet(p *spec.PermissionSet) {
 			step.Fields[f] = true
 			step.Changes = append(step.Changes, Change{Field: f, After: true})
 		}
-		if notes := requiredNotes(perms, why); notes != "" {
+		if notes := pl.requiredNotes(perms, why); notes != "" {
 			step.Note = notes
 		}
 		pl.add(step)
@@ -409,7 +502,7 @@ func (pl *planner) permissionSet(p *spec.PermissionSet) {
 	}
 	switchPerms(step, cur.Perms, perms, why, p.Prune)
 	step.Action = actionFor(step)
-	if notes := requiredNotes(changedFields(step), why); notes != "" {
+	if notes := pl.requiredNotes(changedFields(step), why); notes != "" {
 		step.Note = notes
 	}
 	pl.add(step)
@@ -450,11 +543,11 @@ func changedFields(s *Step) []string {
 	return out
 }
 
-func requiredNotes(fields []string, why map[string]string) string {
+func (pl *planner) requiredNotes(fields []string, why map[string]string) string {
 	var notes []string
 	for _, f := range fields {
 		if w := why[f]; w != "" {
-			notes = append(notes, f+" "+w)
+			notes = append(notes, pl.label(strings.TrimPrefix(f, "Permissions"))+", "+w)
 		}
 	}
 	return strings.Join(notes, "; ")

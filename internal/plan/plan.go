@@ -168,20 +168,40 @@ func (t Target) String() string {
 
 // Plan is everything apply would do, in order.
 type Plan struct {
-	Target      Target
-	Steps       []*Step
+	Target Target
+	Steps  []*Step
+	// Setup are changes only Setup can make: system permissions that the
+	// sObject API has no field for. They count as changes (sfprov cannot
+	// read them either) and go into ManualSteps too.
+	Setup       []SetupChange
 	Warnings    []string
 	ManualSteps []string
 	// IDs are the Ids already known for Keys (records that exist now).
 	IDs map[string]string
 }
 
-// Summary counts steps by action.
-type Summary struct{ Create, Update, NoOp, Prune int }
+// SetupHolder is the permission set or profile a SetupChange belongs to.
+type SetupHolder struct {
+	Kind  string // "permission set" or "profile"
+	Name  string // API name (a profile's name)
+	Label string // as Setup lists it
+}
+
+// SetupChange is a system permission to switch on in Setup.
+type SetupChange struct {
+	Holder     SetupHolder
+	Permission string // API name, e.g. "CanApproveUninstalledApps"
+	Label      string // e.g. "Approve Uninstalled Connected Apps"
+	Where      string // the Setup page
+	Why        string // "" or "required by ..."
+}
+
+// Summary counts steps by action, and the changes left to Setup.
+type Summary struct{ Create, Update, NoOp, Prune, Setup int }
 
 // Summary counts the plan's steps.
 func (p *Plan) Summary() Summary {
-	var s Summary
+	s := Summary{Setup: len(p.Setup)}
 	for _, st := range p.Steps {
 		switch st.Action {
 		case Create:
@@ -200,7 +220,7 @@ func (p *Plan) Summary() Summary {
 // HasChanges reports whether applying the plan would change the org.
 func (p *Plan) HasChanges() bool {
 	s := p.Summary()
-	return s.Create+s.Update+s.Prune > 0
+	return s.Create+s.Update+s.Prune+s.Setup > 0
 }
 
 // Changing returns the steps that change something, in execution order.

@@ -107,7 +107,7 @@ func TestComputeFreshOrgOrdersWaves(t *testing.T) {
 	if ps.Fields["PermissionsViewAllData"] != true || ps.Fields["PermissionsModifyAllData"] != true {
 		t.Errorf("permission set fields = %v, want ModifyAllData and its requirement ViewAllData", ps.Fields)
 	}
-	if ps.Note != "PermissionsViewAllData required by ModifyAllData" {
+	if ps.Note != "ViewAllData, required by ModifyAllData" {
 		t.Errorf("note = %q", ps.Note)
 	}
 	if acc := p.Steps[2]; acc.Note != "Read Account required by Contact" || acc.Fields["PermissionsRead"] != true {
@@ -337,5 +337,37 @@ profiles:
 				t.Errorf("steps (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestDefaultsOnlyOnCreate: what the spec leaves out (label, alias, email
+// encoding) is a default for what sfprov creates, never a change to what an
+// admin set in Setup.
+func TestDefaultsOnlyOnCreate(t *testing.T) {
+	st := converged()
+	st.PermSets[0].Label = "Renamed in Setup"
+	u := st.Users["coconut@example.com"]
+	u.Record["Alias"] = "coco"
+	u.Record["EmailEncodingKey"] = "ISO-8859-1"
+	p, ds := Compute(parse(t, coconut), st, Options{Requires: requires})
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	if p.HasChanges() {
+		t.Fatalf("want no changes, got %v", titles(p))
+	}
+	// The same spec creates them with the defaults.
+	p, _ = Compute(parse(t, coconut), freshOrg(), Options{Requires: requires})
+	for _, s := range p.Steps {
+		switch s.Type {
+		case TypePermissionSet:
+			if s.Fields["Label"] != "Coconut API" {
+				t.Errorf("new set's Label = %v", s.Fields["Label"])
+			}
+		case TypeUser:
+			if s.Fields["Alias"] != "coconuti" || s.Fields["EmailEncodingKey"] != "UTF-8" {
+				t.Errorf("new user's Alias %v, EmailEncodingKey %v", s.Fields["Alias"], s.Fields["EmailEncodingKey"])
+			}
+		}
 	}
 }

@@ -70,6 +70,22 @@ func (pl *planner) permSetRef(r spec.NamedRef) (key, name string, ok bool) {
 	return "", "", false
 }
 
+// groupRef resolves a reference to a permission set group: one of the
+// spec's, or one the org has, by API name (ns__Name) or label. It returns
+// the group's key and name.
+func (pl *planner) groupRef(name string, pos spec.Pos) (key, full string, ok bool) {
+	if pl.specGroups[lower(name)] {
+		return "group:" + lower(name), name, true
+	}
+	if g := pl.st.FindGroup(name); g != nil {
+		key = "group:" + lower(g.FullName())
+		pl.p.IDs[key] = g.ID
+		return key, g.FullName(), true
+	}
+	pl.errorf(pos, "permission set group %q does not exist in the org or the spec%s", name, pl.suggestGroup(name))
+	return "", "", false
+}
+
 func (pl *planner) group(g *spec.PermissionSetGroup) {
 	if !pl.cond(g.If) {
 		return
@@ -78,7 +94,7 @@ func (pl *planner) group(g *spec.PermissionSetGroup) {
 	cur := pl.st.Groups[lower(g.Name)]
 	label := g.Label
 	if label == "" {
-		label = strings.ReplaceAll(g.Name, "_", " ")
+		label = spec.DefaultLabel(g.Name)
 	}
 	step := &Step{Type: TypeGroup, Name: g.Name, SObject: "PermissionSetGroup", Key: key, Fields: map[string]any{}}
 	if cur == nil {
@@ -185,8 +201,12 @@ func (pl *planner) user(u *spec.User) {
 	if v, ok := val(u.Email); ok {
 		set("Email", v, u.Email.Secret)
 	}
-	if v, ok := val(u.Alias); ok {
-		set("Alias", v, u.Alias.Secret)
+	alias := u.Alias
+	if alias == nil && cur == nil {
+		alias = spec.DefaultAlias(*u) // a default only for a user sfprov creates
+	}
+	if v, ok := val(alias); ok {
+		set("Alias", v, alias.Secret)
 	}
 	run := pl.st.RunningUser
 	def := func(spec, field string) {
@@ -202,7 +222,11 @@ func (pl *planner) user(u *spec.User) {
 	def(u.TimeZone, "TimeZoneSidKey")
 	def(u.Locale, "LocaleSidKey")
 	def(u.Language, "LanguageLocaleKey")
-	def(u.EmailEncoding, "EmailEncodingKey")
+	encoding := u.EmailEncoding
+	if encoding == "" && cur == nil {
+		encoding = spec.DefaultEmailEncoding
+	}
+	def(encoding, "EmailEncodingKey")
 	extra := make([]string, 0, len(u.Fields))
 	for f := range u.Fields {
 		extra = append(extra, f)
@@ -355,12 +379,11 @@ func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey string
 		if !pl.cond(r.If) {
 			continue
 		}
-		gKey := "group:" + lower(r.Name)
-		g := pl.st.Groups[lower(r.Name)]
-		if g == nil && !pl.specGroups[lower(r.Name)] {
-			pl.errorf(r.Pos, "permission set group %q does not exist in the org or the spec%s", r.Name, pl.suggestGroup(r.Name))
+		gKey, _, ok := pl.groupRef(r.Name, r.Pos)
+		if !ok {
 			continue
 		}
+		g := pl.st.Groups[strings.TrimPrefix(gKey, "group:")]
 		pl.plan(userKey, gKey)
 		step := &Step{Type: TypeGroupAssign, Name: r.Name, Parent: parent, SObject: "PermissionSetAssignment"}
 		if g != nil {

@@ -27,7 +27,7 @@ func Plan(w io.Writer, p *plan.Plan) {
 		fmt.Fprintf(w, "Warning: %s\n", warn)
 	}
 	steps := p.Changing()
-	if len(steps) == 0 {
+	if len(steps) == 0 && len(p.Setup) == 0 {
 		fmt.Fprintln(w, NoChanges)
 		return
 	}
@@ -41,8 +41,27 @@ func Plan(w io.Writer, p *plan.Plan) {
 			writeStep(w, s)
 		}
 	}
+	for _, c := range p.Setup {
+		writeSetup(w, c)
+	}
 	sum := p.Summary()
-	fmt.Fprintf(w, "\nPlan: %d to create, %d to update, %d to prune.\n", sum.Create, sum.Update, sum.Prune)
+	line := fmt.Sprintf("Plan: %d to create, %d to update, %d to prune", sum.Create, sum.Update, sum.Prune)
+	if sum.Setup > 0 {
+		line += fmt.Sprintf(", %d to switch on in Setup", sum.Setup)
+	}
+	fmt.Fprintf(w, "\n%s.\n", line)
+}
+
+// SetupSymbol marks a change that only Setup can make.
+const SetupSymbol = "!"
+
+func writeSetup(w io.Writer, c plan.SetupChange) {
+	line := fmt.Sprintf("  %s system permission %q on %s %q", SetupSymbol, c.Label, c.Holder.Kind, c.Holder.Name)
+	if c.Why != "" {
+		line += " (" + c.Why + ")"
+	}
+	fmt.Fprintln(w, line)
+	fmt.Fprintf(w, "      only Setup can switch it on (the API has no field for %s): %s\n", c.Permission, c.Where)
 }
 
 func object(field string) string {
@@ -109,6 +128,7 @@ type jsonPlan struct {
 	Changes       bool        `json:"changes"`
 	Summary       jsonSummary `json:"summary"`
 	Steps         []jsonStep  `json:"steps"`
+	Setup         []jsonSetup `json:"setup"`
 	Warnings      []string    `json:"warnings"`
 	ManualSteps   []string    `json:"manualSteps"`
 }
@@ -126,6 +146,17 @@ type jsonSummary struct {
 	Update int `json:"update"`
 	Prune  int `json:"prune"`
 	NoOp   int `json:"noOp"`
+	Setup  int `json:"setup"`
+}
+
+// jsonSetup is a system permission only Setup can switch on.
+type jsonSetup struct {
+	Kind       string `json:"kind"` // "permission set" or "profile"
+	Name       string `json:"name"`
+	Permission string `json:"permission"`
+	Label      string `json:"label"`
+	Where      string `json:"where"`
+	Why        string `json:"why,omitempty"`
 }
 
 type jsonStep struct {
@@ -168,13 +199,17 @@ func planDoc(p *plan.Plan) jsonPlan {
 		FormatVersion: plan.FormatVersion,
 		Target:        jsonTarget{Name: p.Target.Name, Kind: p.Target.Kind, InstanceURL: p.Target.InstanceURL, Username: p.Target.Username, OrgID: p.Target.OrgID},
 		Changes:       p.HasChanges(),
-		Summary:       jsonSummary{Create: sum.Create, Update: sum.Update, Prune: sum.Prune, NoOp: sum.NoOp},
+		Summary:       jsonSummary{Create: sum.Create, Update: sum.Update, Prune: sum.Prune, NoOp: sum.NoOp, Setup: sum.Setup},
 		Steps:         []jsonStep{},
+		Setup:         []jsonSetup{},
 		Warnings:      append([]string{}, p.Warnings...),
 		ManualSteps:   append([]string{}, p.ManualSteps...),
 	}
 	for _, s := range p.Steps {
 		doc.Steps = append(doc.Steps, toJSONStep(s))
+	}
+	for _, c := range p.Setup {
+		doc.Setup = append(doc.Setup, jsonSetup{Kind: c.Holder.Kind, Name: c.Holder.Name, Permission: c.Permission, Label: c.Label, Where: c.Where, Why: c.Why})
 	}
 	return doc
 }

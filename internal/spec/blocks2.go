@@ -613,36 +613,20 @@ func (p *parser) decodeManualStep(f *file, n *yaml.Node) {
 	}
 }
 
-// fillDefaults fills what the format defaults (see spec-v1.md and README).
-func (p *parser) fillDefaults() {
-	for i := range p.spec.PermissionSets {
-		ps := &p.spec.PermissionSets[i]
-		if ps.Label == "" {
-			ps.Label = labelFromName(ps.Name)
-		}
-	}
-	for i := range p.spec.PermissionSetGroups {
-		g := &p.spec.PermissionSetGroups[i]
-		if g.Label == "" {
-			g.Label = labelFromName(g.Name)
-		}
-	}
-	for i := range p.spec.ExternalClientApps {
-		a := &p.spec.ExternalClientApps[i]
-		if a.Label == "" {
-			a.Label = labelFromName(a.Name)
-		}
-	}
-	for i := range p.spec.Users {
-		u := &p.spec.Users[i]
-		if u.Alias == nil {
-			u.Alias = deriveAlias(*u)
-		}
-		if u.EmailEncoding == "" {
-			u.EmailEncoding = "UTF-8"
-		}
-	}
-}
+// Defaults apply when sfprov creates a thing, never to a thing that exists:
+// a spec that leaves out label: must not overwrite a label changed in Setup.
+// The parser leaves unset values unset, and the planner asks for these when
+// it creates (spec-v1.md: "label defaults from it").
+
+// DefaultEmailEncoding is a new user's emailEncoding when the spec gives none.
+const DefaultEmailEncoding = "UTF-8"
+
+// DefaultLabel is the label of a new permission set, group or app whose spec
+// gives none: its API name with underscores as spaces.
+func DefaultLabel(name string) string { return labelFromName(name) }
+
+// DefaultAlias is a new user's alias when the spec gives none.
+func DefaultAlias(u User) *Value { return deriveAlias(u) }
 
 // labelFromName turns an API name into a label: underscores become spaces.
 func labelFromName(name string) string {

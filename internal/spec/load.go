@@ -193,7 +193,6 @@ func (p *parser) build(docs []document) (*Spec, diag.Diagnostics) {
 		p.decodeDocument(d.file, fs)
 	}
 	p.checkVarConditions()
-	p.fillDefaults()
 	p.spec.secrets = append([]string(nil), p.secrets...)
 	p.diags.Sort()
 	return p.spec, p.diags

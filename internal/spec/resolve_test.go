@@ -96,24 +96,34 @@ users:
 	if ds.HasErrors() {
 		t.Fatal(ds.Strings())
 	}
-	if got := s.PermissionSets[0].Label; got != "ScreenMeet Service System Permissions" {
-		t.Errorf("label = %q", got)
+	// The parser leaves what the spec does not say unset (so that an apply
+	// never overwrites a value changed in Setup); the defaults are there for
+	// the planner to use when it creates.
+	if got := s.PermissionSets[0].Label; got != "" {
+		t.Errorf("label = %q, want it unset", got)
+	}
+	if got := DefaultLabel(s.PermissionSets[0].Name); got != "ScreenMeet Service System Permissions" {
+		t.Errorf("DefaultLabel = %q", got)
 	}
 	if got := s.PermissionSets[1].Label; got != "My Label" {
 		t.Errorf("label = %q", got)
 	}
-	if got := s.PermissionSetGroups[0].Label; got != "ScreenMeet Agents" {
-		t.Errorf("group label = %q", got)
+	if got := DefaultLabel(s.PermissionSetGroups[0].Name); s.PermissionSetGroups[0].Label != "" || got != "ScreenMeet Agents" {
+		t.Errorf("group label = %q, default %q", s.PermissionSetGroups[0].Label, got)
 	}
-	if got := s.ExternalClientApps[0].Label; got != "BT Rest" {
-		t.Errorf("eca label = %q", got)
+	if got := DefaultLabel(s.ExternalClientApps[0].Name); s.ExternalClientApps[0].Label != "" || got != "BT Rest" {
+		t.Errorf("eca label = %q, default %q", s.ExternalClientApps[0].Label, got)
 	}
 	type row struct{ Alias, Enc, TZ string }
 	var got []row
 	for _, u := range s.Users {
-		got = append(got, row{u.Alias.Value, u.EmailEncoding, u.TimeZone})
+		alias := u.Alias
+		if alias == nil {
+			alias = DefaultAlias(u)
+		}
+		got = append(got, row{alias.Value, u.EmailEncoding, u.TimeZone})
 	}
-	want := []row{{"obriensm", "UTF-8", ""}, {"bee", "Shift_JIS", ""}, {"cd", "UTF-8", ""}}
+	want := []row{{"obriensm", "", ""}, {"bee", "Shift_JIS", ""}, {"cd", "", ""}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -72,6 +72,16 @@ func collect(s *spec.Spec) names {
 	for _, a := range s.ConnectedApps {
 		n.apps[a.Name] = true
 	}
+	// An assignment may name a set, group or licence that only the org has
+	// (a vendor's managed set): by API name, ns__Name or label.
+	for _, a := range s.Assignments {
+		if a.PermissionSet != "" {
+			n.permSets[a.PermissionSet] = true
+		}
+		if a.PermissionSetGroup != "" {
+			n.groups[a.PermissionSetGroup] = true
+		}
+	}
 	for _, c := range conditions(s) {
 		if c.Kind == "package" {
 			n.needPackages = true
@@ -268,12 +278,26 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		RemoteSites:       map[string]*RemoteSite{},
 		AssignedNames:     map[string]string{},
 	}
+	n := collect(s)
+	// The org's permission dependencies are read beside everything else:
+	// they need no Id, so they cost no round trip on the critical path.
+	var deps *Dependencies
+	var depsErr error
+	depsDone := make(chan struct{})
+	if needsDependencies(s) {
+		go func() {
+			defer close(depsDone)
+			deps, depsErr = readDependencies(ctx, c, sortedKeys(n.objects))
+		}()
+	} else {
+		close(depsDone)
+	}
+	defer func() { <-depsDone }() // no read outlives Read
 	ui, err := c.UserInfo(ctx)
 	if err != nil {
 		return nil, err
 	}
 	st.OrgID, st.Username = ui.OrganizationID, ui.Username
-	n := collect(s)
 
 	// Round 1: describes and the queries that need no Ids.
 	r1 := newRound(c)
@@ -360,7 +384,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	// (PermissionSetGroup.PermissionSetGroupComponents, User.PermissionSetAssignments
 	// and User.PermissionSetLicenseAssignments), one query each.
 	var groupRows, userRows []salesforce.Record
-	r1.query("permission set groups", "SELECT Id, DeveloperName, MasterLabel, Description, Status, (SELECT Id, PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponents) FROM PermissionSetGroup WHERE DeveloperName IN "+inList(groups), func(rs []salesforce.Record) { groupRows = rs })
+	r1.query("permission set groups", "SELECT Id, DeveloperName, NamespacePrefix, MasterLabel, Description, Status, (SELECT Id, PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponents) FROM PermissionSetGroup WHERE DeveloperName IN "+inList(bareNames(groups))+" OR MasterLabel IN "+inList(groups), func(rs []salesforce.Record) { groupRows = rs })
 	userCols := "Id, Username, FirstName, LastName, Email, Alias, ProfileId, Profile.Name, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey, IsActive"
 	extra := map[string]bool{}
 	for _, u := range s.Users {
@@ -382,7 +406,8 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	}
 	var comps, psla, psa []salesforce.Record
 	for _, r := range groupRows {
-		st.Groups[strings.ToLower(r.String("DeveloperName"))] = &Group{ID: r.String("Id"), DeveloperName: r.String("DeveloperName"), MasterLabel: r.String("MasterLabel"), Description: r.String("Description"), Status: r.String("Status"), Components: map[string]string{}}
+		g := &Group{ID: r.String("Id"), DeveloperName: r.String("DeveloperName"), NamespacePrefix: r.String("NamespacePrefix"), MasterLabel: r.String("MasterLabel"), Description: r.String("Description"), Status: r.String("Status"), Components: map[string]string{}}
+		st.Groups[strings.ToLower(g.FullName())] = g
 		kids, err := children(ctx, c, r, "PermissionSetGroupComponents")
 		if err != nil {
 			return nil, fmt.Errorf("read permission set group components: %w", err)
@@ -519,6 +544,11 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		}
 		st.AssignedNames[Key15(r.String("PermissionSetId"))] = name
 	}
+	<-depsDone
+	if depsErr != nil {
+		return nil, depsErr
+	}
+	st.Deps = deps
 	return st, nil
 }
 

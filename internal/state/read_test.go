@@ -175,9 +175,10 @@ func TestRead(t *testing.T) {
 		t.Fatalf("Read: %v", err)
 	}
 	// userinfo and one /composite call per round, each round within the
-	// 5 queries a call may carry.
-	if c.Calls() != 3 {
-		t.Errorf("Read made %d API calls, want 3 (userinfo and two /composite calls)", c.Calls())
+	// 5 queries a call may carry, and beside them the Tooling query of the
+	// org's permission dependencies.
+	if c.Calls() != 4 {
+		t.Errorf("Read made %d API calls, want 4 (userinfo, two /composite calls, PermissionDependency)", c.Calls())
 	}
 
 	// Every Permissions* flag a set does not grant reads back as false.
@@ -299,6 +300,11 @@ func TestRead(t *testing.T) {
 			delete(st.Profiles, name)
 		}
 	}
+	// The dependency table has its own test (TestReadDependencies).
+	if st.Deps == nil {
+		t.Errorf("Read did not read the permission dependencies of a spec with system permissions")
+	}
+	st.Deps = nil
 	if diff := cmp.Diff(want, st, opts); diff != "" {
 		t.Errorf("State (-want +got):\n%s", diff)
 	}
@@ -564,10 +570,10 @@ func TestReadCost(t *testing.T) {
 		want int
 	}{
 		{"empty spec", "version: 1\n", 3},
-		{"one set, one object", "version: 1\npermissionSets:\n  - name: A\n    objects:\n      - object: Account\n        access: [read]\n", 3},
+		{"one set, one object (and its permission dependencies)", "version: 1\npermissionSets:\n  - name: A\n    objects:\n      - object: Account\n        access: [read]\n", 4},
 		{"a connected app: 5 queries in each round", "version: 1\npermissionSets:\n  - name: A\n    connectedApps: [Nope]\n", 3},
 		{"app and Apex class access: 6 queries in round 2", "version: 1\npermissionSets:\n  - name: A\n    connectedApps: [Nope]\n    apexClasses: [Nope]\n", 4},
-		{"20 objects: 22 describes, 2 rows and 5 queries in round 1", "version: 1\npermissionSets:\n  - name: A\n    objects:\n" + objs.String(), 4},
+		{"20 objects: 22 describes, 2 rows and 5 queries in round 1, and dependencies", "version: 1\npermissionSets:\n  - name: A\n    objects:\n" + objs.String(), 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,6 +30,9 @@ type State struct {
 	PermissionFields map[string]bool
 	// ObjectPermFields are the Permissions* fields of ObjectPermissions.
 	ObjectPermFields map[string]bool
+	// Deps are the org's permission dependencies; nil when the spec enables
+	// no permission (nothing was read).
+	Deps *Dependencies
 
 	UserLicenses map[string]*UserLicense // by Id
 	Profiles     map[string]*Profile     // by lower name
@@ -105,8 +108,35 @@ type PSL struct {
 
 // Group is a permission set group with its member sets.
 type Group struct {
-	ID, DeveloperName, MasterLabel, Description, Status string
-	Components                                          map[string]string // member PermissionSetId(15) → component row Id
+	ID, DeveloperName, NamespacePrefix, MasterLabel, Description, Status string
+	Components                                                           map[string]string // member PermissionSetId(15) → component row Id
+}
+
+// FullName is the group's API name, with its namespace for a managed one
+// ("ns__Agents").
+func (g *Group) FullName() string {
+	if g.NamespacePrefix != "" {
+		return g.NamespacePrefix + "__" + g.DeveloperName
+	}
+	return g.DeveloperName
+}
+
+// FindGroup resolves a permission set group by API name (ns__Name for a
+// managed one) or by its label when exactly one group has it.
+func (s *State) FindGroup(name string) *Group {
+	if g := s.Groups[strings.ToLower(name)]; g != nil {
+		return g
+	}
+	var byLabel []*Group
+	for _, g := range s.Groups {
+		if strings.EqualFold(g.MasterLabel, name) {
+			byLabel = append(byLabel, g)
+		}
+	}
+	if len(byLabel) == 1 {
+		return byLabel[0]
+	}
+	return nil
 }
 
 // User is a user with its assignments.
