@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sort"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
