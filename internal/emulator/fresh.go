@@ -9,7 +9,6 @@ import (
 	"github.com/sfprov/sfprov/internal/emulator/schema"
 	"github.com/sfprov/sfprov/internal/emulator/sfid"
 	"github.com/sfprov/sfprov/internal/emulator/soql"
-	"github.com/sfprov/sfprov/internal/perms"
 )
 
 // AdminUsername is the username of the org's admin user, whom the static
@@ -59,9 +58,11 @@ type standardProfile struct {
 	perms         []string
 }
 
-// Permission sets of the standard profiles. Names from the Admin profile XML
-// (facts §3 table); which profile gets which is the emulator's sensible
-// default, not a recording.
+// Permission sets of the standard profiles, by Metadata API name. Names from
+// the Admin profile XML (facts §3 table); which profile gets which is the
+// emulator's sensible default, not a recording. Each profile also gets the
+// user permissions these need by the org's PermissionDependency rows, as
+// Setup enables prerequisites by itself.
 var freshProfiles = []standardProfile{
 	{"System Administrator", "Salesforce", []string{"ApiEnabled", "ModifyAllData", "ViewAllData", "ViewSetup", "CustomizeApplication",
 		"ManageUsers", "AssignPermissionSets", "ModifyMetadata", "AuthorApex", "ApexRestServices", "ActivitiesAccess", "ManageProfilesPermissionsets",
@@ -115,19 +116,19 @@ func (o *Org) populate(seed *Seed) error {
 		"PermissionSetLicenseKey": IntegrationPSL, "TotalLicenses": float64(seatsFor(IntegrationPSL, seatsFor("Salesforce API Integration", 5))),
 		"UsedLicenses": 0.0, "Status": "Active", "IsAvailableForIntegrations": true, "Language": "en_US"}, now)
 
+	// The dependency table first: the standard profiles follow it.
+	if err := o.storePermDeps(); err != nil {
+		return err
+	}
 	profileIDs := map[string]string{}
 	for _, p := range freshProfiles {
 		grant := map[string]bool{}
 		for _, n := range p.perms {
-			if pm, ok := perms.Lookup(n); ok {
-				grant[pm.Name] = true
-				// Standard profiles satisfy the dependency table, as Setup
-				// enables prerequisites by itself (perms.Requires).
-				for _, dep := range perms.Closure(pm.Name) {
-					grant[dep] = true
-				}
+			if _, ok := o.cat.Permission(n); ok {
+				grant[n] = true
 			}
 		}
+		o.userPermClosure(grant)
 		profileIDs[p.name] = o.seedProfile(p.name, licenseIDs[p.license], grant, now)
 	}
 	o.seedProfileAccess(profileIDs, now)
@@ -359,8 +360,10 @@ func (o *Org) seedProfile(name, licenseID string, grant map[string]bool, now str
 	prof, _ := o.cat.Object("Profile")
 	pid := o.newID(prof)
 	fields := soql.Record{"Id": pid, "Name": name, "UserLicenseId": licenseID, "UserType": "Standard"}
-	for _, p := range perms.All() {
-		fields[p.Field()] = grant[p.Name]
+	for _, p := range o.cat.Permissions() {
+		if f := p.ProfileField(); f != "" {
+			fields[f] = grant[p.Name]
+		}
 	}
 	o.seedInsert("Profile", fields, now)
 	o.insertOwnedPermissionSet(pid, licenseID, fields, now)
@@ -433,9 +436,11 @@ func (o *Org) seedProfileAccess(profileIDs map[string]string, now string) {
 func (o *Org) insertOwnedPermissionSet(profileID, licenseID string, profile soql.Record, now string) string {
 	ps := soql.Record{"Name": "X" + profileID, "Label": profileID, "ProfileId": profileID, "IsOwnedByProfile": true,
 		"IsCustom": false, "Type": "Profile", "LicenseId": licenseID}
-	for _, p := range perms.All() {
-		v, _ := profile[p.Field()].(bool)
-		ps[p.Field()] = v
+	for k, v := range o.noPermissions() {
+		ps[k] = v
+	}
+	for k, v := range o.profilePermsAsSet(profile) {
+		ps[k] = v
 	}
 	return o.seedInsert("PermissionSet", ps, now)
 }
@@ -493,8 +498,8 @@ func (o *Org) seedPackage(p SeedPackage, now string) {
 	for _, ps := range p.PermissionSets {
 		fields := soql.Record{"Name": ps, "Label": strings.ReplaceAll(ps, "_", " "), "NamespacePrefix": p.Namespace,
 			"IsOwnedByProfile": false, "IsCustom": true, "Type": "Regular"}
-		for _, pm := range perms.All() {
-			fields[pm.Field()] = false
+		for k, v := range o.noPermissions() {
+			fields[k] = v
 		}
 		o.seedInsert("PermissionSet", fields, now)
 	}

@@ -23,7 +23,6 @@ import (
 	"github.com/sfprov/sfprov/internal/emulator/oauth"
 	"github.com/sfprov/sfprov/internal/emulator/schema"
 	"github.com/sfprov/sfprov/internal/emulator/sfid"
-	"github.com/sfprov/sfprov/internal/perms"
 )
 
 // Options configures an emulator org.
@@ -200,7 +199,7 @@ func (o *Org) saveRefreshTokens(tokens map[string]oauth.RefreshToken) {
 }
 
 func (o *Org) buildCatalog() error {
-	cfg := schema.Config{PersonAccounts: o.meta.Seed.PersonAccounts, Permissions: perms.All()}
+	cfg := schema.Config{PersonAccounts: o.meta.Seed.PersonAccounts, Preferences: o.meta.Seed.OrgPreferences.enabled()}
 	for _, so := range o.meta.Seed.Objects {
 		co := schema.CustomObject{Name: so.Name, Label: so.Label}
 		for _, f := range so.Fields {

@@ -57,6 +57,9 @@ func (o *Org) load(path string) (ok bool, err error) {
 	}
 	o.st = newStore()
 	for object, recs := range sf.Records {
+		if derived[object] {
+			continue
+		}
 		for _, r := range recs {
 			if err := numbers(r); err != nil {
 				return false, fmt.Errorf("emulator: state file %s: %s: %w", path, object, err)
@@ -82,8 +85,15 @@ func (o *Org) load(path string) (ok bool, err error) {
 	}
 	o.ensureProfileAssignments()
 	o.entityDefinitions()
+	if err := o.storePermDeps(); err != nil {
+		return false, fmt.Errorf("emulator: state file %s: seed: %w", path, err)
+	}
 	return true, nil
 }
+
+// derived are the objects whose rows the org computes (from the catalog and
+// the seed) rather than stores: the state file leaves them out.
+var derived = map[string]bool{"EntityDefinition": true, "PermissionDependency": true}
 
 // ensureProfileAssignments gives every user the assignment of their profile's
 // set; state files written before users held one lack it.
@@ -125,8 +135,8 @@ func (o *Org) save() error {
 	}
 	sf := stateFile{Format: stateFormat, Meta: o.meta, Records: map[string][]soql.Record{}}
 	for _, object := range o.st.objects() {
-		if object == "EntityDefinition" {
-			continue // derived from the catalog on load
+		if derived[object] {
+			continue // computed again on load
 		}
 		sf.Records[object] = o.st.All(object)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/sfprov/sfprov/internal/emulator/soql"
-	"github.com/sfprov/sfprov/internal/perms"
 )
 
 // ---- Assignments -----------------------------------------------------------------
@@ -201,8 +200,8 @@ func psgBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 func psgAfterInsert(o *Org, d dml, rec soql.Record) {
 	ps := soql.Record{"Name": rec["DeveloperName"], "Label": rec["MasterLabel"], "IsOwnedByProfile": false, "IsCustom": false,
 		"Type": "Group", "PermissionSetGroupId": rec["Id"]}
-	for _, p := range perms.All() {
-		ps[p.Field()] = false
+	for k, v := range o.noPermissions() {
+		ps[k] = v
 	}
 	o.seedInsert("PermissionSet", ps, timestamp(o.now()))
 	o.markGroupUpdating(rec["Id"].(string))
@@ -279,10 +278,7 @@ func (o *Org) markGroupUpdating(groupID string) {
 	if backing == nil {
 		return
 	}
-	union := map[string]any{}
-	for _, p := range perms.All() {
-		union[p.Field()] = false
-	}
+	union := o.noPermissions()
 	for _, c := range o.st.find("PermissionSetGroupComponent", func(r soql.Record) bool { return r["PermissionSetGroupId"] == groupID }) {
 		_, ps, _ := o.st.Get(str(c, "PermissionSetId"))
 		for k := range union {

@@ -25,7 +25,7 @@ func profileBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 		return errDuplicate("Name", id, "Name")
 	}
 	rec["UserType"] = "Standard"
-	return checkPermDeps(rec)
+	return o.checkSetInsert(rec, true)
 }
 
 // profileAfterInsert creates the profile-owned permission set (facts §2).
@@ -52,7 +52,8 @@ func errStandardProfile() *DMLError {
 }
 
 func profileBeforeUpdate(o *Org, d dml, rec soql.Record, ch map[string]any) *DMLError {
-	if ps := o.ownedPermissionSet(rec["Id"].(string)); ps != nil && o.standardSet(ps["Id"].(string)) {
+	ps := o.ownedPermissionSet(rec["Id"].(string))
+	if ps != nil && o.standardSet(ps["Id"].(string)) {
 		for k, v := range ch {
 			if strings.HasPrefix(k, "Permissions") && rec[k] != v {
 				return errStandardProfile()
@@ -64,19 +65,25 @@ func profileBeforeUpdate(o *Org, d dml, rec soql.Record, ch map[string]any) *DML
 			return errDuplicate("Name", id, "Name")
 		}
 	}
-	return checkPermDeps(mergedRecord(rec, ch))
+	psID := ""
+	if ps != nil {
+		psID = ps["Id"].(string)
+	}
+	return o.checkSetUpdate(psID, rec, mergedRecord(rec, ch), true)
 }
 
 // profileAfterUpdate mirrors the profile's Permissions* onto its owned
-// permission set, where the platform keeps them (facts §2).
+// permission set, where the platform keeps them (facts §2); three fields
+// have other names there (PermissionsInstallMultiforce is the set's
+// PermissionsInstallPackaging, userperms.tsv).
 func profileAfterUpdate(o *Org, d dml, old, rec soql.Record) {
 	ps := o.ownedPermissionSet(rec["Id"].(string))
 	if ps == nil {
 		return
 	}
 	ch := map[string]any{}
-	for k, v := range rec {
-		if strings.HasPrefix(k, "Permissions") && ps[k] != v {
+	for k, v := range o.profilePermsAsSet(rec) {
+		if ps[k] != v {
 			ch[k] = v
 		}
 	}
@@ -155,7 +162,7 @@ func psBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 		return errDuplicate("Name", id, "Name")
 	}
 	rec["IsOwnedByProfile"], rec["IsCustom"], rec["Type"] = false, true, "Regular"
-	return checkPermDeps(rec)
+	return o.checkSetInsert(rec, false)
 }
 
 func psBeforeUpdate(o *Org, d dml, rec soql.Record, ch map[string]any) *DMLError {
@@ -175,7 +182,7 @@ func psBeforeUpdate(o *Org, d dml, rec soql.Record, ch map[string]any) *DMLError
 			return errDuplicate("Name", dupID, "Name")
 		}
 	}
-	return checkPermDeps(mergedRecord(rec, ch))
+	return o.checkSetUpdate(id, rec, mergedRecord(rec, ch), false)
 }
 
 func psAfterUpdate(o *Org, d dml, old, rec soql.Record) { o.touchPermissionSet(rec["Id"].(string)) }
@@ -222,48 +229,6 @@ func touchParent2(o *Org, d dml, _, rec soql.Record) { o.touchPermissionSet(str(
 
 // ---- Object and field permissions -------------------------------------------------
 
-// objectPermDeps: Create and Edit need Read; Delete needs Read and Edit;
-// View All needs Read; Modify All needs Read, Edit, Delete and View All
-// (facts §4, ObjectPermissions object reference). View All Fields needing Read
-// is UNCONFIRMED.
-var objectPermDeps = []struct {
-	field, word string
-	needs       []string
-}{
-	{"PermissionsCreate", "Create", []string{"PermissionsRead"}},
-	{"PermissionsEdit", "Edit", []string{"PermissionsRead"}},
-	{"PermissionsDelete", "Delete", []string{"PermissionsRead", "PermissionsEdit"}},
-	{"PermissionsViewAllRecords", "View All", []string{"PermissionsRead"}},
-	{"PermissionsModifyAllRecords", "Modify All", []string{"PermissionsRead", "PermissionsEdit", "PermissionsDelete", "PermissionsViewAllRecords"}},
-	{"PermissionsViewAllFields", "View All Fields", []string{"PermissionsRead"}},
-}
-
-var objectPermWord = map[string]string{"PermissionsRead": "Read", "PermissionsCreate": "Create", "PermissionsEdit": "Edit",
-	"PermissionsDelete": "Delete", "PermissionsViewAllRecords": "View All", "PermissionsModifyAllRecords": "Modify All",
-	"PermissionsViewAllFields": "View All Fields"}
-
-// checkObjectPermDeps words the error like the recorded dependency messages,
-// which name the object by API name ("Permission Read SerializedProduct
-// depends on permission(s): Read Product2", facts §3). Code UNCONFIRMED.
-func checkObjectPermDeps(r soql.Record) *DMLError {
-	obj := str(r, "SobjectType")
-	for _, dep := range objectPermDeps {
-		if r[dep.field] != true {
-			continue
-		}
-		var missing []string
-		for _, n := range dep.needs {
-			if r[n] != true {
-				missing = append(missing, objectPermWord[n]+" "+obj)
-			}
-		}
-		if len(missing) > 0 {
-			return dmlErr("FIELD_INTEGRITY_EXCEPTION", fmt.Sprintf("Permission %s %s depends on permission(s): %s", dep.word, obj, strings.Join(missing, ", ")))
-		}
-	}
-	return nil
-}
-
 // permissionableObject reports whether object permissions can name obj: the
 // business objects (standard CRM objects and custom objects), not setup objects.
 func (o *Org) permissionableObject(name string) (*schema.Object, bool) {
@@ -291,101 +256,32 @@ func opBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 		return errBadPicklist("SObject Type Name", str(rec, "SobjectType"), "SobjectType")
 	}
 	rec["SobjectType"] = obj.Name
-	for _, r := range o.st.children("ObjectPermissions", str(rec, "ParentId")) {
+	psID := str(rec, "ParentId")
+	for _, r := range o.st.children("ObjectPermissions", psID) {
 		if r["SobjectType"] == obj.Name {
 			// One row per (ParentId, SobjectType) (facts §4, UNCONFIRMED code).
 			return errDuplicate("<unknown>", r["Id"].(string))
 		}
 	}
-	if err := checkObjectPermDeps(rec); err != nil {
-		return err
-	}
-	return o.checkObjectParent(rec)
+	// The dependencies between object permissions, and of the set's user
+	// permissions on them, are the org's PermissionDependency rows
+	// (rules_permdeps.go). A collection's rows are written in the order
+	// sent, so a dependent row must come after the one it needs.
+	return o.checkObjectRows(psID, o.objectRowsWith(psID, "", rec))
 }
 
 func opBeforeUpdate(o *Org, d dml, rec soql.Record, ch map[string]any) *DMLError {
-	m := mergedRecord(rec, ch)
-	if err := checkObjectPermDeps(m); err != nil {
-		return err
-	}
-	if err := o.checkObjectParent(m); err != nil {
-		return err
-	}
-	if m["PermissionsRead"] != true {
-		return o.checkObjectChildren(m)
-	}
-	return nil
+	psID := str(rec, "ParentId")
+	return o.checkObjectRows(psID, o.objectRowsWith(psID, rec["Id"].(string), mergedRecord(rec, ch)))
 }
 
+// opBeforeDelete: a row cannot go while another permission of the set
+// needs one of its permissions (wiki.sfxd.org's example is such a write:
+// Account access taken away while Convert Leads and Read All on Asset,
+// Contract and custom objects need it).
 func opBeforeDelete(o *Org, d dml, rec soql.Record) *DMLError {
-	return o.checkObjectChildren(rec)
-}
-
-// objectParents: access to these objects depends on Read on another one,
-// as a master-detail child's does on its master. Source: salesforce-api-facts.md
-// §4 ("A grant on the child needs Read on the master": "Permission Read
-// <Child> depends on permission(s): Read <Master>"); a vendor page quotes
-// "Permission Read Contracts depends on permission(s): Read Accounts", and
-// Setup refuses Contact and Opportunity access without Read on Account the
-// same way. The planner adds the Read for the same table
-// (internal/plan/access.go objectParents). The message names objects by API
-// name like the other dependency errors ("Read Client_Document__c depends on
-// permission(s): Read Account", a deploy error quoted in public notes).
-var objectParents = map[string]string{
-	"Contact":     "Account",
-	"Opportunity": "Account",
-	"Contract":    "Account",
-}
-
-// isObjectParent reports whether other objects' access depends on Read on name.
-func isObjectParent(name string) bool {
-	for _, p := range objectParents {
-		if strings.EqualFold(p, name) {
-			return true
-		}
-	}
-	return false
-}
-
-// grantedWord is the first permission the row grants, in dependency order
-// ("" when none).
-func grantedWord(r soql.Record) string {
-	for _, f := range []string{"PermissionsRead", "PermissionsCreate", "PermissionsEdit", "PermissionsDelete",
-		"PermissionsViewAllRecords", "PermissionsModifyAllRecords", "PermissionsViewAllFields"} {
-		if r[f] == true {
-			return objectPermWord[f]
-		}
-	}
-	return ""
-}
-
-// checkObjectParent: a row granting anything on a dependent object needs a
-// row with Read on its parent object in the same permission set.
-func (o *Org) checkObjectParent(r soql.Record) *DMLError {
-	obj := str(r, "SobjectType")
-	parent := objectParents[obj]
-	word := grantedWord(r)
-	if parent == "" || word == "" {
-		return nil
-	}
-	for _, p := range o.st.children("ObjectPermissions", str(r, "ParentId")) {
-		if p["SobjectType"] == parent && p["PermissionsRead"] == true {
-			return nil
-		}
-	}
-	return dmlErr("FIELD_INTEGRITY_EXCEPTION", fmt.Sprintf("Permission %s %s depends on permission(s): Read %s", word, obj, parent))
-}
-
-// checkObjectChildren: Read on a parent object cannot be taken away while
-// the same permission set grants access to one of its dependents.
-func (o *Org) checkObjectChildren(r soql.Record) *DMLError {
-	parent := str(r, "SobjectType")
-	for _, c := range o.st.children("ObjectPermissions", str(r, "ParentId")) {
-		if word := grantedWord(c); word != "" && objectParents[str(c, "SobjectType")] == parent {
-			return dmlErr("FIELD_INTEGRITY_EXCEPTION", fmt.Sprintf("Permission %s %s depends on permission(s): Read %s", word, str(c, "SobjectType"), parent))
-		}
-	}
-	return nil
+	psID := str(rec, "ParentId")
+	return o.checkObjectRows(psID, o.objectRowsWith(psID, rec["Id"].(string), nil))
 }
 
 // resolveFieldRef checks FieldPermissions.Field ("Object.Field", a restricted
@@ -464,3 +360,36 @@ func seaBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 	}
 	return nil
 }
+
+// profilePermsAsSet returns a Profile record's system permissions as its
+// owned permission set's fields hold them (userperms.tsv: the two objects
+// name three fields differently).
+func (o *Org) profilePermsAsSet(profile soql.Record) map[string]any {
+	out := map[string]any{}
+	for _, p := range o.cat.Permissions() {
+		if p.Field() == "" || p.ProfileField() == "" {
+			continue
+		}
+		v, _ := profile[p.ProfileField()].(bool)
+		out[p.Field()] = v
+	}
+	return out
+}
+
+// noPermissions is every PermissionSet permission field of the org set to
+// false, as a new set holds them.
+func (o *Org) noPermissions() map[string]any {
+	out := map[string]any{}
+	for _, p := range o.cat.Permissions() {
+		if f := p.Field(); f != "" {
+			out[f] = false
+		}
+	}
+	return out
+}
+
+// objectPermWord names the ObjectPermissions fields in the licence message
+// of rules_assign.go ("... doesn't allow the permission: Read Accounts", facts §1).
+var objectPermWord = map[string]string{"PermissionsRead": "Read", "PermissionsCreate": "Create", "PermissionsEdit": "Edit",
+	"PermissionsDelete": "Delete", "PermissionsViewAllRecords": "View All", "PermissionsModifyAllRecords": "Modify All",
+	"PermissionsViewAllFields": "View All Fields"}

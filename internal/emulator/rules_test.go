@@ -177,8 +177,8 @@ func TestProfileRules(t *testing.T) {
 	}
 	expectErr(t, do(t, o, "PATCH", v+"/sobjects/Profile/"+pid, map[string]any{"UserLicenseId": licID}), 400,
 		"INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: UserLicenseId"+notWritableTail, "UserLicenseId")
-	expectErr(t, do(t, o, "PATCH", v+"/sobjects/Profile/"+pid, map[string]any{"PermissionsModifyAllData": true}), 400,
-		"FIELD_INTEGRITY_EXCEPTION", "Permission ModifyAllData depends on permission(s): ViewAllData")
+	expectErr(t, do(t, o, "PATCH", v+"/sobjects/Profile/"+pid, map[string]any{"PermissionsCustomizeApplication": true}), 400,
+		"FIELD_INTEGRITY_EXCEPTION", "Permission Customize Application depends on permission(s): View Setup and Configuration")
 	// The owned set is changed through the profile only.
 	expectErr(t, do(t, o, "PATCH", v+"/sobjects/PermissionSet/"+ownedID, map[string]any{"PermissionsApiEnabled": false}), 400,
 		"INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id: "+ownedID[:15]+" (this permission set is owned by a profile; change the profile instead)")
@@ -210,8 +210,8 @@ func TestPermissionSetRules(t *testing.T) {
 		{"bad name", map[string]any{"Name": "Bad Name", "Label": "Bad"}, "FIELD_INTEGRITY_EXCEPTION", msgAPIName, []string{"Name"}},
 		{"double underscore", map[string]any{"Name": "Bad__Name", "Label": "Bad"}, "FIELD_INTEGRITY_EXCEPTION", msgAPIName, []string{"Name"}},
 		{"missing label", map[string]any{"Name": "Good"}, "REQUIRED_FIELD_MISSING", "Required fields are missing: [Label]", []string{"Label"}},
-		{"dependency", map[string]any{"Name": "Admin_Like", "Label": "Admin", "PermissionsModifyAllData": true}, "FIELD_INTEGRITY_EXCEPTION",
-			"Permission ModifyAllData depends on permission(s): ViewAllData", []string{}},
+		{"dependency", map[string]any{"Name": "Admin_Like", "Label": "Admin", "PermissionsCustomizeApplication": true}, "FIELD_INTEGRITY_EXCEPTION",
+			"Permission Customize Application depends on permission(s): View Setup and Configuration", []string{}},
 		{"owned flag", map[string]any{"Name": "Sneaky", "Label": "S", "IsOwnedByProfile": true}, "INVALID_FIELD_FOR_INSERT_UPDATE",
 			"Unable to create/update fields: IsOwnedByProfile" + notWritableTail, []string{"IsOwnedByProfile"}},
 	}
@@ -220,11 +220,11 @@ func TestPermissionSetRules(t *testing.T) {
 			expectErr(t, do(t, o, "POST", v+"/sobjects/PermissionSet", tt.body), 400, tt.code, tt.msg, tt.fields...)
 		})
 	}
-	ps := create(t, o, "PermissionSet", map[string]any{"Name": "Acme_Data", "Label": "Acme Data", "PermissionsModifyAllData": true, "PermissionsViewAllData": true})
+	ps := create(t, o, "PermissionSet", map[string]any{"Name": "Acme_Data", "Label": "Acme Data", "PermissionsCustomizeApplication": true, "PermissionsViewSetup": true})
 	expectErr(t, do(t, o, "POST", v+"/sobjects/PermissionSet", map[string]any{"Name": "acme_data", "Label": "x"}), 400,
 		"DUPLICATE_VALUE", "duplicate value found: Name duplicates value on record with id: "+ps[:15], "Name")
-	expectErr(t, do(t, o, "PATCH", v+"/sobjects/PermissionSet/"+ps, map[string]any{"PermissionsViewAllData": false}), 400,
-		"FIELD_INTEGRITY_EXCEPTION", "Permission ModifyAllData depends on permission(s): ViewAllData")
+	expectErr(t, do(t, o, "PATCH", v+"/sobjects/PermissionSet/"+ps, map[string]any{"PermissionsViewSetup": false}), 400,
+		"FIELD_INTEGRITY_EXCEPTION", "Permission Customize Application depends on permission(s): View Setup and Configuration")
 	expectErr(t, do(t, o, "PATCH", v+"/sobjects/PermissionSet/"+ps, map[string]any{"LicenseId": nil}), 400,
 		"INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: LicenseId"+notWritableTail, "LicenseId")
 	got := query(t, o, "SELECT IsCustom, IsOwnedByProfile, Type FROM PermissionSet WHERE Id = '"+ps+"'")[0].(map[string]any)
@@ -248,8 +248,8 @@ func TestObjectAndFieldPermissions(t *testing.T) {
 		{"edit needs read", op("PermissionsEdit", true), "FIELD_INTEGRITY_EXCEPTION", "Permission Edit Account depends on permission(s): Read Account"},
 		{"delete needs read and edit", op("PermissionsRead", true, "PermissionsDelete", true), "FIELD_INTEGRITY_EXCEPTION", "Permission Delete Account depends on permission(s): Edit Account"},
 		{"modify all", op("PermissionsRead", true, "PermissionsModifyAllRecords", true), "FIELD_INTEGRITY_EXCEPTION",
-			"Permission Modify All Account depends on permission(s): Edit Account, Delete Account, View All Account"},
-		{"view all needs read", op("PermissionsViewAllRecords", true), "FIELD_INTEGRITY_EXCEPTION", "Permission View All Account depends on permission(s): Read Account"},
+			"Permission Modify All Account depends on permission(s): Delete Account, Edit Account, Read All Account"},
+		{"view all needs read", op("PermissionsViewAllRecords", true), "FIELD_INTEGRITY_EXCEPTION", "Permission Read All Account depends on permission(s): Read Account"},
 		{"setup object", op("SobjectType", "User", "PermissionsRead", true), "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "SObject Type Name: bad value for restricted picklist field: User"},
 		{"activities", op("SobjectType", "Event", "PermissionsRead", true), "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "SObject Type Name: bad value for restricted picklist field: Event"},
 		{"unknown object", op("SobjectType", "Nope__c", "PermissionsRead", true), "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "SObject Type Name: bad value for restricted picklist field: Nope__c"},

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/sfprov/sfprov/internal/emulator/soql"
-	"github.com/sfprov/sfprov/internal/perms"
 )
 
 // ---- Users ----------------------------------------------------------------
@@ -212,35 +211,7 @@ func (o *Org) recountLicenses() {
 	}
 }
 
-// ---- System permission dependencies -----------------------------------------
-
-// checkPermDeps checks a permission set's or profile's Permissions* values
-// (merged: the record after the change) against the dependency table that
-// the planner also uses (perms.Requires, each pair sourced there). The
-// message names permissions by API name, as the recorded API answers do:
-// "Permission ManageUsers depends on permission(s): ViewRoles"
-// (jsforce/jsforce#749) and "Permission CustomizeApplication depends on
-// permission(s): ManageTranslation" (Kathy-Lueckeman/EASY-Open-Source-Solution#6),
-// both Metadata API deploy errors; facts §3 has the same sentence. The
-// errorCode FIELD_INTEGRITY_EXCEPTION is UNCONFIRMED (facts §3: "likely").
-func checkPermDeps(merged soql.Record) *DMLError {
-	for _, p := range perms.All() {
-		if merged[p.Field()] != true {
-			continue
-		}
-		var missing []string
-		for _, dep := range perms.Requires(p.Name) {
-			if merged["Permissions"+dep] != true {
-				missing = append(missing, dep)
-			}
-		}
-		if len(missing) > 0 {
-			return dmlErr("FIELD_INTEGRITY_EXCEPTION", fmt.Sprintf("Permission %s depends on permission(s): %s", p.Name, strings.Join(missing, ", ")))
-		}
-	}
-	return nil
-}
-
+// mergedRecord is a record after a change: its fields, then the change's.
 func mergedRecord(rec soql.Record, ch map[string]any) soql.Record {
 	m := make(soql.Record, len(rec))
 	for k, v := range rec {

@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/sfprov/sfprov/internal/diag"
 )
 
 // Seed describes an org beyond the default fresh org (issue 3, "Seeding").
@@ -27,6 +25,50 @@ type Seed struct {
 	// OAuthApp describes the connected app that Options.ClientID names: its
 	// ConnectedApplication row and its permitted-users policy.
 	OAuthApp *SeedOAuthApp `yaml:"oauthApp" json:"oauthApp,omitempty"`
+	// OrgPreferences turns org preferences on; some add permission fields
+	// to PermissionSet and Profile (schema/userperms.tsv "pref").
+	OrgPreferences *SeedOrgPreferences `yaml:"orgPreferences" json:"orgPreferences,omitempty"`
+	// PermissionDependencies changes the org's PermissionDependency rows
+	// (permdeps.go): the fresh org's, less Remove, plus Add.
+	PermissionDependencies *SeedPermissionDependencies `yaml:"permissionDependencies" json:"permissionDependencies,omitempty"`
+}
+
+// SeedOrgPreferences are org preferences, by their Metadata API names.
+type SeedOrgPreferences struct {
+	// EnableAuditFieldsInactiveOwner is SecuritySettings.enableAuditFieldsInactiveOwner
+	// (Setup's "Enable 'Set Audit Fields upon Record Creation' and 'Update
+	// Records with Inactive Owners' User Permissions", facts §14); off in a
+	// new org. With it on, PermissionsCreateAuditFields and
+	// PermissionsUpdateWithInactiveOwner exist.
+	EnableAuditFieldsInactiveOwner bool `yaml:"enableAuditFieldsInactiveOwner" json:"enableAuditFieldsInactiveOwner,omitempty"`
+}
+
+// enabled returns the preferences that are on, by name (schema.Preferences).
+func (p *SeedOrgPreferences) enabled() map[string]bool {
+	if p == nil {
+		return nil
+	}
+	return map[string]bool{"enableAuditFieldsInactiveOwner": p.EnableAuditFieldsInactiveOwner}
+}
+
+// SeedPermissionDependencies edits the PermissionDependency table: Remove
+// drops rows (a test can then run against an org that lacks one), Add adds
+// rows (one that has more).
+type SeedPermissionDependencies struct {
+	Remove []SeedPermissionDependency `yaml:"remove" json:"remove,omitempty"`
+	Add    []SeedPermissionDependency `yaml:"add" json:"add,omitempty"`
+}
+
+// SeedPermissionDependency is a PermissionDependency row, in the object's
+// own terms: user permissions by Metadata API name ("ViewSetup"), object
+// permissions as Object<verb> ("Account<read>"). The types default from the
+// names ("Object Permission" for Object<verb>, else "User Permission"). In
+// Remove, an empty RequiredPermission (or type) matches any.
+type SeedPermissionDependency struct {
+	Permission             string `yaml:"permission" json:"permission"`
+	PermissionType         string `yaml:"permissionType" json:"permissionType,omitempty"`
+	RequiredPermission     string `yaml:"requiredPermission" json:"requiredPermission,omitempty"`
+	RequiredPermissionType string `yaml:"requiredPermissionType" json:"requiredPermissionType,omitempty"`
 }
 
 // SeedOAuthApp is the connected app behind the emulator's OAuth client.
@@ -89,15 +131,22 @@ type SeedUser struct {
 
 // seedKeys lists the keys each mapping of the seed file may hold.
 var seedKeys = map[string][]string{
-	"":              {"personAccounts", "sandbox", "licenses", "packages", "objects", "users", "soapLogin", "oauthApp"},
-	"oauthApp":      {"name", "permittedUsers", "runAs"},
-	"licenses":      {"name", "seats"},
-	"packages":      {"namespace", "name", "version", "permissionSets", "connectedApps"},
-	"connectedApps": {"name", "permittedUsers", "ipRelaxation"},
-	"objects":       {"name", "label", "fields"},
-	"fields":        {"name", "type", "externalId"},
-	"users":         {"username", "firstName", "lastName", "email", "alias", "profile", "password", "active"},
+	"": {"personAccounts", "sandbox", "licenses", "packages", "objects", "users", "soapLogin", "oauthApp",
+		"orgPreferences", "permissionDependencies"},
+	"orgPreferences":         {"enableAuditFieldsInactiveOwner"},
+	"permissionDependencies": {"remove", "add"},
+	"remove":                 permDepKeys,
+	"add":                    permDepKeys,
+	"oauthApp":               {"name", "permittedUsers", "runAs"},
+	"licenses":               {"name", "seats"},
+	"packages":               {"namespace", "name", "version", "permissionSets", "connectedApps"},
+	"connectedApps":          {"name", "permittedUsers", "ipRelaxation"},
+	"objects":                {"name", "label", "fields"},
+	"fields":                 {"name", "type", "externalId"},
+	"users":                  {"username", "firstName", "lastName", "email", "alias", "profile", "password", "active"},
 }
+
+var permDepKeys = []string{"permission", "permissionType", "requiredPermission", "requiredPermissionType"}
 
 // LoadSeed reads a seed file strictly: an unknown key, a wrong type or a
 // missing required value is an error naming the file and line.
@@ -145,7 +194,7 @@ func checkKeys(path string, n *yaml.Node, ctx string, errs *[]string) {
 			k, v := n.Content[i], n.Content[i+1]
 			if known && !contains(allowed, k.Value) {
 				hint := ""
-				if near := diag.Suggest(k.Value, allowed); near != "" {
+				if near := suggest(k.Value, allowed); near != "" {
 					hint = fmt.Sprintf("; did you mean %q?", near)
 				}
 				*errs = append(*errs, fmt.Sprintf("%s:%d:%d: unknown key %q%s (allowed: %s)", path, k.Line, k.Column, k.Value, hint, strings.Join(allowed, ", ")))
@@ -212,6 +261,28 @@ func (s *Seed) validate(path string, root *yaml.Node) error {
 	if a := s.OAuthApp; a != nil {
 		if _, ok := permittedUsers[strings.ToLower(a.PermittedUsers)]; !ok {
 			add("oauthApp: permittedUsers %q: want allSelfAuthorize, adminApproved or adminApprovedPreAuthorize", a.PermittedUsers)
+		}
+	}
+	if pd := s.PermissionDependencies; pd != nil {
+		for i, r := range pd.Remove {
+			if r.Permission == "" {
+				add("permissionDependencies.remove[%d]: permission is required", i)
+			}
+			for _, t := range []string{r.PermissionType, r.RequiredPermissionType} {
+				if t != "" && t != userPermType && t != objectPermType {
+					add("permissionDependencies.remove[%d]: type %q: want %q or %q", i, t, userPermType, objectPermType)
+				}
+			}
+		}
+		for i, r := range pd.Add {
+			if r.Permission == "" || r.RequiredPermission == "" {
+				add("permissionDependencies.add[%d]: permission and requiredPermission are required", i)
+			}
+			for _, t := range []string{r.PermissionType, r.RequiredPermissionType} {
+				if t != "" && t != userPermType && t != objectPermType {
+					add("permissionDependencies.add[%d]: type %q: want %q or %q", i, t, userPermType, objectPermType)
+				}
+			}
 		}
 	}
 	for i, o := range s.Objects {

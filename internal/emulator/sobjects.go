@@ -15,7 +15,11 @@ import (
 	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
-func (o *Org) view(c *reqCtx) schema.View { return schema.View{C: o.cat, Tooling: c.tooling} }
+// view is the catalog as the request's API and user see it: objects the
+// user may not read are absent (rules_access.go).
+func (o *Org) view(c *reqCtx) schema.View {
+	return schema.View{C: o.cat, Tooling: c.tooling, Hidden: o.hiddenFor(c.user.ID)}
+}
 
 func (o *Org) dmlOf(c *reqCtx) dml { return dml{userID: c.user.ID, tooling: c.tooling} }
 

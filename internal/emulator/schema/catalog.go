@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"github.com/sfprov/sfprov/internal/perms"
 	"regexp"
 	"strings"
 )
@@ -24,9 +23,9 @@ type CustomField struct {
 // Config says what the org's catalog holds beyond the fixed objects.
 type Config struct {
 	PersonAccounts bool
-	// Permissions are the system permissions that PermissionSet and Profile
-	// carry as boolean Permissions<Name> fields.
-	Permissions []perms.Permission
+	// Preferences are the org preferences that are on (names from
+	// Preferences); some add system permissions (userperms.tsv "pref").
+	Preferences map[string]bool
 	Custom      []CustomObject
 }
 
@@ -36,7 +35,7 @@ func New(cfg Config) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalog{}
+	c := &Catalog{perms: orgPermissions(cfg.Preferences)}
 	acct := std.Account
 	if cfg.PersonAccounts {
 		acct = std.PersonAccount
@@ -59,7 +58,7 @@ func New(cfg Config) (*Catalog, error) {
 	for _, o := range []*Object{account, contact, cs} {
 		c.Add(o)
 	}
-	for _, o := range handWritten(std, cfg.Permissions) {
+	for _, o := range handWritten(std, c.perms) {
 		c.Add(o)
 	}
 	for i, co := range cfg.Custom {

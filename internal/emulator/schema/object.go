@@ -102,6 +102,22 @@ type Catalog struct {
 	byName   map[string]*Object
 	byPrefix map[string]*Object
 	children map[string][]soql.ChildRelationship
+	perms    []UserPermission // the system permissions this org has (userperms.tsv, preferences applied)
+}
+
+// Permissions returns the system permissions of this org: those with a
+// PermissionSet or Profile field, after the org's preferences. The slice is a copy.
+func (c *Catalog) Permissions() []UserPermission { return append([]UserPermission(nil), c.perms...) }
+
+// Permission returns the org's system permission with this Metadata API
+// name (case-insensitive).
+func (c *Catalog) Permission(name string) (UserPermission, bool) {
+	for _, p := range c.perms {
+		if strings.EqualFold(p.Name, name) {
+			return p, true
+		}
+	}
+	return UserPermission{}, false
 }
 
 // Add registers an object.
@@ -160,13 +176,16 @@ func (c *Catalog) Children(object string) []soql.ChildRelationship {
 type View struct {
 	C       *Catalog
 	Tooling bool
+	// Hidden, when set, names the objects the requesting user may not see:
+	// they are absent from this view as if the org had no such object.
+	Hidden func(object string) bool
 }
 
 var _ soql.Schema = View{}
 
 func (v View) get(name string) (*Object, bool) {
 	o, ok := v.C.Object(name)
-	if !ok || (v.Tooling && !o.Tooling) || (!v.Tooling && !o.Data) {
+	if !ok || (v.Tooling && !o.Tooling) || (!v.Tooling && !o.Data) || (v.Hidden != nil && v.Hidden(o.Name)) {
 		return nil, false
 	}
 	if v.Tooling && o.tooling != nil {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
-
-	"github.com/sfprov/sfprov/internal/perms"
 )
 
 func TestLabelFor(t *testing.T) {
@@ -63,7 +61,7 @@ func TestBuildFacts(t *testing.T) {
 }
 
 func TestCatalog(t *testing.T) {
-	c, err := New(Config{Permissions: perms.All(), Custom: []CustomObject{{Name: "Acme_Mapping__c", Fields: []CustomField{{Name: "Target_Field__c", Type: "string"}, {Name: "Account__c", Type: "reference:Account"}}}}})
+	c, err := New(Config{Custom: []CustomObject{{Name: "Acme_Mapping__c", Fields: []CustomField{{Name: "Target_Field__c", Type: "string"}, {Name: "Account__c", Type: "reference:Account"}}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,8 +85,11 @@ func TestCatalog(t *testing.T) {
 		}
 	}
 	ps, _ := c.Object("permissionset")
-	for _, p := range perms.All() {
-		if f, ok := ps.Field(p.Field()); !ok || f.Type != "boolean" || !f.Createable || !f.Updateable {
+	for _, p := range c.Permissions() {
+		if p.Field() == "" {
+			continue
+		}
+		if f, ok := ps.Field(p.Field()); !ok || f.Type != "boolean" || !f.Createable || !f.Updateable || f.Label != p.Label {
 			t.Errorf("PermissionSet.%s: %v", p.Field(), f)
 		}
 	}
@@ -141,7 +142,7 @@ func TestOrderedMap(t *testing.T) {
 }
 
 func TestFactMatchesDescribe(t *testing.T) {
-	c, err := New(Config{Permissions: perms.All()})
+	c, err := New(Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package schema
 import (
 	"sort"
 	"strings"
-
-	"github.com/sfprov/sfprov/internal/perms"
 )
 
 // Hand-written field lists. Field names, types and create/update flags come
@@ -76,14 +74,6 @@ func recordedBooleans(std *stdData, object, flags string, prefixes ...string) []
 	return out
 }
 
-func permFields(list []perms.Permission, flags string) []fieldSpec {
-	out := make([]fieldSpec, 0, len(list))
-	for _, p := range list {
-		out = append(out, fieldSpec{name: p.Field(), label: p.Label, typ: "boolean", flags: flags})
-	}
-	return out
-}
-
 // Restricted picklist values for the user locale fields. Source: the picklist
 // lists of hashicorp/terraform-provider-salesforce internal/picklists
 // (salesforce-api-facts.md §1); a subset of the full lists.
@@ -119,7 +109,7 @@ var (
 // Source: SetupEntityAccess object reference (salesforce-api-facts.md §5).
 var SetupEntityTypes = []string{"ApexClass", "ApexPage", "ConnectedApplication", "CustomPermission", "ServiceProvider", "TabSet", "CustomEntityDefinition"}
 
-func handWritten(std *stdData, permList []perms.Permission) []*Object {
+func handWritten(std *stdData, permList []UserPermission) []*Object {
 	var out []*Object
 	add := func(o *Object) *Object { out = append(out, o); return o }
 
@@ -287,7 +277,7 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 	add(obj(std, "Profile", true, []fieldSpec{
 		idField("Profile"),
 		{name: "Name", typ: "string", flags: "cuN", length: 255},
-	}, permFields(permList, "cu"), []fieldSpec{
+	}, permFields(permList, true, "cu"), []fieldSpec{
 		{name: "UserLicenseId", label: "User License ID", typ: "reference", flags: "c", refTo: []string{"UserLicense"}, relName: "UserLicense", childRel: "Profiles"},
 		{name: "UserType", typ: "picklist", flags: "dn", length: 40, picklist: []string{"Standard", "PowerPartner", "CsnOnly", "Guest"}},
 		{name: "Description", typ: "string", flags: "cun", length: 255},
@@ -320,7 +310,7 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 		{name: "ProfileId", label: "Profile ID", typ: "reference", flags: "n", refTo: []string{"Profile"}, relName: "Profile"},
 		{name: "IsOwnedByProfile", typ: "boolean"},
 		{name: "IsCustom", label: "Custom", typ: "boolean"},
-	}, permFields(permList, "cu"), []fieldSpec{
+	}, permFields(permList, false, "cu"), []fieldSpec{
 		{name: "Description", typ: "textarea", flags: "cun", length: 255},
 		{name: "NamespacePrefix", typ: "string", flags: "n", length: 15},
 		{name: "HasActivationRequired", label: "Session Activation Required", typ: "boolean", flags: "cu"},
@@ -660,6 +650,21 @@ func handWritten(std *stdData, permList []perms.Permission) []*Object {
 		{name: "MinPackageVersionId", typ: "reference", flags: "n", refTo: []string{"SubscriberPackageVersion"}},
 	}, audit()))
 	isp.Label, isp.LabelPlural, isp.KeyPrefix = "Installed Package", "Installed Packages", "0A3"
+
+	// PermissionDependency (Tooling API 46.0+; describeSObjects, query,
+	// retrieve; REST Query and GET). Fields and types: the Tooling API
+	// reference (tooling_api_objects_permissiondependency.htm: Permission,
+	// PermissionType, RequiredPermission, RequiredPermissionType, all
+	// "string", "Filter"). Lengths, labels and the key prefix are UNCONFIRMED.
+	// Readable only with View Setup and Configuration (rules_access.go).
+	pd := tooling(obj(std, "PermissionDependency", true, []fieldSpec{
+		idField("Permission Dependency"),
+		{name: "Permission", typ: "string", length: 255},
+		{name: "PermissionType", typ: "string", length: 255},
+		{name: "RequiredPermission", typ: "string", length: 255},
+		{name: "RequiredPermissionType", typ: "string", length: 255},
+	}))
+	pd.Label, pd.LabelPlural, pd.KeyPrefix = "Permission Dependency", "Permission Dependencies", "2Pd"
 
 	return out
 }
