@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -68,5 +69,33 @@ func TestCollectionUpsertRefusesAnExternalIDNamedTwice(t *testing.T) {
 		`{"success":false,"errors":[{"statusCode":"ALL_OR_NONE_OPERATION_ROLLED_BACK","message":"Record rolled back because not all records were valid and the request was using AllOrNone header","fields":[]}],"created":false}]`)
 	if got := query(t, o, "SELECT LastName FROM Contact WHERE Email = 'once@example.com'"); len(got) != 1 || got[0].(map[string]any)["LastName"] != "Alone" {
 		t.Errorf("the existing record changed: %v", got)
+	}
+}
+
+func TestToolingMetadataAndFullNameOnlyForOneRow(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	for _, n := range []string{"Site_One", "Site_Two", "Site_Three"} {
+		r := do(t, o, "POST", v+"/tooling/sobjects/RemoteProxy", map[string]any{"FullName": n, "Metadata": map[string]any{"url": "https://" + n + ".example.com", "isActive": true}})
+		if r.status != 201 {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+	}
+	tq := func(q string) resp { return do(t, o, "GET", v+"/tooling/query?q="+urlQuery(q), nil) }
+	const msg = `[{"message":"When retrieving results with Metadata or FullName fields, the query qualifications must specify no more than one row for retrieval. Result size: %d","errorCode":"MALFORMED_QUERY"}]`
+	expectBody(t, tq("SELECT Id, FullName FROM RemoteProxy"), 400, fmt.Sprintf(msg, 3))
+	expectBody(t, tq("SELECT Metadata FROM RemoteProxy WHERE SiteName != 'Site_One'"), 400, fmt.Sprintf(msg, 2))
+	expectBody(t, tq("SELECT Id, Metadata FROM RemoteProxy LIMIT 2"), 400, fmt.Sprintf(msg, 2))
+	for _, q := range []string{
+		"SELECT Id, FullName, Metadata FROM RemoteProxy WHERE SiteName = 'Site_Two'",
+		"SELECT FullName FROM RemoteProxy LIMIT 1",
+		"SELECT Id, SiteName FROM RemoteProxy",
+		"SELECT COUNT() FROM RemoteProxy",
+	} {
+		if r := tq(q); r.status != 200 {
+			t.Errorf("%s: %d %s", q, r.status, r.body)
+		}
+	}
+	if r := tq("SELECT FullName FROM RemoteProxy WHERE SiteName = 'Site_Two'"); r.obj(t)["records"].([]any)[0].(map[string]any)["FullName"] != "Site_Two" {
+		t.Errorf("one row: %s", r.body)
 	}
 }
