@@ -1,5 +1,7 @@
 package emulator
 
+import "strconv"
+
 // objectAccess lists the objects only some users may read, with the
 // permissions (PermissionSet fields) of which the user needs one.
 //
@@ -20,16 +22,26 @@ var objectAccess = map[string][]string{
 	"PermissionDependency": {"PermissionsViewSetup"},
 }
 
-// hiddenFor returns the View.Hidden of a user: the objects of objectAccess
-// that none of the user's permission sets opens. The static admin token
-// (no user) sees everything.
-func (o *Org) hiddenFor(userID string) func(string) bool {
-	if userID == "" {
-		return nil
-	}
+// objectSince is the API version each of these objects appeared in; before
+// it, the org has no such object. PermissionDependency: "Available in
+// Tooling API version 46.0 and later" (the Tooling API reference).
+var objectSince = map[string]float64{
+	"PermissionDependency": 46.0,
+}
+
+// hiddenFor returns the View.Hidden of a request: the objects of
+// objectSince not yet in its API version, and those of objectAccess that
+// none of the user's permission sets opens (the static admin token, with no
+// user, holds every permission).
+func (o *Org) hiddenFor(c *reqCtx) func(string) bool {
+	ver, _ := strconv.ParseFloat(c.ver, 64)
+	userID := c.user.ID
 	return func(object string) bool {
+		if since, ok := objectSince[object]; ok && ver < since {
+			return true
+		}
 		need, ok := objectAccess[object]
-		if !ok {
+		if !ok || userID == "" {
 			return false
 		}
 		for _, p := range need {

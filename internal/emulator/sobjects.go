@@ -16,9 +16,10 @@ import (
 )
 
 // view is the catalog as the request's API and user see it: objects the
-// user may not read are absent (rules_access.go).
+// user may not read, or that its API version lacks, are absent
+// (rules_access.go).
 func (o *Org) view(c *reqCtx) schema.View {
-	return schema.View{C: o.cat, Tooling: c.tooling, Hidden: o.hiddenFor(c.user.ID)}
+	return schema.View{C: o.cat, Tooling: c.tooling, Hidden: o.hiddenFor(c)}
 }
 
 func (o *Org) dmlOf(c *reqCtx) dml { return dml{userID: c.user.ID, tooling: c.tooling} }
