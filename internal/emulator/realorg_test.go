@@ -1,7 +1,14 @@
 package emulator
 
 import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -69,6 +76,96 @@ func TestCollectionUpsertRefusesAnExternalIDNamedTwice(t *testing.T) {
 		`{"success":false,"errors":[{"statusCode":"ALL_OR_NONE_OPERATION_ROLLED_BACK","message":"Record rolled back because not all records were valid and the request was using AllOrNone header","fields":[]}],"created":false}]`)
 	if got := query(t, o, "SELECT LastName FROM Contact WHERE Email = 'once@example.com'"); len(got) != 1 || got[0].(map[string]any)["LastName"] != "Alone" {
 		t.Errorf("the existing record changed: %v", got)
+	}
+}
+
+func TestCompressedRequestsAndResponses(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	send := func(method, path, contentEncoding, acceptEncoding string, body []byte) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, "http://127.0.0.1:8080"+path, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		req.Header.Set("Content-Type", "application/json")
+		if contentEncoding != "" {
+			req.Header.Set("Content-Encoding", contentEncoding)
+		}
+		if acceptEncoding != "" {
+			req.Header.Set("Accept-Encoding", acceptEncoding)
+		}
+		rec := httptest.NewRecorder()
+		o.ServeHTTP(rec, req)
+		return rec
+	}
+	account := []byte(`{"Name":"Compressed"}`)
+	var gz, zl, raw bytes.Buffer
+	gw := gzip.NewWriter(&gz)
+	gw.Write(account)
+	gw.Close()
+	zw := zlib.NewWriter(&zl)
+	zw.Write(account)
+	zw.Close()
+	fw, _ := flate.NewWriter(&raw, flate.DefaultCompression)
+	fw.Write(account)
+	fw.Close()
+	for _, tt := range []struct {
+		enc  string
+		body []byte
+	}{{"gzip", gz.Bytes()}, {"deflate", zl.Bytes()}, {"deflate", raw.Bytes()}} {
+		rec := send("POST", v+"/sobjects/Account", tt.enc, "", tt.body)
+		if rec.Code != 201 || !strings.Contains(rec.Body.String(), `"success":true`) {
+			t.Errorf("%s request: %d %s", tt.enc, rec.Code, rec.Body)
+		}
+	}
+	if n := len(query(t, o, "SELECT Id FROM Account WHERE Name = 'Compressed'")); n != 3 {
+		t.Errorf("%d accounts made from compressed bodies, want 3", n)
+	}
+	rec := send("POST", v+"/sobjects/Account", "gzip", "", account)
+	if rec.Code != 400 || strings.TrimSpace(rec.Body.String()) != `[{"message":"could not read the request body","errorCode":"JSON_PARSER_ERROR"}]` {
+		t.Errorf("a body that is not gzip: %d %s", rec.Code, rec.Body)
+	}
+
+	// Responses: compressed when accepted, plain otherwise, never for 204.
+	for _, tt := range []struct{ accept, enc string }{{"gzip", "gzip"}, {"deflate, gzip;q=1.0", "gzip"}, {"deflate", "deflate"}, {"gzip;q=0, deflate", "deflate"}, {"br", ""}, {"identity", ""}} {
+		rec := send("GET", v+"/limits", "", tt.accept, nil)
+		if got := rec.Header().Get("Content-Encoding"); got != tt.enc || rec.Code != 200 {
+			t.Errorf("Accept-Encoding %q: %d Content-Encoding %q, want %q", tt.accept, rec.Code, got, tt.enc)
+			continue
+		}
+		body := rec.Body.Bytes()
+		var rd io.Reader
+		switch tt.enc {
+		case "gzip":
+			rd, _ = gzip.NewReader(bytes.NewReader(body))
+		case "deflate":
+			rd, _ = zlib.NewReader(bytes.NewReader(body))
+		default:
+			rd = bytes.NewReader(body)
+		}
+		got, err := io.ReadAll(rd)
+		var m map[string]map[string]any
+		if err != nil || json.Unmarshal(got, &m) != nil || m["DailyApiRequests"]["Max"] != 15000.0 {
+			t.Errorf("Accept-Encoding %q: body %q (%v)", tt.accept, got, err)
+		}
+	}
+	id := create(t, o, "Account", map[string]any{"Name": "Gone"})
+	if rec := send("DELETE", v+"/sobjects/Account/"+id, "", "gzip", nil); rec.Code != 204 || rec.Header().Get("Content-Encoding") != "" || rec.Body.Len() != 0 {
+		t.Errorf("204: %d %q %q", rec.Code, rec.Header().Get("Content-Encoding"), rec.Body)
+	}
+	// Errors are compressed like any body; XML too.
+	rec = send("GET", v+"/sobjects/Nope__c", "", "gzip", nil)
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatalf("404 not gzip: %v %q", err, rec.Body)
+	}
+	if got, _ := io.ReadAll(zr); rec.Code != 404 || strings.TrimSpace(string(got)) != `[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]` {
+		t.Errorf("404: %d %s", rec.Code, got)
+	}
+	rec = send("GET", v+"/limits.xml", "", "gzip", nil)
+	zr, err = gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatalf("XML not gzip: %v", err)
+	}
+	if got, _ := io.ReadAll(zr); !bytes.HasPrefix(got, []byte("<?xml")) {
+		t.Errorf("XML: %.80s", got)
 	}
 }
 

@@ -46,6 +46,18 @@ func instanceURL(r *http.Request) string {
 
 func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 	p := strings.TrimSuffix(r.URL.Path, "/")
+	if strings.HasPrefix(p, "/services/data") {
+		// Compressed requests and responses (compress.go). The compressing
+		// writer goes first, so that the XML writer below ends before it.
+		if aerr := decompressRequest(r); aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+		if cw := compressResponse(w, r); cw != nil {
+			defer cw.Close()
+			w = cw
+		}
+	}
 	if strings.HasPrefix(p, "/services/data/v") {
 		// XML on request (see xml.go), errors included.
 		if x, np := wantsXML(r, p); x {
