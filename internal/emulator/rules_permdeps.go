@@ -10,7 +10,7 @@ import (
 
 // Permission dependencies: a permission set (or a profile, through its own
 // set) cannot hold a permission whose required permissions, by the org's
-// PermissionDependency rows (permdeps.go), it does not also hold. Setup
+// PermissionDependency rows (org_permdeps.go), it does not also hold. Setup
 // switches prerequisites on by itself; a data write does not, and the row
 // fails instead (wiki.sfxd.org, "Important Notes" on loading permissions:
 // "When data loading permissions, Salesforce will not automatically update
@@ -163,7 +163,7 @@ func lessFold(a, b string) bool {
 
 // permLabel is how the org's messages name a permission: a user
 // permission by its Setup label, an object permission as "<word> <Object>"
-// (permdeps.go objectVerbs).
+// (org_permdeps.go objectVerbs).
 func (o *Org) permLabel(r permRef) string {
 	if r.typ == objectPermType {
 		if obj, verb, ok := objectPerm(r.name); ok {

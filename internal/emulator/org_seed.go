@@ -29,7 +29,7 @@ type Seed struct {
 	// to PermissionSet and Profile (schema/userperms.tsv "pref").
 	OrgPreferences *SeedOrgPreferences `yaml:"orgPreferences" json:"orgPreferences,omitempty"`
 	// PermissionDependencies changes the org's PermissionDependency rows
-	// (permdeps.go): the fresh org's, less Remove, plus Add.
+	// (org_permdeps.go): the fresh org's, less Remove, plus Add.
 	PermissionDependencies *SeedPermissionDependencies `yaml:"permissionDependencies" json:"permissionDependencies,omitempty"`
 }
 
