@@ -33,12 +33,14 @@ type Options struct {
 	OnWait func(what string)
 }
 
-// Result says what happened to each changing step.
+// Result says what happened to each changing step, and the Ids of the
+// records apply created (the plan itself is not changed).
 type Result struct {
-	Done   []*plan.Step
-	Failed []*plan.Step
-	NotRun []*plan.Step
-	Errors map[*plan.Step]error
+	Done    []*plan.Step
+	Failed  []*plan.Step
+	NotRun  []*plan.Step
+	Errors  map[*plan.Step]error
+	Created map[*plan.Step]string
 }
 
 // StepError is a step that Salesforce refused, with every error it gave.
@@ -58,13 +60,13 @@ type executor struct {
 	c    *salesforce.Client
 	p    *plan.Plan
 	opts Options
-	ids  map[string]string
+	ids  map[plan.Key]string
 	res  *Result
 	// clones: a profile being created by copying another (by step Key) →
 	// the steps that write its access; held: those profiles, created but not
 	// yet reported, until their access is written (cloneWave).
-	clones  map[string][]*plan.Step
-	held    map[string]*plan.Step
+	clones  map[plan.Key][]*plan.Step
+	held    map[plan.Key]*plan.Step
 	settled map[*plan.Step]bool
 }
 
@@ -77,8 +79,8 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 	if opts.PollInterval == 0 {
 		opts.PollInterval = time.Second
 	}
-	e := &executor{c: c, p: p, opts: opts, ids: map[string]string{}, res: &Result{Errors: map[*plan.Step]error{}},
-		clones: map[string][]*plan.Step{}, held: map[string]*plan.Step{}, settled: map[*plan.Step]bool{}}
+	e := &executor{c: c, p: p, opts: opts, ids: map[plan.Key]string{}, res: &Result{Errors: map[*plan.Step]error{}, Created: map[*plan.Step]string{}},
+		clones: map[plan.Key][]*plan.Step{}, held: map[plan.Key]*plan.Step{}, settled: map[*plan.Step]bool{}}
 	for k, v := range p.IDs {
 		e.ids[k] = v
 	}
@@ -86,7 +88,7 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 	byWave := map[int][]*plan.Step{}
 	var waveNums []int
 	for _, s := range steps {
-		if s.CloneOf != "" {
+		if !s.CloneOf.IsZero() {
 			e.clones[s.CloneOf] = append(e.clones[s.CloneOf], s)
 			continue
 		}
@@ -149,7 +151,7 @@ func (e *executor) notRun(steps []*plan.Step) {
 // permission set and the rows already written go with it): a profile left
 // behind would not be cloned by a re-run, so its copy could never finish.
 func (e *executor) cloneWave(ctx context.Context, setupErr error) {
-	var keys []string
+	var keys []plan.Key
 	var all []*plan.Step
 	for _, k := range sortedKeys(e.held) {
 		keys = append(keys, k)
@@ -197,7 +199,7 @@ func (e *executor) cloneWave(ctx context.Context, setupErr error) {
 		}
 		e.res.Done = kept
 		what := fmt.Sprintf("%d of the %d access rows copied from its source failed", failed, len(e.clones[k]))
-		if err := e.c.Do(ctx, "DELETE", e.c.DataPath("sobjects/Profile/"+prof.ID), nil, nil); err != nil {
+		if err := e.c.Do(ctx, "DELETE", e.c.DataPath("sobjects/Profile/"+e.res.Created[prof]), nil, nil); err != nil {
 			e.finish(prof, fmt.Errorf("created, but %s, and deleting it again failed (%w): delete profile %q in Setup, then re-run", what, err, prof.Name))
 			continue
 		}
@@ -237,7 +239,18 @@ func (e *executor) release() {
 	}
 }
 
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+func sortedKeys[V any](m map[plan.Key]V) []plan.Key {
+	return slices.SortedFunc(maps.Keys(m), func(a, b plan.Key) int { return strings.Compare(a.String(), b.String()) })
+}
+
+// created records the Id of a record a step created: in the result, and for
+// the Refs of later steps.
+func (e *executor) created(s *plan.Step, id string) {
+	e.res.Created[s] = id
+	if !s.Key.IsZero() {
+		e.ids[s.Key] = id
+	}
+}
 
 func (e *executor) finish(s *plan.Step, err error) {
 	if err == nil && s.Type == plan.TypeProfile && s.Action == plan.Create && len(e.clones[s.Key]) > 0 && !e.settled[s] {
@@ -263,11 +276,7 @@ func (e *executor) record(s *plan.Step) (salesforce.Record, error) {
 	for k, v := range s.Fields {
 		r[k] = v
 	}
-	refs := make([]string, 0, len(s.Refs))
-	for f := range s.Refs {
-		refs = append(refs, f)
-	}
-	sort.Strings(refs)
+	refs := slices.Sorted(maps.Keys(s.Refs))
 	for _, f := range refs {
 		id := e.ids[s.Refs[f]]
 		if id == "" {
@@ -281,11 +290,58 @@ func (e *executor) record(s *plan.Step) (salesforce.Record, error) {
 	return r, nil
 }
 
-// wave runs one wave. Its records go out as sObject Collections chunks packed
-// into /composite calls: first every prune (a removed assignment can free the
-// seat a new one needs), then every create and update. Tooling records and
-// passwords have their own resources and go one by one.
+// writer writes one wave's steps of one channel (plan.Channel): a new kind
+// of step needs a writer only when it brings a new channel.
+type writer func(ctx context.Context, e *executor, steps []*plan.Step)
+
+// writers, in the order a wave runs them: Tooling records and passwords go
+// one by one; sObject records are batched.
+var writers = []struct {
+	channel plan.Channel
+	write   writer
+}{
+	{plan.ChannelTooling, writeTooling},
+	{plan.ChannelPassword, writePasswords},
+	{plan.ChannelCollections, writeCollections},
+}
+
+// wave runs one wave, each channel's steps through its writer.
 func (e *executor) wave(ctx context.Context, steps []*plan.Step) {
+	byChannel := map[plan.Channel][]*plan.Step{}
+	for _, s := range steps {
+		ch := plan.KindOf(s.Type).Channel
+		byChannel[ch] = append(byChannel[ch], s)
+	}
+	for _, w := range writers {
+		if len(byChannel[w.channel]) > 0 {
+			w.write(ctx, e, byChannel[w.channel])
+		}
+		delete(byChannel, w.channel)
+	}
+	for ch, rest := range byChannel {
+		for _, s := range rest {
+			e.finish(s, fmt.Errorf("no writer for the %s channel in this version of sfprov", ch))
+		}
+	}
+}
+
+func writeTooling(ctx context.Context, e *executor, steps []*plan.Step) {
+	for _, s := range steps {
+		e.finish(s, e.tooling(ctx, s))
+	}
+}
+
+func writePasswords(ctx context.Context, e *executor, steps []*plan.Step) {
+	for _, s := range steps {
+		e.finish(s, e.password(ctx, s))
+	}
+}
+
+// writeCollections sends sObject records as sObject Collections chunks packed
+// into /composite calls: first every prune (a removed assignment can free the
+// seat a new one needs), then every create and update, types in plan order
+// (a licence before the permission set assignments that need it).
+func writeCollections(ctx context.Context, e *executor, steps []*plan.Step) {
 	type batchKey struct {
 		sobject string
 		action  plan.Action
@@ -300,21 +356,11 @@ func (e *executor) wave(ctx context.Context, steps []*plan.Step) {
 		}
 		batches[k] = append(batches[k], s)
 	}
-	// Within a wave, types go in plan order: a licence before the permission
-	// set assignments that need it.
 	sort.SliceStable(order, func(i, j int) bool { return plan.Order(order[i].typ) < plan.Order(order[j].typ) })
 	var prunes, saves [][]*plan.Step
 	for _, k := range order {
 		b := batches[k]
 		switch {
-		case b[0].Tooling:
-			for _, s := range b {
-				e.finish(s, e.tooling(ctx, s))
-			}
-		case k.typ == plan.TypePassword:
-			for _, s := range b {
-				e.finish(s, e.password(ctx, s))
-			}
 		case k.action == plan.Prune:
 			prunes = append(prunes, b)
 		case k.typ == plan.TypeGroupAssign:
@@ -371,10 +417,7 @@ func (e *executor) collections(ctx context.Context, groups [][]*plan.Step) {
 		}
 		e.settle(steps, br.Results, br.Err, func(s *plan.Step, r salesforce.SaveResult) {
 			if s.Action == plan.Create {
-				s.ID = r.ID
-				if s.Key != "" {
-					e.ids[s.Key] = r.ID
-				}
+				e.created(s, r.ID)
 			}
 		})
 	}
@@ -403,12 +446,12 @@ func (e *executor) settle(steps []*plan.Step, results []salesforce.SaveResult, c
 // ownedPermSets learns the profile-owned permission sets of the profiles just
 // created, with one query: object and field access of a profile live there.
 func (e *executor) ownedPermSets(ctx context.Context, steps []*plan.Step) error {
-	byID := map[string]string{}
+	byID := map[string]plan.Key{}
 	var ids []string
 	for _, s := range steps {
-		if s.Action == plan.Create && s.ID != "" {
-			byID[s.ID[:15]] = s.Key
-			ids = append(ids, "'"+s.ID+"'")
+		if id := e.res.Created[s]; s.Action == plan.Create && len(id) >= 15 {
+			byID[id[:15]] = s.Key
+			ids = append(ids, "'"+id+"'")
 		}
 	}
 	if len(ids) == 0 {
@@ -421,8 +464,8 @@ func (e *executor) ownedPermSets(ctx context.Context, steps []*plan.Step) error 
 	for _, r := range recs {
 		pid := r.String("ProfileId")
 		if len(pid) >= 15 {
-			if key := byID[pid[:15]]; key != "" {
-				e.ids["profileps:"+strings.TrimPrefix(key, "profile:")] = r.String("Id")
+			if key, ok := byID[pid[:15]]; ok {
+				e.ids[key.OwnedPermSet()] = r.String("Id")
 			}
 		}
 	}
@@ -483,18 +526,19 @@ func (e *executor) waitForGroups(ctx context.Context, steps []*plan.Step) error 
 // password sets or resets a new user's password. The value (from the
 // environment, or generated by a reset) is never kept or printed.
 func (e *executor) password(ctx context.Context, s *plan.Step) error {
-	id := e.ids[s.Refs["Id"]]
+	pw := s.Password
+	id := e.ids[pw.User]
 	if id == "" {
 		return fmt.Errorf("user %q was not created", s.Name)
 	}
 	path := e.c.DataPath("sobjects/User/" + id + "/password")
-	switch s.Fields["mode"] {
-	case "reset":
+	switch {
+	case pw.Reset:
 		// DELETE resets and emails the user; the body holds the new password,
 		// which is discarded (salesforce-api-facts.md §1).
 		return e.c.Do(ctx, "DELETE", path, nil, nil)
-	case "fromEnv":
-		name, _ := s.Fields["env"].(string)
+	case pw.FromEnv != "":
+		name := pw.FromEnv
 		v, ok := "", false
 		if e.opts.Getenv != nil {
 			v, ok = e.opts.Getenv(name)
@@ -517,10 +561,7 @@ func (e *executor) tooling(ctx context.Context, s *plan.Step) error {
 		if err := e.c.Do(ctx, "POST", base, s.Fields, &res); err != nil {
 			return err
 		}
-		s.ID = res.ID
-		if s.Key != "" {
-			e.ids[s.Key] = res.ID
-		}
+		e.created(s, res.ID)
 		return nil
 	case plan.Update:
 		return e.c.Do(ctx, "PATCH", base+"/"+s.ID, s.Fields, nil)

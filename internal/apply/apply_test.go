@@ -178,14 +178,18 @@ func TestExecuteStopsAfterTheFailingWave(t *testing.T) {
 			t.Errorf("Error() = %q, want %q", got, want)
 		}
 	}
-	// Created steps carry their new Ids; the failed one has none.
+	// The result has the Ids of what apply created, and none for the
+	// failed step; the plan is left as it was.
 	for _, s := range res.Done {
-		if s.ID == "" {
-			t.Errorf("done step %s has no Id", s.Title())
+		if res.Created[s] == "" {
+			t.Errorf("done step %s has no Id in the result", s.Title())
+		}
+		if s.Action == plan.Create && s.ID != "" {
+			t.Errorf("apply wrote Id %s into the plan's step %s", s.ID, s.Title())
 		}
 	}
-	if res.Failed[0].ID != "" {
-		t.Errorf("failed step has Id %s", res.Failed[0].ID)
+	if id := res.Created[res.Failed[0]]; id != "" {
+		t.Errorf("failed step has Id %s", id)
 	}
 
 	// The group has finished recalculating by the time the admin re-runs
@@ -740,7 +744,7 @@ func TestExecuteCloneStandsOrFallsTogether(t *testing.T) {
 	p := planFor(t, c, cloneSpec)
 	var copied int
 	for _, s := range p.Changing() {
-		if s.CloneOf == "profile:acme agent" {
+		if s.CloneOf == plan.ProfileKey("Acme Agent") {
 			copied++
 		}
 	}

@@ -95,7 +95,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	progress.Flush()
 	outcome := render.Outcome{APICalls: o.Client.Calls()}
 	if res != nil {
-		outcome.Done, outcome.Failed, outcome.NotRun, outcome.Errors = res.Done, res.Failed, res.NotRun, res.Errors
+		outcome.Done, outcome.Failed, outcome.NotRun, outcome.Errors, outcome.Created = res.Done, res.Failed, res.NotRun, res.Errors, res.Created
 	}
 	if opts.Spec.JSON {
 		if jerr := render.ApplyJSON(stdio.Out, p, outcome); jerr != nil {

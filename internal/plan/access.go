@@ -75,7 +75,7 @@ type clonedAccess struct {
 // note says where a copied row comes from, for the plan.
 func (c *clonedAccess) note() string { return "copied from " + quoteName(c.from) }
 
-func (pl *planner) objects(list []spec.ObjectAccess, parentID, parentKey, parentLabel string, prune bool, clone *clonedAccess) {
+func (pl *planner) objects(list []spec.ObjectAccess, parentID string, parentKey Key, parentLabel string, prune bool, clone *clonedAccess) {
 	var rows map[string]*state.ObjectPerm
 	var fieldRows map[string]*state.FieldPerm
 	if parentID != "" {
@@ -319,12 +319,12 @@ func flagRank(word string) int {
 	return len(flagOrder)
 }
 
-func (pl *planner) objectRow(obj string, want map[string]bool, cur *state.ObjectPerm, parentKey, parentLabel string, prune bool, note string) {
+func (pl *planner) objectRow(obj string, want map[string]bool, cur *state.ObjectPerm, parentKey Key, parentLabel string, prune bool, note string) {
 	step := &Step{Type: TypeObjectAccess, Name: obj, Parent: parentLabel, SObject: "ObjectPermissions", Fields: map[string]any{}, Note: note}
 	if cur == nil {
 		step.Action = Create
 		step.Fields["SobjectType"] = obj
-		step.Refs = map[string]string{"ParentId": parentKey}
+		step.Refs = map[string]Key{"ParentId": parentKey}
 		for _, f := range flagOrder {
 			if want[f] {
 				step.Fields[f] = true
@@ -408,7 +408,7 @@ func (pl *planner) fieldLevels(oa *spec.ObjectAccess, d *salesforce.Describe) ma
 	return out
 }
 
-func (pl *planner) fields(oa *spec.ObjectAccess, d *salesforce.Describe, rows map[string]*state.FieldPerm, parentKey, parentLabel string, prune bool, seen map[string]bool, clone *clonedAccess) {
+func (pl *planner) fields(oa *spec.ObjectAccess, d *salesforce.Describe, rows map[string]*state.FieldPerm, parentKey Key, parentLabel string, prune bool, seen map[string]bool, clone *clonedAccess) {
 	levels := pl.fieldLevels(oa, d)
 	for _, name := range sortedKeys(levels) {
 		edit := levels[name]
@@ -443,10 +443,10 @@ func (pl *planner) fields(oa *spec.ObjectAccess, d *salesforce.Describe, rows ma
 
 // newFieldRow is the step creating a FieldPermissions row for field
 // ("Object.Field") on the permission set parentKey names.
-func newFieldRow(field string, edit bool, parentKey, parentLabel string) *Step {
+func newFieldRow(field string, edit bool, parentKey Key, parentLabel string) *Step {
 	obj, _, _ := strings.Cut(field, ".")
 	step := &Step{Action: Create, Type: TypeFieldAccess, Name: field, Parent: parentLabel, SObject: "FieldPermissions",
-		Refs:    map[string]string{"ParentId": parentKey},
+		Refs:    map[string]Key{"ParentId": parentKey},
 		Fields:  map[string]any{"SobjectType": obj, "Field": field, "PermissionsRead": true, "PermissionsEdit": edit},
 		Changes: []Change{{Field: "PermissionsRead", After: true}}}
 	if edit {
@@ -457,7 +457,7 @@ func newFieldRow(field string, edit bool, parentKey, parentLabel string) *Step {
 
 // entities grants a permission set access to connected apps and Apex classes
 // (SetupEntityAccess rows; salesforce-api-facts.md §5).
-func (pl *planner) entities(p *spec.PermissionSet, parentID, parentKey, parentLabel string) {
+func (pl *planner) entities(p *spec.PermissionSet, parentID string, parentKey Key, parentLabel string) {
 	var rows map[string]string
 	if parentID != "" {
 		rows = pl.st.EntityAccess[state.Key15(parentID)]
@@ -478,7 +478,7 @@ func (pl *planner) entities(p *spec.PermissionSet, parentID, parentKey, parentLa
 			} else {
 				step.Action = Create
 				step.Fields = map[string]any{"SetupEntityId": target.ID}
-				step.Refs = map[string]string{"ParentId": parentKey}
+				step.Refs = map[string]Key{"ParentId": parentKey}
 				step.Changes = []Change{{Field: "SetupEntityId", After: target.Name}}
 			}
 			pl.add(step)

@@ -23,27 +23,30 @@ func (pl *planner) assignments() {
 			pl.errorf(a.Pos, "assignments: the org refused a selector: %v", sel.Err)
 			continue
 		}
-		var typ, sobject, targetKey, targetName, refField, changeField string
+		var typ, sobject, targetName, refField, changeField string
+		var targetKey Key
 		switch {
 		case a.PermissionSet != "":
 			key, name, ok := pl.permSetRef(spec.NamedRef{Name: a.PermissionSet, Pos: a.Pos})
 			if !ok {
 				continue
 			}
-			typ, sobject, targetKey, targetName, refField, changeField = TypePermSetAssign, "PermissionSetAssignment", key, name, "PermissionSetId", "PermissionSet"
+			typ, sobject, targetName, refField, changeField = TypePermSetAssign, "PermissionSetAssignment", name, "PermissionSetId", "PermissionSet"
+			targetKey = key
 		case a.PermissionSetGroup != "":
 			key, name, ok := pl.groupRef(a.PermissionSetGroup, a.Pos)
 			if !ok {
 				continue
 			}
-			typ, sobject, targetKey, targetName, refField, changeField = TypeGroupAssign, "PermissionSetAssignment", key, name, "PermissionSetGroupId", "PermissionSetGroup"
+			typ, sobject, targetName, refField, changeField = TypeGroupAssign, "PermissionSetAssignment", name, "PermissionSetGroupId", "PermissionSetGroup"
+			targetKey = key
 		default:
 			psl := pl.st.FindPSL(a.PermissionSetLicense)
 			if psl == nil {
 				pl.errorf(a.Pos, "permission set licence %q does not exist in the org%s", a.PermissionSetLicense, pl.suggestLicense(a.PermissionSetLicense))
 				continue
 			}
-			targetKey = "psl:" + state.Key15(psl.ID)
+			targetKey = LicenceKey(state.Key15(psl.ID))
 			pl.p.IDs[targetKey] = psl.ID
 			typ, sobject, targetName, refField, changeField = TypeLicenseAssign, "PermissionSetLicenseAssign", psl.MasterLabel, "PermissionSetLicenseId", "PermissionSetLicense"
 		}
@@ -69,7 +72,7 @@ func (pl *planner) assignments() {
 		sort.Slice(names, func(x, y int) bool { return lower(names[x]) < lower(names[y]) })
 		for _, username := range names {
 			id := picked[lower(username)]
-			userKey := "user:" + lower(username)
+			userKey := UserKey(username)
 			if pl.p.IDs[userKey] == "" && id != "" {
 				pl.p.IDs[userKey] = id
 			}
@@ -80,7 +83,7 @@ func (pl *planner) assignments() {
 			pl.add(&Step{Action: Create, Type: typ, Name: targetName, Parent: "user " + quoteName(username), SObject: sobject,
 				Note:    "assignments",
 				Fields:  map[string]any{},
-				Refs:    map[string]string{"AssigneeId": userKey, refField: targetKey},
+				Refs:    map[string]Key{"AssigneeId": userKey, refField: targetKey},
 				Changes: []Change{{Field: changeField, After: targetName}}})
 		}
 	}
@@ -89,8 +92,8 @@ func (pl *planner) assignments() {
 // plan records that an assignment of target to user is planned and reports
 // whether it was new, so that `users:` and `assignments:` never plan the same
 // assignment twice (the second would fail with DUPLICATE_VALUE).
-func (pl *planner) plan(userKey, targetKey string) bool {
-	k := strings.ToLower(userKey + "|" + targetKey)
+func (pl *planner) plan(userKey, targetKey Key) bool {
+	k := userKey.String() + "|" + targetKey.String()
 	if pl.planned[k] {
 		return false
 	}

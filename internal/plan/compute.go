@@ -52,7 +52,7 @@ type planner struct {
 // position of every problem only the org can reveal (a missing profile, an
 // unknown field, an ambiguous permission set label).
 func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnostics) {
-	pl := &planner{s: s, st: st, opts: opts, p: &Plan{Target: opts.Target, IDs: map[string]string{}},
+	pl := &planner{s: s, st: st, opts: opts, p: &Plan{Target: opts.Target, IDs: map[Key]string{}},
 		specProfiles: map[string]bool{}, specPermSets: map[string]bool{}, specGroups: map[string]bool{}, planned: map[string]bool{},
 		specPermSetLabels: map[string][]string{}}
 	for _, p := range s.Profiles {
@@ -76,19 +76,19 @@ func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnosti
 		}
 	}
 	for _, pr := range st.Profiles {
-		pl.p.IDs["profile:"+lower(pr.Name)] = pr.ID
+		pl.p.IDs[ProfileKey(pr.Name)] = pr.ID
 		if pr.OwnedPermSet != "" {
-			pl.p.IDs["profileps:"+lower(pr.Name)] = pr.OwnedPermSet
+			pl.p.IDs[ProfileKey(pr.Name).OwnedPermSet()] = pr.OwnedPermSet
 		}
 	}
 	for _, ps := range st.PermSets {
-		pl.p.IDs["permset:"+lower(ps.FullName())] = ps.ID
+		pl.p.IDs[PermSetKey(ps.FullName())] = ps.ID
 	}
 	for _, g := range st.Groups {
-		pl.p.IDs["group:"+lower(g.FullName())] = g.ID
+		pl.p.IDs[GroupKey(g.FullName())] = g.ID
 	}
 	for name, u := range st.Users {
-		pl.p.IDs["user:"+name] = u.ID
+		pl.p.IDs[UserKey(name)] = u.ID
 	}
 
 	for i := range s.Profiles {
@@ -313,7 +313,7 @@ func (pl *planner) profile(p *spec.Profile) {
 	if !pl.cond(p.If) {
 		return
 	}
-	key := "profile:" + lower(p.Name)
+	key := ProfileKey(p.Name)
 	cur := pl.st.Profiles[lower(p.Name)]
 	perms, why := pl.systemPerms(p.SystemPermissions, SetupHolder{Kind: "profile", Name: p.Name, Label: p.Name})
 	step := &Step{Type: TypeProfile, Name: p.Name, SObject: "Profile", Key: key, Fields: map[string]any{}}
@@ -362,7 +362,7 @@ func (pl *planner) profile(p *spec.Profile) {
 			clone = &clonedAccess{from: src.Name, objects: objs, fields: fields}
 		}
 		first := len(pl.p.Steps)
-		pl.objects(p.Objects, "", "profileps:"+lower(p.Name), "profile "+quoteName(p.Name), p.Prune, clone)
+		pl.objects(p.Objects, "", ProfileKey(p.Name).OwnedPermSet(), "profile "+quoteName(p.Name), p.Prune, clone)
 		if clone != nil {
 			for _, s := range pl.p.Steps[first:] {
 				s.CloneOf = key
@@ -377,7 +377,7 @@ func (pl *planner) profile(p *spec.Profile) {
 	switchPerms(step, cur.Perms, perms, why, p.Prune)
 	step.Action = actionFor(step)
 	pl.add(step)
-	pl.objects(p.Objects, cur.OwnedPermSet, "profileps:"+lower(p.Name), "profile "+quoteName(p.Name), p.Prune, nil)
+	pl.objects(p.Objects, cur.OwnedPermSet, ProfileKey(p.Name).OwnedPermSet(), "profile "+quoteName(p.Name), p.Prune, nil)
 }
 
 func (pl *planner) suggestProfile(name string) string {
@@ -429,7 +429,7 @@ func (pl *planner) permissionSet(p *spec.PermissionSet) {
 	if !pl.cond(p.If) {
 		return
 	}
-	key := "permset:" + lower(p.Name)
+	key := PermSetKey(p.Name)
 	cur, _ := pl.st.FindPermSet(p.Name)
 	if cur != nil && !strings.EqualFold(cur.FullName(), p.Name) {
 		cur = nil // found by label only: the spec's API name is what it creates

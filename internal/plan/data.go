@@ -22,7 +22,7 @@ func (pl *planner) remoteSites() {
 		active := rs.Active == nil || *rs.Active
 		desc := descOf(rs.Description)
 		md := map[string]any{"url": rs.URL, "isActive": active, "disableProtocolSecurity": rs.DisableProtocolSecurity, "description": desc}
-		step := &Step{Type: TypeRemoteSite, Name: rs.Name, SObject: "RemoteProxy", Tooling: true, Fields: map[string]any{}}
+		step := &Step{Type: TypeRemoteSite, Name: rs.Name, SObject: "RemoteProxy", Fields: map[string]any{}}
 		cur := pl.st.RemoteSites[lower(rs.Name)]
 		if cur == nil {
 			step.Action = Create

@@ -64,35 +64,6 @@ const (
 	TypeRecord        = "record"
 )
 
-// order is the order steps are shown and written in: each type after the
-// ones whose Ids it needs. Licences come before permission set assignments
-// because the Salesforce Integration licence refuses standard-object access
-// without the PSL (salesforce-api-facts.md §1).
-var order = map[string]int{
-	TypeProfile: 0, TypeRemoteSite: 0, TypePermissionSet: 1, TypeObjectAccess: 2, TypeSetupEntity: 2,
-	TypeFieldAccess: 3, TypeGroup: 4, TypeGroupMember: 5, TypeUser: 6, TypePassword: 7,
-	TypeLicenseAssign: 8, TypePermSetAssign: 9, TypeGroupAssign: 10, TypeRecord: 11,
-}
-
-// waves groups the types apply can send together: a wave needs only Ids that
-// earlier waves created, and its records go out in as few calls as possible,
-// in Order within the wave (composite subrequests run in sequence). Records
-// have a wave of their own: setup and data objects never share a call
-// (salesforce-api-facts.md §10).
-var waves = map[string]int{
-	TypeProfile: 0, TypeRemoteSite: 0,
-	TypePermissionSet: 1, TypeGroup: 1, TypeUser: 1, // users need only their profile
-	TypeObjectAccess: 2, TypeSetupEntity: 2, TypeFieldAccess: 2, TypeGroupMember: 2,
-	TypePassword: 3, TypeLicenseAssign: 3, TypePermSetAssign: 3, TypeGroupAssign: 3,
-	TypeRecord: 4,
-}
-
-// Wave returns the execution wave of a resource type.
-func Wave(typ string) int { return waves[typ] }
-
-// Order returns where a resource type's steps come in a plan and in a wave.
-func Order(typ string) int { return order[typ] }
-
 // Step is one record-level action.
 type Step struct {
 	Action  Action
@@ -100,39 +71,42 @@ type Step struct {
 	Name    string // what the record is, for humans: `Coconut_API_Access`, `Contact`, `Contact.Email`
 	Parent  string // what it belongs to, for humans: `permission set "X"`, `user "u@x"`
 	Note    string // why, when not obvious: "clone of ...", "implied by edit"
-	SObject string // the sObject written
-	Tooling bool   // written through the Tooling API
+	SObject string // the sObject written (through the kind's channel)
 	ID      string // the record's Id when it exists
 	Changes []Change
 
-	// Key names the record for Refs of later steps (e.g. "permset:x").
-	Key string
+	// Key names the record for Refs of later steps.
+	Key Key
 	// Fields are the values apply writes (create, update). Refs fill Id fields
 	// from the Ids of other records, by Key, once they exist.
 	Fields map[string]any
-	Refs   map[string]string
+	Refs   map[string]Key
+	// Password is the payload of a password step (ChannelPassword); Fields
+	// and Refs are the payload of record steps (collections, Tooling).
+	Password *Password
 	// CloneOf is set on the object and field access of a profile that this
 	// plan creates by copying another's: the Key of that profile step. The
 	// profile and its copied access stand or fall together, since once the
 	// profile exists a re-run no longer clones it.
-	CloneOf string
+	CloneOf Key
+}
+
+// Password sets a new user's password: Salesforce resets it (and emails the
+// user), or it is set to the value of an environment variable, read only
+// when apply runs so that the value never enters a plan.
+type Password struct {
+	User    Key
+	Reset   bool
+	FromEnv string
 }
 
 // Title renders the step for humans, e.g. `permission set "X"`.
 func (s *Step) Title() string {
-	t := typeNames[s.Type] + " " + quoteName(s.Name)
+	t := KindOf(s.Type).Noun + " " + quoteName(s.Name)
 	if s.Parent != "" {
 		t += " on " + s.Parent
 	}
 	return t
-}
-
-var typeNames = map[string]string{
-	TypeProfile: "profile", TypePermissionSet: "permission set", TypeObjectAccess: "object access",
-	TypeFieldAccess: "field access", TypeSetupEntity: "app access", TypeGroup: "permission set group",
-	TypeGroupMember: "group member", TypeUser: "user", TypePassword: "password",
-	TypeLicenseAssign: "licence", TypePermSetAssign: "permission set", TypeGroupAssign: "permission set group",
-	TypeRemoteSite: "remote site", TypeRecord: "record",
 }
 
 func quoteName(s string) string { return fmt.Sprintf("%q", s) }
@@ -177,7 +151,7 @@ type Plan struct {
 	Warnings    []string
 	ManualSteps []string
 	// IDs are the Ids already known for Keys (records that exist now).
-	IDs map[string]string
+	IDs map[Key]string
 }
 
 // SetupHolder is the permission set or profile a SetupChange belongs to.

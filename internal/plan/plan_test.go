@@ -117,7 +117,7 @@ func TestComputeFreshOrgOrdersWaves(t *testing.T) {
 	if diff := cmp.Diff(map[string]any{"SobjectType": "Contact", "PermissionsRead": true, "PermissionsEdit": true}, obj.Fields); diff != "" {
 		t.Errorf("edit implies read (-want +got):\n%s", diff)
 	}
-	if obj.Refs["ParentId"] != "permset:coconut_api" {
+	if obj.Refs["ParentId"] != PermSetKey("Coconut_API") {
 		t.Errorf("object access parent ref = %q", obj.Refs["ParentId"])
 	}
 	// all-edit: permissionable fields only; calculated ones read-only.
@@ -128,7 +128,7 @@ func TestComputeFreshOrgOrdersWaves(t *testing.T) {
 	if user.Fields["TimeZoneSidKey"] != "America/Los_Angeles" || user.Fields["Alias"] != "coconuti" {
 		t.Errorf("user defaults: %v", user.Fields)
 	}
-	if user.Refs["ProfileId"] != "profile:coconut integration" {
+	if user.Refs["ProfileId"] != ProfileKey("Coconut Integration") {
 		t.Errorf("user profile ref = %q", user.Refs["ProfileId"])
 	}
 	if got := p.Summary(); got != (Summary{Create: 9}) {

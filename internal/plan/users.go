@@ -13,9 +13,9 @@ import (
 // permSetRef resolves a permission set named in the spec: one the spec defines
 // (by key, created in this apply if need be) or one the org has, by API name or
 // by a label only one set carries.
-func (pl *planner) permSetRef(r spec.NamedRef) (key, name string, ok bool) {
+func (pl *planner) permSetRef(r spec.NamedRef) (key Key, name string, ok bool) {
 	if pl.specPermSets[lower(r.Name)] {
-		return "permset:" + lower(r.Name), r.Name, true
+		return PermSetKey(r.Name), r.Name, true
 	}
 	ps, candidates := pl.st.FindPermSet(r.Name)
 	if ps == nil || !strings.EqualFold(ps.FullName(), r.Name) {
@@ -32,14 +32,14 @@ func (pl *planner) permSetRef(r spec.NamedRef) (key, name string, ok bool) {
 				}
 			}
 			if len(all) == 1 {
-				return "permset:" + lower(names[0]), names[0], true
+				return PermSetKey(names[0]), names[0], true
 			}
 			pl.errorf(r.Pos, "permission set label %q is ambiguous: %s have it; use the API name", r.Name, strings.Join(sortedKeys(all), ", "))
-			return "", "", false
+			return Key{}, "", false
 		}
 	}
 	if ps != nil {
-		key = "permset:" + lower(ps.FullName())
+		key = PermSetKey(ps.FullName())
 		pl.p.IDs[key] = ps.ID
 		return key, ps.FullName(), true
 	}
@@ -50,7 +50,7 @@ func (pl *planner) permSetRef(r spec.NamedRef) (key, name string, ok bool) {
 		}
 		sort.Strings(names)
 		pl.errorf(r.Pos, "permission set label %q is ambiguous: %s have it; use the API name", r.Name, strings.Join(names, ", "))
-		return "", "", false
+		return Key{}, "", false
 	}
 	var all []string
 	for _, p := range pl.s.PermissionSets {
@@ -67,30 +67,30 @@ func (pl *planner) permSetRef(r spec.NamedRef) (key, name string, ok bool) {
 		hint = fmt.Sprintf("; did you mean %q?", s)
 	}
 	pl.errorf(r.Pos, "permission set %q does not exist in the org or the spec%s", r.Name, hint)
-	return "", "", false
+	return Key{}, "", false
 }
 
 // groupRef resolves a reference to a permission set group: one of the
 // spec's, or one the org has, by API name (ns__Name) or label. It returns
 // the group's key and name.
-func (pl *planner) groupRef(name string, pos spec.Pos) (key, full string, ok bool) {
+func (pl *planner) groupRef(name string, pos spec.Pos) (key Key, full string, ok bool) {
 	if pl.specGroups[lower(name)] {
-		return "group:" + lower(name), name, true
+		return GroupKey(name), name, true
 	}
 	if g := pl.st.FindGroup(name); g != nil {
-		key = "group:" + lower(g.FullName())
+		key = GroupKey(g.FullName())
 		pl.p.IDs[key] = g.ID
 		return key, g.FullName(), true
 	}
 	pl.errorf(pos, "permission set group %q does not exist in the org or the spec%s", name, pl.suggestGroup(name))
-	return "", "", false
+	return Key{}, "", false
 }
 
 func (pl *planner) group(g *spec.PermissionSetGroup) {
 	if !pl.cond(g.If) {
 		return
 	}
-	key := "group:" + lower(g.Name)
+	key := GroupKey(g.Name)
 	cur := pl.st.Groups[lower(g.Name)]
 	label := g.Label
 	if label == "" {
@@ -141,7 +141,7 @@ func (pl *planner) group(g *spec.PermissionSetGroup) {
 			}
 		}
 		m.Action = Create
-		m.Refs = map[string]string{"PermissionSetGroupId": key, "PermissionSetId": psKey}
+		m.Refs = map[string]Key{"PermissionSetGroupId": key, "PermissionSetId": psKey}
 		m.Fields = map[string]any{}
 		m.Changes = []Change{{Field: "PermissionSet", After: psName}}
 		pl.add(m)
@@ -179,7 +179,7 @@ func (pl *planner) user(u *spec.User) {
 		return
 	}
 	username := u.Username.Value
-	key := "user:" + lower(username)
+	key := UserKey(username)
 	cur := pl.st.Users[lower(username)]
 	step := &Step{Type: TypeUser, Name: username, SObject: "User", Key: key, Fields: map[string]any{}}
 	secret := map[string]bool{"Username": u.Username.Secret}
@@ -236,14 +236,15 @@ func (pl *planner) user(u *spec.User) {
 		set(f, u.Fields[f].Value, u.Fields[f].Secret)
 	}
 
-	profileKey, profileName := "", u.Profile
+	var profileKey Key
+	profileName := u.Profile
 	if u.Profile != "" {
 		switch {
 		case pl.specProfiles[lower(u.Profile)]:
-			profileKey = "profile:" + lower(u.Profile)
+			profileKey = ProfileKey(u.Profile)
 		case pl.st.Profiles[lower(u.Profile)] != nil:
 			pr := pl.st.Profiles[lower(u.Profile)]
-			profileKey, profileName = "profile:"+lower(pr.Name), pr.Name
+			profileKey, profileName = ProfileKey(pr.Name), pr.Name
 		default:
 			// Go on without it: the plan is not applied, and the user's other
 			// references get checked too, so that every mistake shows at once.
@@ -260,8 +261,8 @@ func (pl *planner) user(u *spec.User) {
 			step.Fields[f] = want[f]
 			step.Changes = append(step.Changes, Change{Field: f, After: want[f], Secret: secret[f]})
 		}
-		if profileKey != "" {
-			step.Refs = map[string]string{"ProfileId": profileKey}
+		if !profileKey.IsZero() {
+			step.Refs = map[string]Key{"ProfileId": profileKey}
 			step.Changes = append(step.Changes, Change{Field: "Profile", After: profileName})
 		} else if u.Profile == "" {
 			pl.errorf(u.Pos, "user %q does not exist yet: profile: is needed to create it", username)
@@ -281,8 +282,8 @@ func (pl *planner) user(u *spec.User) {
 				step.Changes = append(step.Changes, Change{Field: f, Before: rec.String(f), After: want[f], Secret: secret[f]})
 			}
 		}
-		if profileKey != "" && !strings.EqualFold(rec.String("Profile.Name"), profileName) {
-			step.Refs = map[string]string{"ProfileId": profileKey}
+		if !profileKey.IsZero() && !strings.EqualFold(rec.String("Profile.Name"), profileName) {
+			step.Refs = map[string]Key{"ProfileId": profileKey}
 			step.Changes = append(step.Changes, Change{Field: "Profile", Before: rec.String("Profile.Name"), After: profileName})
 		}
 		if u.Active != nil && rec.Bool("IsActive") != *u.Active {
@@ -298,13 +299,14 @@ func (pl *planner) user(u *spec.User) {
 // password sets a new user's password once, when the user is created: `reset`
 // has Salesforce generate one and email the user; `fromEnv` sets the value of an
 // environment variable, which never appears in a plan.
-func (pl *planner) password(u *spec.User, userKey string) {
+func (pl *planner) password(u *spec.User, userKey Key) {
 	if u.Password == nil || u.Password.Mode == spec.PasswordNone || u.Password.Mode == "" {
 		return
 	}
-	step := &Step{Action: Create, Type: TypePassword, Name: u.Username.Value, SObject: "User", Refs: map[string]string{"Id": userKey}, Fields: map[string]any{"mode": u.Password.Mode}}
+	step := &Step{Action: Create, Type: TypePassword, Name: u.Username.Value, SObject: "User", Password: &Password{User: userKey}}
 	switch u.Password.Mode {
 	case spec.PasswordReset:
+		step.Password.Reset = true
 		step.Note = "Salesforce emails the user a reset link"
 		step.Changes = []Change{{Field: "password", After: "reset"}}
 	case spec.PasswordFromEnv:
@@ -315,14 +317,14 @@ func (pl *planner) password(u *spec.User, userKey string) {
 				pl.errorf(u.Pos, "user %q: password comes from $%s, which is not set", u.Username.Value, u.Password.FromEnv)
 			}
 		}
-		step.Fields["env"] = u.Password.FromEnv
+		step.Password.FromEnv = u.Password.FromEnv
 		step.Note = "from $" + u.Password.FromEnv
 		step.Changes = []Change{{Field: "password", After: "(secret)", Secret: true}}
 	}
 	pl.add(step)
 }
 
-func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey string) {
+func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey Key) {
 	parent := "user " + quoteName(u.Username.Value)
 	var have struct{ psl, sets, groups map[string]string }
 	if cur != nil {
@@ -339,14 +341,14 @@ func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey string
 			continue
 		}
 		listedPSL[state.Key15(psl.ID)] = true
-		pl.plan(userKey, "psl:"+state.Key15(psl.ID))
+		pl.plan(userKey, LicenceKey(state.Key15(psl.ID)))
 		step := &Step{Type: TypeLicenseAssign, Name: psl.MasterLabel, Parent: parent, SObject: "PermissionSetLicenseAssign"}
 		if id, ok := have.psl[state.Key15(psl.ID)]; ok {
 			step.Action, step.ID = NoOp, id
 		} else {
 			step.Action = Create
 			step.Fields = map[string]any{"PermissionSetLicenseId": psl.ID}
-			step.Refs = map[string]string{"AssigneeId": userKey}
+			step.Refs = map[string]Key{"AssigneeId": userKey}
 			step.Changes = []Change{{Field: "PermissionSetLicense", After: psl.MasterLabel}}
 		}
 		pl.add(step)
@@ -370,7 +372,7 @@ func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey string
 		} else {
 			step.Action = Create
 			step.Fields = map[string]any{}
-			step.Refs = map[string]string{"AssigneeId": userKey, "PermissionSetId": psKey}
+			step.Refs = map[string]Key{"AssigneeId": userKey, "PermissionSetId": psKey}
 			step.Changes = []Change{{Field: "PermissionSet", After: psName}}
 		}
 		pl.add(step)
@@ -383,7 +385,7 @@ func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey string
 		if !ok {
 			continue
 		}
-		g := pl.st.Groups[strings.TrimPrefix(gKey, "group:")]
+		g := pl.st.Groups[gKey.Name]
 		pl.plan(userKey, gKey)
 		step := &Step{Type: TypeGroupAssign, Name: r.Name, Parent: parent, SObject: "PermissionSetAssignment"}
 		if g != nil {
@@ -397,7 +399,7 @@ func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey string
 		}
 		step.Action = Create
 		step.Fields = map[string]any{}
-		step.Refs = map[string]string{"AssigneeId": userKey, "PermissionSetGroupId": gKey}
+		step.Refs = map[string]Key{"AssigneeId": userKey, "PermissionSetGroupId": gKey}
 		step.Changes = []Change{{Field: "PermissionSetGroup", After: step.Name}}
 		pl.add(step)
 	}

@@ -229,6 +229,7 @@ func writeJSON(w io.Writer, v any) error {
 type Outcome struct {
 	Done, Failed, NotRun []*plan.Step
 	Errors               map[*plan.Step]error
+	Created              map[*plan.Step]string // Ids of the records apply created
 	APICalls             int
 }
 
@@ -256,7 +257,9 @@ func ApplyJSON(w io.Writer, p *plan.Plan, o Outcome) error {
 		status[s] = "not run"
 	}
 	for i, s := range p.Steps {
-		doc.Steps[i].ID = s.ID
+		if id := o.Created[s]; id != "" {
+			doc.Steps[i].ID = id
+		}
 		doc.Steps[i].Status = status[s]
 		if err := o.Errors[s]; err != nil {
 			doc.Steps[i].Error = err.Error()
