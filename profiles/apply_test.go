@@ -66,8 +66,10 @@ func TestConditionalParts(t *testing.T) {
 					ConnectedApps: []emulator.SeedConnectedApp{{Name: "ScreenMeet"}}},
 			}},
 			queries: map[string][]string{
-				"SELECT PermissionsPasswordNeverExpires, PermissionsApexRestServices, PermissionsCustomizeApplication, PermissionsCreateAuditFields FROM PermissionSet WHERE Name = 'ScreenMeet_Service_System_Permissions'": {
-					"PermissionsApexRestServices=true PermissionsCreateAuditFields=false PermissionsCustomizeApplication=true PermissionsPasswordNeverExpires=true",
+				// Without the audit-fields preference the org has no
+				// PermissionsCreateAuditFields field at all.
+				"SELECT PermissionsPasswordNeverExpires, PermissionsApexRestServices, PermissionsCustomizeApplication FROM PermissionSet WHERE Name = 'ScreenMeet_Service_System_Permissions'": {
+					"PermissionsApexRestServices=true PermissionsCustomizeApplication=true PermissionsPasswordNeverExpires=true",
 				},
 				"SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE Assignee.Username = 'screenmeet.service@example.com' AND PermissionSet.IsOwnedByProfile = false": {
 					"PermissionSet.Name=ScreenMeet_Service",
@@ -105,6 +107,8 @@ func TestConditionalParts(t *testing.T) {
 			name:    "screenmeet with audit fields",
 			profile: "screenmeet.yaml",
 			vars:    []string{"--var", "SCREENMEET_SET_AUDIT_FIELDS=true"},
+			// The permission exists once the org preference is on.
+			seed: emulator.Seed{OrgPreferences: &emulator.SeedOrgPreferences{EnableAuditFieldsInactiveOwner: true}},
 			queries: map[string][]string{
 				"SELECT PermissionsCreateAuditFields FROM PermissionSet WHERE Name = 'ScreenMeet_Service_System_Permissions'": {
 					"PermissionsCreateAuditFields=true",
@@ -226,7 +230,7 @@ func writesNothing(out string) bool {
 		return true
 	}
 	return !strings.Contains(out, "\nApplying to ") &&
-		regexp.MustCompile(`\nPlan: 0 to create, 0 to update, 0 to prune, \d+ to switch on in Setup\.\n`).MatchString(out)
+		regexp.MustCompile(`\nPlan: 0 to create, 0 to update, 0 to prune, \d+ to change in Setup\.\n`).MatchString(out)
 }
 
 // run executes sfprov in process against the test's emulator.

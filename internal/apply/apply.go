@@ -198,7 +198,7 @@ func (e *executor) cloneWave(ctx context.Context, setupErr error) {
 			}
 		}
 		e.res.Done = kept
-		what := fmt.Sprintf("%d of the %d access rows copied from its source failed", failed, len(e.clones[k]))
+		what := fmt.Sprintf("%d of the %d writes that copy its source's access and permissions failed", failed, len(e.clones[k]))
 		if err := e.c.Do(ctx, "DELETE", e.c.DataPath("sobjects/Profile/"+e.res.Created[prof]), nil, nil); err != nil {
 			e.finish(prof, fmt.Errorf("created, but %s, and deleting it again failed (%w): delete profile %q in Setup, then re-run", what, err, prof.Name))
 			continue

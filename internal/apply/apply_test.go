@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -748,9 +749,11 @@ func TestExecuteCloneStandsOrFallsTogether(t *testing.T) {
 			copied++
 		}
 	}
-	// 5 objects and every permissionable field of them (the emulator's Standard User).
-	if copied != 136 {
-		t.Fatalf("%d steps copy the access, want 136", copied)
+	// 5 objects and every permissionable field of them (the emulator's
+	// Standard User), and the system permissions that wait for that access
+	// (Convert Leads needs Create on Account).
+	if copied != 137 {
+		t.Fatalf("%d steps copy the access, want 137", copied)
 	}
 	res, err := apply.Execute(ctx, c, p, apply.Options{})
 	if err != nil {
@@ -763,9 +766,10 @@ func TestExecuteCloneStandsOrFallsTogether(t *testing.T) {
 		t.Fatalf("Failed = %d steps, last %q", len(res.Failed), titles(res.Failed)[len(res.Failed)-1])
 	}
 	prof := res.Failed[copied]
-	if got, want := res.Errors[prof].Error(), "136 of the 136 access rows copied from its source failed, so the new profile was deleted again; a re-run clones it afresh"; got != want {
+	if got, want := res.Errors[prof].Error(), "137 of the 137 writes that copy its source's access and permissions failed, so the new profile was deleted again; a re-run clones it afresh"; got != want {
 		t.Errorf("profile error = %q, want %q", got, want)
 	}
+	late := `update system permissions "Acme Agent"`
 	if diff := cmp.Diff([]string{`create user "acme.agent@example.com"`}, titles(res.NotRun)); diff != "" {
 		t.Errorf("NotRun (-want +got):\n%s", diff)
 	}
@@ -774,8 +778,8 @@ func TestExecuteCloneStandsOrFallsTogether(t *testing.T) {
 	}
 
 	done := converge(t, c, cloneSpec)
-	if len(done) != 2+copied || done[copied] != `create profile "Acme Agent"` || done[copied+1] != `create user "acme.agent@example.com"` {
-		t.Errorf("re-run: %d steps done, the profile and user last: %q", len(done), done[copied:])
+	if len(done) != 2+copied || done[copied] != `create profile "Acme Agent"` || done[copied+1] != `create user "acme.agent@example.com"` || !slices.Contains(done, late) {
+		t.Errorf("re-run: %d steps done, the profile and user last, the late permissions among them: %q", len(done), done[copied:])
 	}
 	rs, err := c.Query(ctx, "SELECT COUNT(Id) n FROM FieldPermissions WHERE Parent.Profile.Name = 'Acme Agent'")
 	if err != nil || len(rs) != 1 || rs[0].Get("n") != 131.0 {
@@ -805,8 +809,8 @@ func TestExecuteCloneCopiedWhenItsWaveFails(t *testing.T) {
 	if diff := cmp.Diff([]string{`create user "acme.agent@example.com"`}, titles(res.NotRun)); diff != "" {
 		t.Errorf("NotRun (-want +got):\n%s", diff)
 	}
-	if done := titles(res.Done); len(done) != 137 || done[136] != `create profile "Acme Agent"` {
-		t.Errorf("Done: %d steps, last %q; want the 136 copied rows, then the profile", len(done), done[len(done)-1])
+	if done := titles(res.Done); len(done) != 138 || done[137] != `create profile "Acme Agent"` {
+		t.Errorf("Done: %d steps, last %q; want the 136 copied rows and the late permissions, then the profile", len(done), done[len(done)-1])
 	}
 	done := converge(t, c, src)
 	if diff := cmp.Diff([]string{`create remote site "Acme_Site"`, `create user "acme.agent@example.com"`}, done); diff != "" {

@@ -77,7 +77,7 @@ var catalog = []Permission{
 	{"CustomizeApplication", "Customize Application", false},
 	{"DataExport", "Weekly Data Export", false},
 	{"DebugApex", "Debug Apex", false},
-	{"DelegatedTwoFactor", "Manage Multi-Factor Authentication in User Interface", false},
+	{"DelegatedTwoFactor", "Manage MFA in User Interface", false},
 	{"DeleteActivatedContract", "Delete Activated Contracts", false},
 	{"DeleteTopics", "Delete Topics", false},
 	{"DistributeFromPersWksp", "Create Content Deliveries", false},
@@ -167,7 +167,7 @@ var catalog = []Permission{
 	{"ManageSurveys", "Manage Surveys", false},
 	{"ManageSynonyms", "Manage Synonyms", false},
 	{"ManageTerritories", "Manage Territories", false},
-	{"ManageTwoFactor", "Manage Multi-Factor Authentication in API", false},
+	{"ManageTwoFactor", "Manage MFA in API", false},
 	{"ManageUnlistedGroups", "Manage Unlisted Groups", false},
 	{"ManageUsers", "Manage Users", false},
 	{"MassInlineEdit", "Mass Edits from Lists", false},
@@ -230,7 +230,7 @@ var catalog = []Permission{
 	{"ViewDataAssessment", "Access to view Data Assessment", false},
 	{"ViewDataCategories", "View Data Categories in Setup", false},
 	{"ViewDataLeakageEvents", "View Real-Time Event Monitoring Data", false},
-	{"ViewDeveloperName", "View DeveloperName", false},
+	{"ViewDeveloperName", "View Developer Name", false},
 	{"ViewEncryptedData", "View Encrypted Data", false},
 	{"ViewEventLogFiles", "View Event Log Files", false},
 	{"ViewHealthCheck", "View Health Check", false},
@@ -252,8 +252,12 @@ var catalog = []Permission{
 var aliases = map[string]string{
 	// The name sfprov once used; no live org has it (see the catalog entry).
 	"ApproveUninstalledConnectedApps": "CanApproveUninstalledApps",
-	"modify metadata":                 "ModifyMetadata",
-	"mass edit from lists":            "MassInlineEdit",
-	"set audit fields":                "CreateAuditFields",
-	"send list emails":                "ListEmailSend",
+	// Labels of older API versions (v57.0 describes), now renamed (v64.0).
+	"Manage Multi-Factor Authentication in User Interface": "DelegatedTwoFactor",
+	"Manage Multi-Factor Authentication in API":            "ManageTwoFactor",
+	"View DeveloperName":                                   "ViewDeveloperName",
+	"modify metadata":                                      "ModifyMetadata",
+	"mass edit from lists":                                 "MassInlineEdit",
+	"set audit fields":                                     "CreateAuditFields",
+	"send list emails":                                     "ListEmailSend",
 }

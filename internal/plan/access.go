@@ -75,7 +75,7 @@ type clonedAccess struct {
 // note says where a copied row comes from, for the plan.
 func (c *clonedAccess) note() string { return "copied from " + quoteName(c.from) }
 
-func (pl *planner) objects(list []spec.ObjectAccess, parentID string, parentKey Key, parentLabel string, prune bool, clone *clonedAccess) {
+func (pl *planner) objects(list []spec.ObjectAccess, parentID string, parentKey Key, parentLabel string, prune bool, clone *clonedAccess, needs []objNeed) {
 	var rows map[string]*state.ObjectPerm
 	var fieldRows map[string]*state.FieldPerm
 	if parentID != "" {
@@ -152,9 +152,31 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID string, parentKey 
 			byObj[k] = e
 		}
 	}
+	// Object access the parent's user permissions require (Create on
+	// Account for Convert Leads) joins what is planned, or is planned first.
+	var prereqs []*entry
+	for _, n := range needs {
+		want := map[string]bool{}
+		for _, f := range n.flags {
+			want[f] = true
+		}
+		pl.closeFlags(n.obj, want)
+		if e := byObj[lower(n.obj)]; e != nil {
+			for f := range want {
+				e.want[f] = true
+			}
+			continue
+		}
+		if r := rows[lower(n.obj)]; r != nil && hasAll(r.Flags, sortedKeys(want)) {
+			continue
+		}
+		e := &entry{obj: n.obj, want: want, note: flagWords(sortedKeys(want)) + " " + n.obj + " " + n.why}
+		byObj[lower(n.obj)] = e
+		seenObj[lower(n.obj)] = true
+		prereqs = append(prereqs, e)
+	}
 	// Access that Salesforce ties to another object's access (Read on Account
 	// for Contact) gets that access too, first, as Setup does.
-	var prereqs []*entry
 	isParent := map[*entry]bool{}
 	for _, e := range entries {
 		for _, other := range sortedKeys(pl.otherObjectNeeds(e.obj, e.want)) {
@@ -240,7 +262,7 @@ func (pl *planner) closeFlags(obj string, want map[string]bool) {
 
 func (pl *planner) sameObjectNeeds(obj, flag string) []string {
 	d := pl.orgDeps()
-	if d == nil {
+	if !d.Covers(obj) {
 		return impliedFlags[flag]
 	}
 	var out []string
@@ -258,7 +280,7 @@ func (pl *planner) sameObjectNeeds(obj, flag string) []string {
 func (pl *planner) otherObjectNeeds(obj string, want map[string]bool) map[string][]string {
 	out := map[string][]string{}
 	d := pl.orgDeps()
-	if d == nil {
+	if !d.Covers(obj) {
 		if parent := objectParents[obj]; parent != "" && len(want) > 0 {
 			out[parent] = []string{"PermissionsRead"}
 		}

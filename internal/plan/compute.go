@@ -241,7 +241,8 @@ func (pl *planner) inSetup(h SetupHolder, name, why string) {
 	if h.Kind == "profile" {
 		where = "Setup → Profiles → " + h.Label + " → Edit (Administrative and General User Permissions)"
 	}
-	pl.p.Setup = append(pl.p.Setup, SetupChange{Holder: h, Permission: name, Label: pl.label(name), Where: where, Why: why})
+	pl.p.Setup = append(pl.p.Setup, SetupChange{Title: fmt.Sprintf("system permission %q on %s %q", pl.label(name), h.Kind, h.Name),
+		Change: fmt.Sprintf("select %q (the API has no field for %s)", pl.label(name), name), Where: where, Why: why, Unread: true})
 	pl.p.ManualSteps = append(pl.p.ManualSteps, fmt.Sprintf("Switch on %q for %s %q: %s, select %q and save (the API cannot set it; sfprov does not know whether it is on).",
 		pl.label(name), h.Kind, h.Name, where, pl.label(name)))
 }
@@ -354,6 +355,8 @@ func (pl *planner) profile(p *spec.Profile) {
 				step.Changes = append(step.Changes, Change{Field: f, After: true})
 			}
 		}
+		needs := pl.objectNeedsOf(sortedSet(enabled))
+		late := pl.deferLate(step, key)
 		pl.add(step)
 		// With prune: true the spec lists the whole access, so nothing is copied.
 		var clone *clonedAccess
@@ -362,8 +365,14 @@ func (pl *planner) profile(p *spec.Profile) {
 			clone = &clonedAccess{from: src.Name, objects: objs, fields: fields}
 		}
 		first := len(pl.p.Steps)
-		pl.objects(p.Objects, "", ProfileKey(p.Name).OwnedPermSet(), "profile "+quoteName(p.Name), p.Prune, clone)
-		if clone != nil {
+		pl.objects(p.Objects, "", ProfileKey(p.Name).OwnedPermSet(), "profile "+quoteName(p.Name), p.Prune, clone, needs)
+		// The permissions held back until their object access exists belong
+		// with the profile like its copied access: a re-run would not write
+		// them to a profile that exists.
+		if late != nil {
+			pl.add(late)
+		}
+		if clone != nil || late != nil {
 			for _, s := range pl.p.Steps[first:] {
 				s.CloneOf = key
 			}
@@ -375,9 +384,13 @@ func (pl *planner) profile(p *spec.Profile) {
 		step.set("Description", cur.Description, *p.Description)
 	}
 	switchPerms(step, cur.Perms, perms, why, p.Prune)
+	late := pl.deferLate(step, key)
 	step.Action = actionFor(step)
 	pl.add(step)
-	pl.objects(p.Objects, cur.OwnedPermSet, ProfileKey(p.Name).OwnedPermSet(), "profile "+quoteName(p.Name), p.Prune, nil)
+	if late != nil {
+		pl.add(late)
+	}
+	pl.objects(p.Objects, cur.OwnedPermSet, ProfileKey(p.Name).OwnedPermSet(), "profile "+quoteName(p.Name), p.Prune, nil, pl.objectNeedsOf(perms))
 }
 
 func (pl *planner) suggestProfile(name string) string {
@@ -484,8 +497,12 @@ func (pl *planner) permissionSet(p *spec.PermissionSet) {
 		if notes := pl.requiredNotes(perms, why); notes != "" {
 			step.Note = notes
 		}
+		late := pl.deferLate(step, key)
 		pl.add(step)
-		pl.objects(p.Objects, "", key, parentLabel, p.Prune, nil)
+		if late != nil {
+			pl.add(late)
+		}
+		pl.objects(p.Objects, "", key, parentLabel, p.Prune, nil, pl.objectNeedsOf(perms))
 		pl.entities(p, "", key, parentLabel)
 		return
 	}
@@ -501,12 +518,16 @@ func (pl *planner) permissionSet(p *spec.PermissionSet) {
 		pl.errorf(p.Pos, "permission set %q: its licence cannot be changed after creation (Salesforce allows LicenseId only on create); remove license: or recreate the permission set", p.Name)
 	}
 	switchPerms(step, cur.Perms, perms, why, p.Prune)
+	late := pl.deferLate(step, key)
 	step.Action = actionFor(step)
 	if notes := pl.requiredNotes(changedFields(step), why); notes != "" {
 		step.Note = notes
 	}
 	pl.add(step)
-	pl.objects(p.Objects, cur.ID, key, parentLabel, p.Prune, nil)
+	if late != nil {
+		pl.add(late)
+	}
+	pl.objects(p.Objects, cur.ID, key, parentLabel, p.Prune, nil, pl.objectNeedsOf(perms))
 	pl.entities(p, cur.ID, key, parentLabel)
 }
 

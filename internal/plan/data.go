@@ -202,40 +202,52 @@ func (pl *planner) connectedApps() {
 		if a.Policy == nil {
 			continue
 		}
-		where := fmt.Sprintf("In Setup > Apps > Connected Apps > Manage Connected Apps > %s > Edit Policies", app.Name)
-		var set []string
+		// A connected app's policy is read-only to every API
+		// (salesforce-api-facts.md §7), so a difference is a change for Setup.
+		// Permitted Users is readable (OptionsAllowAdminApprovedUsersOnly):
+		// it is listed only when it differs. IP relaxation and the refresh
+		// token policy cannot be read, so they are a check in the checklist,
+		// never a change sfprov claims to see.
+		where := "Setup → Apps → Connected Apps → Manage Connected Apps → " + app.Name + " → Edit Policies"
+		title := "connected app " + quoteName(app.Name)
 		switch a.Policy.PermittedUsers {
 		case "adminApproved":
 			if !pl.st.AdminApprovedOnly[lower(a.Name)] {
-				set = append(set, `Permitted Users: "Admin approved users are pre-authorized"`)
+				pl.setupChange(SetupChange{Title: title, Change: `Permitted Users: "Admin approved users are pre-authorized"`, Where: where})
 			}
 		case "allSelfAuthorize":
 			if pl.st.AdminApprovedOnly[lower(a.Name)] {
-				set = append(set, `Permitted Users: "All users may self-authorize"`)
+				pl.setupChange(SetupChange{Title: title, Change: `Permitted Users: "All users may self-authorize"`, Where: where})
 			}
 		}
-		// IP relaxation and the refresh token policy are not readable through
-		// the data API: ask for a check rather than claim they match.
+		var check []string
 		switch a.Policy.IPRelaxation {
 		case "enforce":
-			set = append(set, `IP Relaxation: "Enforce IP restrictions" (check)`)
+			check = append(check, `IP Relaxation is "Enforce IP restrictions"`)
 		case "relax":
-			set = append(set, `IP Relaxation: "Relax IP restrictions" (check)`)
+			check = append(check, `IP Relaxation is "Relax IP restrictions"`)
 		case "relaxWithSecondFactor":
-			set = append(set, `IP Relaxation: "Relax IP restrictions with second factor" (check)`)
+			check = append(check, `IP Relaxation is "Relax IP restrictions with second factor"`)
 		}
 		if rt := a.Policy.RefreshToken; rt != nil {
 			switch rt.Mode {
 			case "untilRevoked":
-				set = append(set, `Refresh Token Policy: "Refresh token is valid until revoked" (check)`)
+				check = append(check, `Refresh Token Policy is "Refresh token is valid until revoked"`)
 			case "immediately":
-				set = append(set, `Refresh Token Policy: "Immediately expire refresh token" (check)`)
+				check = append(check, `Refresh Token Policy is "Immediately expire refresh token"`)
 			case "expireAfter":
-				set = append(set, fmt.Sprintf(`Refresh Token Policy: "Expire refresh token after %s" (check)`, rt.ExpireAfter))
+				check = append(check, fmt.Sprintf(`Refresh Token Policy is "Expire refresh token after %s"`, rt.ExpireAfter))
 			}
 		}
-		if len(set) > 0 {
-			pl.p.ManualSteps = append(pl.p.ManualSteps, where+", set "+strings.Join(set, "; ")+".")
+		if len(check) > 0 {
+			pl.p.ManualSteps = append(pl.p.ManualSteps, fmt.Sprintf("Check in %s that %s (no API reads these).", where, strings.Join(check, " and ")))
 		}
 	}
+}
+
+// setupChange records a change only Setup can make, in the plan and in the
+// checklist.
+func (pl *planner) setupChange(c SetupChange) {
+	pl.p.Setup = append(pl.p.Setup, c)
+	pl.p.ManualSteps = append(pl.p.ManualSteps, fmt.Sprintf("In %s, set %s.", c.Where, c.Change))
 }

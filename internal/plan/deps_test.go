@@ -116,3 +116,43 @@ permissionSets:
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+// TestConnectedAppPolicy: a packaged connected app's policy is Setup's to
+// change. A readable setting that differs is a change (and in the
+// checklist); one that matches prints nothing; settings no API reads are a
+// check in the checklist only.
+func TestConnectedAppPolicy(t *testing.T) {
+	src := `version: 1
+connectedApps:
+  - name: ScreenMeet
+    policy:
+      permittedUsers: adminApproved
+      ipRelaxation: relax
+`
+	st := freshOrg()
+	st.Apps["screenmeet"] = &state.Named{ID: "0H4000000000001AAA", Name: "ScreenMeet"}
+	p, ds := Compute(parse(t, src), st, Options{})
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	where := "Setup → Apps → Connected Apps → Manage Connected Apps → ScreenMeet → Edit Policies"
+	want := []SetupChange{{Title: `connected app "ScreenMeet"`, Change: `Permitted Users: "Admin approved users are pre-authorized"`, Where: where}}
+	if diff := cmp.Diff(want, p.Setup); diff != "" {
+		t.Errorf("setup (-want +got):\n%s", diff)
+	}
+	if !p.HasChanges() {
+		t.Errorf("a policy that differs is not a change")
+	}
+	wantSteps := []string{
+		"In " + where + `, set Permitted Users: "Admin approved users are pre-authorized".`,
+		"Check in " + where + ` that IP Relaxation is "Relax IP restrictions" (no API reads these).`,
+	}
+	if diff := cmp.Diff(wantSteps, p.ManualSteps); diff != "" {
+		t.Errorf("checklist (-want +got):\n%s", diff)
+	}
+	st.AdminApprovedOnly = map[string]bool{"screenmeet": true}
+	p, _ = Compute(parse(t, src), st, Options{})
+	if p.HasChanges() || len(p.Setup) != 0 || len(p.ManualSteps) != 1 {
+		t.Errorf("a matching policy: changes %v, setup %v, checklist %q", p.HasChanges(), p.Setup, p.ManualSteps)
+	}
+}

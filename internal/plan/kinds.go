@@ -45,6 +45,7 @@ func init() {
 		{TypeObjectAccess, "object access", 2, 2, ChannelCollections},
 		{TypeSetupEntity, "app access", 2, 2, ChannelCollections},
 		{TypeFieldAccess, "field access", 3, 2, ChannelCollections},
+		{TypeLatePermissions, "system permissions", 3, 3, ChannelCollections},
 		{TypeGroup, "permission set group", 4, 1, ChannelCollections},
 		{TypeGroupMember, "group member", 5, 2, ChannelCollections},
 		{TypeUser, "user", 6, 1, ChannelCollections},

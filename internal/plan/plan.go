@@ -50,18 +50,22 @@ type Change struct {
 const (
 	TypeProfile       = "profile"
 	TypePermissionSet = "permissionSet"
-	TypeObjectAccess  = "objectAccess"
-	TypeFieldAccess   = "fieldAccess"
-	TypeSetupEntity   = "setupEntityAccess"
-	TypeGroup         = "permissionSetGroup"
-	TypeGroupMember   = "permissionSetGroupComponent"
-	TypeUser          = "user"
-	TypePassword      = "userPassword"
-	TypeLicenseAssign = "permissionSetLicenseAssignment"
-	TypePermSetAssign = "permissionSetAssignment"
-	TypeGroupAssign   = "permissionSetGroupAssignment"
-	TypeRemoteSite    = "remoteSite"
-	TypeRecord        = "record"
+	// TypeLatePermissions switches on, after the object access they need,
+	// the user permissions of a profile or permission set that depend on
+	// object permissions.
+	TypeLatePermissions = "latePermissions"
+	TypeObjectAccess    = "objectAccess"
+	TypeFieldAccess     = "fieldAccess"
+	TypeSetupEntity     = "setupEntityAccess"
+	TypeGroup           = "permissionSetGroup"
+	TypeGroupMember     = "permissionSetGroupComponent"
+	TypeUser            = "user"
+	TypePassword        = "userPassword"
+	TypeLicenseAssign   = "permissionSetLicenseAssignment"
+	TypePermSetAssign   = "permissionSetAssignment"
+	TypeGroupAssign     = "permissionSetGroupAssignment"
+	TypeRemoteSite      = "remoteSite"
+	TypeRecord          = "record"
 )
 
 // Step is one record-level action.
@@ -154,20 +158,24 @@ type Plan struct {
 	IDs map[Key]string
 }
 
-// SetupHolder is the permission set or profile a SetupChange belongs to.
+// SetupHolder is the permission set or profile a system permission belongs to.
 type SetupHolder struct {
 	Kind  string // "permission set" or "profile"
 	Name  string // API name (a profile's name)
 	Label string // as Setup lists it
 }
 
-// SetupChange is a system permission to switch on in Setup.
+// SetupChange is a change only Setup can make: the APIs sfprov uses cannot
+// write it (a system permission no sObject field holds, a packaged connected
+// app's policy). It counts as a change and is in the checklist too.
 type SetupChange struct {
-	Holder     SetupHolder
-	Permission string // API name, e.g. "CanApproveUninstalledApps"
-	Label      string // e.g. "Approve Uninstalled Connected Apps"
-	Where      string // the Setup page
-	Why        string // "" or "required by ..."
+	Title  string // what changes: `system permission "X" on permission set "Y"`
+	Change string // what to set: `Permitted Users: "Admin approved users are pre-authorized"`
+	Where  string // the Setup page
+	Why    string // "" or "required by ..."
+	// Unread: sfprov cannot read the current value, so it cannot tell
+	// whether the org already matches.
+	Unread bool
 }
 
 // Summary counts steps by action, and the changes left to Setup.

@@ -47,7 +47,7 @@ func Plan(w io.Writer, p *plan.Plan) {
 	sum := p.Summary()
 	line := fmt.Sprintf("Plan: %d to create, %d to update, %d to prune", sum.Create, sum.Update, sum.Prune)
 	if sum.Setup > 0 {
-		line += fmt.Sprintf(", %d to switch on in Setup", sum.Setup)
+		line += fmt.Sprintf(", %d to change in Setup", sum.Setup)
 	}
 	fmt.Fprintf(w, "\n%s.\n", line)
 }
@@ -56,12 +56,12 @@ func Plan(w io.Writer, p *plan.Plan) {
 const SetupSymbol = "!"
 
 func writeSetup(w io.Writer, c plan.SetupChange) {
-	line := fmt.Sprintf("  %s system permission %q on %s %q", SetupSymbol, c.Label, c.Holder.Kind, c.Holder.Name)
+	line := fmt.Sprintf("  %s %s", SetupSymbol, c.Title)
 	if c.Why != "" {
 		line += " (" + c.Why + ")"
 	}
 	fmt.Fprintln(w, line)
-	fmt.Fprintf(w, "      only Setup can switch it on (the API has no field for %s): %s\n", c.Permission, c.Where)
+	fmt.Fprintf(w, "      %s: %s\n", c.Where, c.Change)
 }
 
 func object(field string) string {
@@ -149,14 +149,14 @@ type jsonSummary struct {
 	Setup  int `json:"setup"`
 }
 
-// jsonSetup is a system permission only Setup can switch on.
+// jsonSetup is a change only Setup can make.
 type jsonSetup struct {
-	Kind       string `json:"kind"` // "permission set" or "profile"
-	Name       string `json:"name"`
-	Permission string `json:"permission"`
-	Label      string `json:"label"`
-	Where      string `json:"where"`
-	Why        string `json:"why,omitempty"`
+	Title  string `json:"title"`
+	Change string `json:"change"`
+	Where  string `json:"where"`
+	Why    string `json:"why,omitempty"`
+	// Unread: sfprov cannot read the current value.
+	Unread bool `json:"unread"`
 }
 
 type jsonStep struct {
@@ -209,7 +209,7 @@ func planDoc(p *plan.Plan) jsonPlan {
 		doc.Steps = append(doc.Steps, toJSONStep(s))
 	}
 	for _, c := range p.Setup {
-		doc.Setup = append(doc.Setup, jsonSetup{Kind: c.Holder.Kind, Name: c.Holder.Name, Permission: c.Permission, Label: c.Label, Where: c.Where, Why: c.Why})
+		doc.Setup = append(doc.Setup, jsonSetup{Title: c.Title, Change: c.Change, Where: c.Where, Why: c.Why, Unread: c.Unread})
 	}
 	return doc
 }

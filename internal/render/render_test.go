@@ -36,6 +36,8 @@ func samplePlan() *plan.Plan {
 	p := &plan.Plan{Target: plan.Target{Name: "acme", Kind: "production", InstanceURL: "https://acme.my.salesforce.com", Username: "admin@acme.com", OrgID: "00D000000000001AAA"}}
 	p.Warnings = []string{"remoteSites: not applied by this version of sfprov (1 in the spec)"}
 	p.ManualSteps = []string{"Reset the security token of the service account."}
+	p.Setup = []plan.SetupChange{{Title: `connected app "Acme"`, Change: `Permitted Users: "Admin approved users are pre-authorized"`,
+		Where: "Setup → Apps → Connected Apps → Manage Connected Apps → Acme → Edit Policies"}}
 	p.Steps = append(p.Steps,
 		&plan.Step{Action: plan.Create, Type: plan.TypeProfile, Name: "Acme Integration", SObject: "Profile", Note: `clone of "Minimum Access - API Only Integrations"`,
 			Changes: []plan.Change{{Field: "Name", After: "Acme Integration"}, {Field: "UserLicense", After: "Salesforce Integration"}}},

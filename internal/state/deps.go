@@ -26,6 +26,20 @@ type Dependencies struct {
 	Refused string
 	// edges: requiring permission → what it requires, in the org's order.
 	edges map[PermRef][]PermRef
+	// objects whose object-permission rows were read (lower names); nil
+	// means every object's.
+	objects map[string]bool
+}
+
+// Covers reports whether the table holds obj's object-permission rows: only
+// the spec's objects are read, so a requirement on another object (Create
+// on Account, for Convert Leads) is known, but that object's own rows are
+// not.
+func (d *Dependencies) Covers(obj string) bool {
+	if d == nil {
+		return false
+	}
+	return d.objects == nil || d.objects[strings.ToLower(obj)]
 }
 
 // PermRef is one permission as PermissionDependency names it: a user
@@ -170,7 +184,10 @@ func readDependencies(ctx context.Context, c *salesforce.Client, objects []strin
 		}
 		return nil, fmt.Errorf("read permission dependencies: %w", err)
 	}
-	d := &Dependencies{FromOrg: true, edges: map[PermRef][]PermRef{}}
+	d := &Dependencies{FromOrg: true, edges: map[PermRef][]PermRef{}, objects: map[string]bool{}}
+	for _, obj := range objects {
+		d.objects[strings.ToLower(obj)] = true
+	}
 	for _, r := range rows {
 		from, ok1 := parsePermRef(r.String("Permission"), r.String("PermissionType"))
 		to, ok2 := parsePermRef(r.String("RequiredPermission"), r.String("RequiredPermissionType"))
