@@ -172,6 +172,11 @@ func (o *Org) coerce(obj *schema.Object, f *schema.Field, v any) (any, *DMLError
 		if _, _, exists := o.st.Get(id); !exists {
 			return nil, errCrossRef(f.Name)
 		}
+		if f.Name == "RecordTypeId" && target.Name == "RecordType" {
+			if err := o.checkRecordType(obj, f, s, id); err != nil {
+				return nil, err
+			}
+		}
 		return id, nil
 	case "complexvalue":
 		return v, nil

@@ -212,6 +212,7 @@ func (o *Org) buildCatalog() error {
 		return fmt.Errorf("emulator: %w", err)
 	}
 	o.cat = cat
+	o.finishCatalog()
 	return nil
 }
 

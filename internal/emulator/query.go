@@ -96,6 +96,9 @@ func (o *Org) runQuery(c *reqCtx, q string, all bool) (any, *apiError) {
 		// queryAll also returns the Recycle Bin (REST API guide, QueryAll).
 		st = withDeleted{o.st}
 	}
+	if c.tooling {
+		st = toolingStore{o, st} // Profile's FullName and Metadata (realorg.go)
+	}
 	res, err := soql.Execute(parsed, view, st, soql.Options{APIVersion: c.ver, Tooling: c.tooling, Now: o.now().UTC()})
 	if err != nil {
 		return nil, soqlError(err)

@@ -196,3 +196,186 @@ func TestToolingMetadataAndFullNameOnlyForOneRow(t *testing.T) {
 		t.Errorf("one row: %s", r.body)
 	}
 }
+
+func TestToolingProfileHasFullNameAndMetadata(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	tq := func(q string) resp { return do(t, o, "GET", v+"/tooling/query?q="+urlQuery(q), nil) }
+	r := tq("SELECT Id, FullName, Metadata FROM Profile WHERE Name = 'Standard User'")
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	rec := r.obj(t)["records"].([]any)[0].(map[string]any)
+	if rec["FullName"] != "Standard" {
+		t.Errorf("FullName %v", rec["FullName"])
+	}
+	md := rec["Metadata"].(map[string]any)
+	// The keys in the order served, every one present.
+	raw := string(r.body)
+	order := []string{"applicationVisibilities", "categoryGroupVisibilities", "classAccesses", "custom", "customMetadataTypeAccesses",
+		"customPermissions", "description", "externalDataSourceAccesses", "fieldPermissions", "flowAccesses", "layoutAssignments",
+		"loginHours", "loginIpRanges", "objectPermissions", "pageAccesses", "profileActionOverrides", "recordTypeVisibilities",
+		"tabVisibilities", "urls", "userLicense", "userPermissions"}
+	last := 0
+	for _, k := range order {
+		i := strings.Index(raw, `"`+k+`":`)
+		if _, ok := md[k]; !ok || i < last {
+			t.Errorf("Metadata key %s missing or out of order", k)
+		}
+		last = i
+	}
+	if len(md) != len(order) || md["custom"] != false || md["userLicense"] != "Salesforce" || md["loginHours"] != nil || md["urls"] != nil || md["description"] != nil {
+		t.Errorf("Metadata %v", md)
+	}
+	if !strings.Contains(raw, `{"enabled":true,"name":"ApiEnabled"}`) {
+		t.Errorf("userPermissions lack ApiEnabled: %v", md["userPermissions"])
+	}
+	if !strings.Contains(raw, `{"allowCreate":true,"allowDelete":true,"allowEdit":true,"allowRead":true,"modifyAllRecords":false,"object":"Account","viewAllRecords":false}`) {
+		t.Errorf("objectPermissions: %v", md["objectPermissions"])
+	}
+	if !strings.Contains(raw, `{"editable":true,"field":"Account.Industry","readable":true}`) {
+		t.Errorf("fieldPermissions lack Account.Industry")
+	}
+	// A profile made through the API is custom, its FullName its Name.
+	lic := idOf(t, o, "SELECT Id FROM UserLicense WHERE Name = 'Salesforce'")
+	pid := create(t, o, "Profile", map[string]any{"Name": "Custom: Ops 2.0", "UserLicenseId": lic, "Description": "ops"})
+	r = do(t, o, "GET", v+"/tooling/sobjects/Profile/"+pid, nil)
+	got := r.obj(t)
+	if got["FullName"] != "Custom%3A Ops 2%2E0" || got["Metadata"].(map[string]any)["custom"] != true || got["Metadata"].(map[string]any)["description"] != "ops" {
+		t.Errorf("GET Tooling Profile: FullName %v, Metadata %v", got["FullName"], got["Metadata"])
+	}
+	// Several rows: refused, as for any Metadata or FullName query.
+	n := len(query(t, o, "SELECT Id FROM Profile"))
+	expectBody(t, tq("SELECT FullName FROM Profile"), 400, fmt.Sprintf(`[{"message":"When retrieving results with Metadata or FullName fields, the query qualifications must specify no more than one row for retrieval. Result size: %d","errorCode":"MALFORMED_QUERY"}]`, n))
+	// The data API's Profile has neither field.
+	if r := do(t, o, "GET", v+"/query?q="+urlQuery("SELECT FullName FROM Profile WHERE Id = '"+pid+"'"), nil); r.status != 400 || !strings.Contains(string(r.body), "No such column 'FullName' on entity 'Profile'") {
+		t.Errorf("data API FullName: %d %s", r.status, r.body)
+	}
+	if r := do(t, o, "GET", v+"/sobjects/Profile/"+pid, nil); strings.Contains(string(r.body), `"Metadata"`) {
+		t.Errorf("data API record has Metadata: %s", r.body)
+	}
+}
+
+func TestToolingDescribeSaysWhatToolingAllows(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	for _, name := range []string{"Profile", "PermissionSet"} {
+		d := do(t, o, "GET", v+"/tooling/sobjects/"+name+"/describe", nil).obj(t)
+		if d["createable"] != false || d["updateable"] != false || d["deletable"] != false || d["queryable"] != true {
+			t.Errorf("Tooling %s describe: createable %v updateable %v deletable %v", name, d["createable"], d["updateable"], d["deletable"])
+		}
+		for _, f := range d["fields"].([]any) {
+			m := f.(map[string]any)
+			writable := m["name"] == "FullName" || m["name"] == "Metadata"
+			if !writable && (m["createable"] != false || m["updateable"] != false) {
+				t.Errorf("Tooling %s.%s createable %v updateable %v", name, m["name"], m["createable"], m["updateable"])
+			}
+		}
+		basic := do(t, o, "GET", v+"/tooling/sobjects/"+name, nil).obj(t)["objectDescribe"].(map[string]any)
+		if basic["createable"] != false || basic["deletable"] != false {
+			t.Errorf("Tooling %s basic info: %v", name, basic)
+		}
+		expectBody(t, do(t, o, "POST", v+"/tooling/sobjects/"+name, map[string]any{"Name": "X"}), 405,
+			`[{"errorCode":"METHOD_NOT_ALLOWED","message":"HTTP Method 'POST' not allowed. Allowed are GET,HEAD"}]`)
+		// The data API's view is unchanged.
+		if d := do(t, o, "GET", v+"/sobjects/"+name+"/describe", nil).obj(t); d["createable"] != true || d["deletable"] != true {
+			t.Errorf("data %s describe: createable %v deletable %v", name, d["createable"], d["deletable"])
+		}
+	}
+	fields := map[string]map[string]any{}
+	for _, f := range do(t, o, "GET", v+"/tooling/sobjects/Profile/describe", nil).obj(t)["fields"].([]any) {
+		fields[f.(map[string]any)["name"].(string)] = f.(map[string]any)
+	}
+	if f := fields["FullName"]; f == nil || f["type"] != "string" || f["createable"] != true || f["updateable"] != false || f["filterable"] != false || f["groupable"] != true {
+		t.Errorf("Tooling Profile FullName: %v", f)
+	}
+	if f := fields["Metadata"]; f == nil || f["type"] != "complexvalue" || f["createable"] != true || f["updateable"] != true || f["filterable"] != false {
+		t.Errorf("Tooling Profile Metadata: %v", f)
+	}
+	for _, e := range do(t, o, "GET", v+"/tooling/sobjects", nil).obj(t)["sobjects"].([]any) {
+		if m := e.(map[string]any); (m["name"] == "Profile" || m["name"] == "PermissionSet") && (m["createable"] != false || m["deletable"] != false) {
+			t.Errorf("Tooling global describe %v: createable %v", m["name"], m["createable"])
+		}
+	}
+}
+
+func TestRecordTypeGivesItsObjectARecordTypeIdField(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	hasField := func(object string) (bool, string) {
+		prev := ""
+		for _, f := range do(t, o, "GET", v+"/sobjects/"+object+"/describe", nil).obj(t)["fields"].([]any) {
+			m := f.(map[string]any)
+			if m["name"] == "RecordTypeId" {
+				return true, prev
+			}
+			prev = m["name"].(string)
+		}
+		return false, ""
+	}
+	if has, _ := hasField("Contact"); has {
+		t.Fatal("Contact has RecordTypeId without record types")
+	}
+	expectBody(t, do(t, o, "POST", v+"/sobjects/Contact", map[string]any{"LastName": "Early", "RecordTypeId": "012000000000000AAA"}), 400,
+		`[{"message":"No such column 'RecordTypeId' on sobject of type Contact","errorCode":"INVALID_FIELD","fields":[]}]`)
+	rt := create(t, o, "RecordType", map[string]any{"Name": "Partner Contact", "DeveloperName": "Partner_Contact", "SobjectType": "Contact", "IsActive": true})
+	acctRT := create(t, o, "RecordType", map[string]any{"Name": "Partner", "DeveloperName": "Partner", "SobjectType": "Account", "IsActive": true})
+	if has, after := hasField("Contact"); !has || after != "Name" {
+		t.Errorf("Contact RecordTypeId: %v after %q", has, after)
+	}
+	if has, after := hasField("Account"); !has || after != "Type" {
+		t.Errorf("Account RecordTypeId: %v after %q", has, after)
+	}
+	if has, _ := hasField("Lead"); has {
+		t.Error("Lead has RecordTypeId without record types")
+	}
+	d := do(t, o, "GET", v+"/sobjects/Contact/describe", nil).obj(t)
+	var f map[string]any
+	for _, x := range d["fields"].([]any) {
+		if x.(map[string]any)["name"] == "RecordTypeId" {
+			f = x.(map[string]any)
+		}
+	}
+	if f["type"] != "reference" || f["label"] != "Record Type ID" || f["relationshipName"] != "RecordType" || f["createable"] != true ||
+		f["updateable"] != true || f["nillable"] != true || f["permissionable"] != false || fmt.Sprint(f["referenceTo"]) != "[RecordType]" {
+		t.Errorf("RecordTypeId describe: %v", f)
+	}
+	c := create(t, o, "Contact", map[string]any{"LastName": "Partnered", "RecordTypeId": rt})
+	if got := query(t, o, "SELECT RecordType.DeveloperName FROM Contact WHERE Id = '"+c+"'"); got[0].(map[string]any)["RecordType"].(map[string]any)["DeveloperName"] != "Partner_Contact" {
+		t.Errorf("record type read back: %v", got)
+	}
+	expectBody(t, do(t, o, "PATCH", v+"/sobjects/Contact/"+c, map[string]any{"RecordTypeId": acctRT}), 400,
+		`[{"message":"Record Type ID: this ID value isn't valid for the user: `+acctRT+`","errorCode":"INVALID_CROSS_REFERENCE_KEY","fields":["RecordTypeId"]}]`)
+	if r := do(t, o, "PATCH", v+"/sobjects/RecordType/"+rt, map[string]any{"IsActive": false}); r.status != 204 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	expectBody(t, do(t, o, "POST", v+"/sobjects/Contact", map[string]any{"LastName": "Late", "RecordTypeId": rt[:15]}), 400,
+		`[{"message":"Record Type ID: this ID value isn't valid for the user: `+rt[:15]+`","errorCode":"INVALID_CROSS_REFERENCE_KEY","fields":["RecordTypeId"]}]`)
+	// An inactive record type still gives the object the field.
+	if has, _ := hasField("Contact"); !has {
+		t.Error("Contact lost RecordTypeId with an inactive record type")
+	}
+}
+
+func TestObjectPermissionsSobjectTypeListsTheObjects(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	var f map[string]any
+	for _, x := range do(t, o, "GET", v+"/sobjects/ObjectPermissions/describe", nil).obj(t)["fields"].([]any) {
+		if x.(map[string]any)["name"] == "SobjectType" {
+			f = x.(map[string]any)
+		}
+	}
+	b, _ := json.Marshal(f["picklistValues"])
+	want := `[{"active":true,"defaultValue":false,"label":"Account","validFor":null,"value":"Account"},` +
+		`{"active":true,"defaultValue":false,"label":"Case","validFor":null,"value":"Case"},` +
+		`{"active":true,"defaultValue":false,"label":"Contact","validFor":null,"value":"Contact"},` +
+		`{"active":true,"defaultValue":false,"label":"Lead","validFor":null,"value":"Lead"},` +
+		`{"active":true,"defaultValue":false,"label":"Opportunity","validFor":null,"value":"Opportunity"}]`
+	if string(b) != want || f["restrictedPicklist"] != true || f["label"] != "SObject Type Name" {
+		t.Errorf("SobjectType: label %v restricted %v values %s", f["label"], f["restrictedPicklist"], b)
+	}
+	// Every listed value is accepted, and a value not listed is refused.
+	ps := create(t, o, "PermissionSet", map[string]any{"Name": "Picklist_Check", "Label": "Picklist Check"})
+	for _, e := range f["picklistValues"].([]any) {
+		create(t, o, "ObjectPermissions", map[string]any{"ParentId": ps, "SobjectType": e.(map[string]any)["value"], "PermissionsRead": true})
+	}
+	expectBody(t, do(t, o, "POST", v+"/sobjects/ObjectPermissions", map[string]any{"ParentId": ps, "SobjectType": "User", "PermissionsRead": true}), 400,
+		`[{"message":"SObject Type Name: bad value for restricted picklist field: User","errorCode":"INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST","fields":["SobjectType"]}]`)
+}

@@ -42,6 +42,8 @@ func hooksFor(object string) hooks {
 		return hooks{beforeInsert: psgcBeforeInsert, afterInsert: psgcChanged, afterDelete: psgcChanged}
 	case "Account":
 		return hooks{beforeInsert: accountBeforeInsert}
+	case "RecordType":
+		return hooks{afterInsert: recordTypeChanged, afterUpdate: recordTypeUpdated, afterDelete: recordTypeChanged}
 	case "RemoteProxy":
 		return hooks{beforeInsert: rpBeforeInsert, beforeUpdate: rpBeforeUpdate}
 	}

@@ -152,6 +152,7 @@ func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o.refreshGroups()
+	o.syncRecordTypeFields()
 	c := &reqCtx{w: w, r: r, user: user, ver: ver, base: instanceURL(r)}
 	o.route(c, rest)
 	if c.mutated {

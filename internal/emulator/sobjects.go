@@ -91,8 +91,9 @@ func (o *Org) serveSObjects(c *reqCtx, parts []string) *apiError {
 func (o *Org) serveGlobalDescribe(c *reqCtx) *apiError {
 	entries := []map[string]any{}
 	for _, obj := range o.cat.Objects() {
-		if _, ok := o.view(c).Lookup(obj.Name); ok {
-			entries = append(entries, obj.GlobalEntry(c.ver, c.base))
+		if seen, ok := o.view(c).Lookup(obj.Name); ok {
+			// The object as this API sees it (Tooling's read-only view, realorg.go).
+			entries = append(entries, seen.GlobalEntry(c.ver, c.base))
 		}
 	}
 	// Source: fixtures describe-global-v59.json (encoding, maxBatchSize, sobjects).
@@ -144,6 +145,7 @@ func (o *Org) attributes(c *reqCtx, object, id string) schema.OrderedMap {
 // renderRecord writes a record as GET /sobjects/{T}/{id} does: attributes,
 // then the fields in describe order (fixtures sobject-User-by-id-v60.json).
 func (o *Org) renderRecord(c *reqCtx, obj *schema.Object, rec soql.Record, only []*schema.Field) schema.OrderedMap {
+	rec = o.toolingRecord(c, obj, rec)
 	fields := only
 	if fields == nil {
 		fields = obj.Fields

@@ -25,6 +25,10 @@ type Object struct {
 	Data, Tooling bool
 	// RecordTypes says whether describe lists record types from the org's RecordType rows.
 	RecordTypes bool
+	// recordTypeField is the RecordTypeId field SetHasRecordTypes shows
+	// while the object has record types, after recordTypeAnchor (realorg.go).
+	recordTypeField  *Field
+	recordTypeAnchor string
 
 	Fields []*Field
 	byName map[string]*Field

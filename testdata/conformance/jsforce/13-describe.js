@@ -42,4 +42,30 @@ run(async () => {
   const custom = await conn.sobject('Acme_Mapping__c').describe();
   assert.equal(custom.custom, true);
   assert.ok(custom.fields.some((x) => x.name === 'Target_Field__c'), 'custom field from the seed');
+
+  // ObjectPermissions.SobjectType lists the objects whose permissions can be
+  // set (internal/emulator/realorg.go setObjectPermissionTypes).
+  const op = await conn.sobject('ObjectPermissions').describe();
+  const st = op.fields.find((x) => x.name === 'SobjectType');
+  assert.equal(st.type, 'picklist');
+  assert.equal(st.restrictedPicklist, true);
+  const values = st.picklistValues.map((p) => p.value);
+  for (const n of ['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'Acme_Mapping__c']) assert.ok(values.includes(n), `SobjectType lists ${n}`);
+  for (const n of ['User', 'PermissionSet', 'Event', 'Task']) assert.ok(!values.includes(n), `SobjectType leaves out ${n}`);
+
+  // A record type gives its object a RecordTypeId field (schema/realorg.go SetHasRecordTypes).
+  assert.ok(!custom.fields.some((x) => x.name === 'RecordTypeId'), 'no RecordTypeId before a record type');
+  const rt = await conn.sobject('RecordType').create({ Name: 'Conformance', DeveloperName: `Conf_RT_${Date.now()}`, SobjectType: 'Acme_Mapping__c', IsActive: true });
+  assert.equal(rt.success, true);
+  const withRT = await conn.request('/services/data/v62.0/sobjects/Acme_Mapping__c/describe');
+  const rtf = withRT.fields.find((x) => x.name === 'RecordTypeId');
+  assert.ok(rtf, 'RecordTypeId after a record type');
+  assert.deepEqual([rtf.type, rtf.referenceTo, rtf.relationshipName, rtf.createable, rtf.nillable], ['reference', ['RecordType'], 'RecordType', true, true]);
+  assert.ok(withRT.recordTypeInfos.some((i) => i.recordTypeId === rt.id));
+  const rec = await conn.sobject('Acme_Mapping__c').create({ Name: 'typed', RecordTypeId: rt.id });
+  assert.equal(rec.success, true);
+  const back = await conn.query(`SELECT RecordType.Name FROM Acme_Mapping__c WHERE Id = '${rec.id}'`);
+  assert.equal(back.records[0].RecordType.Name, 'Conformance');
+  assert.equal((await conn.sobject('Acme_Mapping__c').destroy(rec.id)).success, true);
+  assert.equal((await conn.sobject('RecordType').update({ Id: rt.id, IsActive: false })).success, true);
 });

@@ -61,6 +61,29 @@ run(async () => {
   assert.equal(createable.SiteName, false);
   assert.equal(createable.EndpointUrl, false);
 
+  // Tooling Profile and PermissionSet are read-only (REST GET, HEAD), and
+  // their describe says so; Profile has FullName and Metadata, for one row
+  // at a time (internal/emulator/realorg.go, query.go metadataRowLimit).
+  for (const n of ['Profile', 'PermissionSet']) {
+    const td = await conn.tooling.describe(n);
+    assert.deepEqual([td.createable, td.updateable, td.deletable, td.queryable], [false, false, false, true], n);
+    err = await expectReject(() => conn.tooling.sobject(n).create({ Name: 'x' }), `Tooling ${n} create`);
+    assert.equal(err.errorCode, 'METHOD_NOT_ALLOWED');
+    assert.equal(err.message, "HTTP Method 'POST' not allowed. Allowed are GET,HEAD");
+  }
+  const tp = await conn.tooling.describe('Profile');
+  assert.deepEqual(tp.fields.filter((f) => f.name === 'FullName' || f.name === 'Metadata').map((f) => [f.name, f.type]), [['FullName', 'string'], ['Metadata', 'complexvalue']]);
+  const admin = await conn.tooling.query("SELECT Id, FullName, Metadata FROM Profile WHERE Name = 'System Administrator'");
+  assert.equal(admin.totalSize, 1);
+  assert.equal(admin.records[0].FullName, 'Admin');
+  assert.equal(admin.records[0].Metadata.userLicense, 'Salesforce');
+  assert.equal(admin.records[0].Metadata.custom, false);
+  assert.ok(admin.records[0].Metadata.userPermissions.some((p) => p.name === 'ApiEnabled' && p.enabled === true));
+  const count = (await conn.query('SELECT COUNT() FROM Profile')).totalSize;
+  err = await expectReject(() => conn.tooling.query('SELECT Id, FullName FROM Profile'), 'FullName over several rows');
+  assert.equal(err.errorCode, 'MALFORMED_QUERY');
+  assert.equal(err.message, `When retrieving results with Metadata or FullName fields, the query qualifications must specify no more than one row for retrieval. Result size: ${count}`);
+
   // Tooling query with columns=true (what sf data query -t asks for).
   const cols = await conn.request(`/services/data/v62.0/tooling/query?q=${encodeURIComponent(`SELECT Id, SiteName FROM RemoteProxy WHERE Id = '${made.id}'`)}&columns=true`);
   assert.deepEqual(cols.columnMetadata.map((c) => c.columnName), ['Id', 'SiteName']);
