@@ -81,8 +81,8 @@ const (
 )
 
 // Default waits: polls start 0.5 s after the request and back off, doubling,
-// to one every 5 s; a deploy or install gives up after 30 minutes (the sf
-// CLI waits 33 minutes by default; CumulusCI polls every 5 s).
+// to one every 5 s (CumulusCI polls every 5 s); a deploy or install gives
+// up waiting after 30 minutes, and goes on in the org.
 const (
 	DefaultPollInitial = 500 * time.Millisecond
 	DefaultPollMax     = 5 * time.Second
@@ -272,9 +272,11 @@ type deployOptionsJSON struct {
 //
 // The body is multipart/form-data with two parts: "json" (application/json,
 // {"deployOptions":{…}}) and "file" (deploy.zip, application/zip), the
-// names of the reference's example and of CumulusCI and other live callers;
-// jsforce names the JSON part "entity_content" instead
-// (integration-metadata-facts.md §3.3). The answer is 201 {"id": "0Af…"}.
+// names CumulusCI (rest_deploy.py) and the public scripts that deploy this
+// way and get 201 use; jsforce names the JSON part "entity_content"
+// instead (integration-metadata-facts.md §3.3). Which names the server
+// requires is UNCONFIRMED: the reference excerpt read does not show them.
+// The answer is 201 {"id": "0Af…"}.
 //
 // The zip holds package.xml at its root and each file at its path
 // (profiles/Admin.profile), the layout of the reference ("a project manifest
@@ -438,9 +440,9 @@ func (c *Client) WaitDeploy(ctx context.Context, id string, w WaitOptions, progr
 
 // CancelDeploy asks the org to cancel a running deploy: PATCH
 // .../deployRequest/{id} with {"deployResult":{"status":"Canceling"}},
-// answered 202 (Metadata API guide, "Cancel a Deployment Using REST";
-// live callers send the same body). The deploy then reaches Canceled, or
-// finishes first.
+// answered 202, as public deploy tools send it (a Java deployment service
+// and a Node one; the reference page for it was not read: UNCONFIRMED).
+// The deploy then reaches Canceled, or finishes first.
 func (c *Client) CancelDeploy(ctx context.Context, id string) error {
 	if !isID(id) {
 		return fmt.Errorf("cancel deploy: %q is not a deploy id", id)
