@@ -88,6 +88,15 @@ func (pl *planner) record(rs spec.RecordSet, d *salesforce.Describe, row map[str
 		v, _ := state.ValueOf(row, k)
 		shown = append(shown, k+"="+v.Redacted())
 	}
+	if ids := set.Duplicates[key]; len(ids) > 1 {
+		v, _ := state.ValueOf(row, rs.Key[0])
+		pos := v.Pos
+		if pos.File == "" {
+			pos = rs.Pos
+		}
+		pl.errorf(pos, "record %s %s: the key matches %d records in the org (%s); make the key unique (add a field to key:) or remove the extra records", d.Name, strings.Join(shown, ", "), len(ids), strings.Join(ids, ", "))
+		return
+	}
 	step := &Step{Type: TypeRecord, Name: strings.Join(shown, ", "), Parent: d.Name, SObject: d.Name, Fields: map[string]any{}}
 	cur := set.Existing[key]
 	names := sortedKeys(row)

@@ -21,7 +21,11 @@ type RemoteSite struct {
 type RecordSet struct {
 	Rows     []map[string]spec.Value
 	Existing map[string]salesforce.Record // KeyOf(row) → record
-	Err      error                        // the rows could not be read, or the org refused the query
+	// Duplicates are the keys that more than one org record matches, with
+	// the Ids of all of them in the order the org returned them: an upsert
+	// by such a key would pick one at random.
+	Duplicates map[string][]string
+	Err        error // the rows could not be read, or the org refused the query
 }
 
 // KeyOf renders a record's key values as one string (case-insensitive, as
@@ -108,7 +112,18 @@ func readRecords(r *round, s *spec.Spec, st *State) {
 		soql := fmt.Sprintf("SELECT Id, %s FROM %s WHERE %s", strings.Join(cols, ", "), rs.Object, where)
 		r.queryOr("records of "+rs.Object, soql, func(recs []salesforce.Record) {
 			for _, rec := range recs {
-				set.Existing[KeyOf(key, rec.String)] = rec
+				k := KeyOf(key, rec.String)
+				if prev, dup := set.Existing[k]; dup {
+					if set.Duplicates == nil {
+						set.Duplicates = map[string][]string{}
+					}
+					if len(set.Duplicates[k]) == 0 {
+						set.Duplicates[k] = []string{prev.String("Id")}
+					}
+					set.Duplicates[k] = append(set.Duplicates[k], rec.String("Id"))
+					continue
+				}
+				set.Existing[k] = rec
 			}
 		}, func(err error) error {
 			set.Err = err
