@@ -6,7 +6,7 @@ import (
 )
 
 func TestFullExample(t *testing.T) {
-	s, ds := Load([]string{"testdata/full.yaml"}, Options{})
+	s, ds := Load([]string{"testdata/full.yaml"}, Options{Vars: map[string]string{"CLIENT_SECRET": "s3cr3t", "PACKAGE_PASSWORD": "pw"}})
 	if ds.HasErrors() {
 		t.Fatalf("full.yaml has diagnostics:\n%s", strings.Join(ds.Strings(), "\n"))
 	}

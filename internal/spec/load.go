@@ -49,6 +49,12 @@ type parser struct {
 	secrets []string
 	// varConds are the var:NAME conditions, checked once all is read.
 	varConds []*Condition
+	// used are the variables that ${NAME} or var:NAME asked for.
+	used map[string]bool
+	// incomplete is set when a file could not be read or parsed whole, or a
+	// "${" could not be read: which variables the spec has or uses is
+	// then not known.
+	incomplete bool
 }
 
 // Load reads and parses the files, merging them into one Spec. Relative paths
@@ -60,6 +66,7 @@ func Load(files []string, opts Options) (*Spec, diag.Diagnostics) {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			p.diags.Append(name, 0, 0, fmt.Sprintf("cannot read spec file: %v", unwrapPathError(err)))
+			p.incomplete = true
 			continue
 		}
 		docs = append(docs, p.split(name, data)...)
@@ -132,6 +139,7 @@ func (p *parser) split(name string, data []byte) []document {
 				}
 			}
 			p.diags.Append(name, line, 0, "invalid YAML: "+msg)
+			p.incomplete = true
 			return docs
 		}
 		root := &n
@@ -193,6 +201,9 @@ func (p *parser) build(docs []document) (*Spec, diag.Diagnostics) {
 		p.decodeDocument(d.file, fs)
 	}
 	p.checkVarConditions()
+	if !p.incomplete {
+		p.checkCommandLineVars()
+	}
 	p.spec.secrets = append([]string(nil), p.secrets...)
 	p.diags.Sort()
 	return p.spec, p.diags

@@ -15,6 +15,10 @@ var varNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // the default declared under `variables:`. Secret is true when the variable
 // was declared `secret: true`, wherever its value came from.
 func (p *parser) lookupVar(name string) (val string, secret, ok bool) {
+	if p.used == nil {
+		p.used = map[string]bool{}
+	}
+	p.used[name] = true
 	decl, declared := p.spec.Variables[name]
 	secret = declared && decl.Secret
 	if v, ok := p.opts.Vars[name]; ok {
@@ -48,12 +52,14 @@ func (p *parser) expand(f *file, n *yaml.Node, s string) (string, bool, bool) {
 			end := strings.IndexByte(s[i+2:], '}')
 			if end < 0 {
 				p.errAt(f, n, `unterminated "${" (write "$${" for a literal "${")`)
+				p.incomplete = true
 				return "", secret, false
 			}
 			name := s[i+2 : i+2+end]
 			i += 2 + end + 1
 			if !varNameRE.MatchString(name) {
 				p.errAt(f, n, `invalid variable name %q in "${...}" (letters, digits and underscores, not starting with a digit)`, name)
+				p.incomplete = true
 				ok = false
 				continue
 			}
@@ -130,6 +136,12 @@ func (p *parser) decodeVariables(f *file, n *yaml.Node) {
 					b, _ := p.boolean(f, vf.get("secret"), "secret")
 					decl.Secret = b
 				}
+				if decl.Secret && vf.has("default") {
+					// A default would put the secret in the file, which is
+					// reviewed and committed; secrets never come from it.
+					p.errAt(f, vf.key("default"), "variable %q is secret: it cannot have a default in the file; set it in the environment or pass --var %s=...", name, name)
+					decl.Default = nil
+				}
 			}
 		}
 		if p.define("variable", name, fmt.Sprintf("%q", name), decl.Pos) {
@@ -158,4 +170,34 @@ func (p *parser) addSecret(v string) {
 		}
 		return a < b
 	})
+}
+
+// checkCommandLineVars reports each --var NAME that the spec neither declares
+// nor uses: a mistyped name would otherwise be ignored and the default used
+// without a word.
+func (p *parser) checkCommandLineVars() {
+	names := make([]string, 0, len(p.opts.Vars))
+	for n := range p.opts.Vars {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	known := make([]string, 0, len(p.spec.Variables))
+	for n := range p.spec.Variables {
+		known = append(known, n)
+	}
+	sort.Strings(known)
+	for _, n := range names {
+		if _, declared := p.spec.Variables[n]; declared || p.used[n] {
+			continue
+		}
+		msg := fmt.Sprintf("--var %s: the spec has no variable %q", n, n)
+		if hint := didYouMean(n, known); hint != "" {
+			msg += hint
+		} else if len(known) > 0 {
+			msg += " (its variables: " + strings.Join(known, ", ") + ")"
+		} else {
+			msg += " (it declares no variables)"
+		}
+		p.diags.Append("", 0, 0, msg)
+	}
 }

@@ -97,7 +97,11 @@ func TestVariableSyntax(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := "version: 1\nmanualSteps:\n  - " + quoteYAML(tt.value) + "\n"
-			s, ds := Parse("testdata/spec.yaml", []byte(src), Options{Vars: map[string]string{"X": "x"}})
+			vars := map[string]string{}
+			if strings.Contains(tt.value, "${X}") {
+				vars["X"] = "x"
+			}
+			s, ds := Parse("testdata/spec.yaml", []byte(src), Options{Vars: vars})
 			if tt.diag != "" {
 				if diff := cmp.Diff([]string{tt.diag}, ds.Strings()); diff != "" {
 					t.Fatalf("(-want +got):\n%s", diff)
