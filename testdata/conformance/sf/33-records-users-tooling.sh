@@ -27,7 +27,7 @@ sfjson rpnontool data get record --sobject RemoteProxy --record-id "$RP" -o emu
 # Setup objects.
 sfjson ps data create record -s PermissionSet -v "Name=Conf_Rec_$T Label='Conf Rec $T' PermissionsApiEnabled=true" -o emu
 sfjson psdup data create record -s PermissionSet -v "Name=Conf_Rec_$T Label='Conf Rec dup'" -o emu
-sfjson psdep data create record -s PermissionSet -v "Name=Conf_MAD_$T Label='Conf MAD $T' PermissionsModifyAllData=true" -o emu
+sfjson psdep data create record -s PermissionSet -v "Name=Conf_CA_$T Label='Conf CA $T' PermissionsCustomizeApplication=true" -o emu
 sfjson userdel data delete record -s User -w "Username=$ADMIN" -o emu
 
 sfjson du org display user -o emu
@@ -67,9 +67,10 @@ assert.equal(J.psdup.name, "DUPLICATE_VALUE");
 assert.match(J.psdup.message, /^duplicate value found: /);
 assert.equal(RC.psdep, 1);
 assert.equal(J.psdep.name, "FIELD_INTEGRITY_EXCEPTION");
-// Recorded errors name permissions by API name ("Permission ManageUsers depends on
-// permission(s): ViewRoles", internal/emulator/rules.go); labels are accepted too.
-assert.match(J.psdep.message, /^Permission (ModifyAllData|Modify All Data) depends on permission\(s\): .*(ViewAllData|View All Data)/);
+// Customize Application needs View Setup and Configuration (the org
+// PermissionDependency; integration-metadata-facts.md). Recorded errors name
+// permissions by API name or by label; both are accepted.
+assert.match(J.psdep.message, /^Permission (CustomizeApplication|Customize Application) depends on permission\(s\): .*(ViewSetup|View Setup and Configuration)/);
 // Users cannot be deleted (salesforce-api-facts.md §1).
 assert.equal(RC.userdel, 1);
 assert.equal(J.userdel.name, "METHOD_NOT_ALLOWED");
