@@ -57,6 +57,11 @@ type Options struct {
 	// OAuthScopes are the app's selected OAuth scopes (nil = api only). With
 	// refresh_token among them, the web server flow issues refresh tokens.
 	OAuthScopes []string
+	// DeployPolls is how many status reads of a Metadata deploy answer
+	// InProgress before it ends (metadata_deploy.go); InstallPolls the same
+	// for a PackageInstallRequest's IN_PROGRESS (packages_install.go).
+	// 0 means 1; a negative value means none (the first read is final).
+	DeployPolls, InstallPolls int
 }
 
 // DailyAPILimit is the default DailyApiRequests.Max. Source: fixtures limits-v60.json.
@@ -85,7 +90,8 @@ type Org struct {
 	meta    *orgMeta
 	cursors map[string]*cursor
 	nextCur uint64
-	bulk    *bulkJobs // Bulk API 2.0 jobs (bulk2.go), in memory only
+	bulk    *bulkJobs   // Bulk API 2.0 jobs (bulk2.go), in memory only
+	deploys *deployJobs // Metadata deploys (metadata_deploy.go), in memory only
 }
 
 // orgMeta is the org's state besides its records (persisted with them).
@@ -112,6 +118,9 @@ type orgMeta struct {
 	// restarts and sessions; issued access tokens are not kept (see package
 	// oauth).
 	RefreshTokens map[string]oauth.RefreshToken `json:"refreshTokens,omitempty"`
+	// Metadata is what Metadata deploys and package installs changed that
+	// no record holds (metadata_state.go).
+	Metadata *mdState `json:"metadata,omitempty"`
 }
 
 // New makes an org: loaded from opts.StatePath when that file exists, else
@@ -199,8 +208,8 @@ func (o *Org) saveRefreshTokens(tokens map[string]oauth.RefreshToken) {
 }
 
 func (o *Org) buildCatalog() error {
-	cfg := schema.Config{PersonAccounts: o.meta.Seed.PersonAccounts, Preferences: o.meta.Seed.OrgPreferences.enabled()}
-	for _, so := range o.meta.Seed.Objects {
+	cfg := schema.Config{PersonAccounts: o.meta.Seed.PersonAccounts, Preferences: o.orgPreferences()}
+	for _, so := range o.customObjects() {
 		co := schema.CustomObject{Name: so.Name, Label: so.Label}
 		for _, f := range so.Fields {
 			co.Fields = append(co.Fields, schema.CustomField{Name: f.Name, Type: f.Type, ExternalID: f.ExternalID})

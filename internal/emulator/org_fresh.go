@@ -491,9 +491,13 @@ func (o *Org) seedPackage(p SeedPackage, now string) {
 		name = p.Namespace
 	}
 	pkg := o.seedInsert("SubscriberPackage", soql.Record{"Name": name, "NamespacePrefix": p.Namespace, "IsPackageValid": true}, now)
-	ver := o.seedInsert("SubscriberPackageVersion", soql.Record{"SubscriberPackageId": pkg, "Name": name + " " + p.Version,
+	spv := soql.Record{"SubscriberPackageId": pkg, "Name": name + " " + p.Version,
 		"MajorVersion": float64(v.major), "MinorVersion": float64(v.minor), "PatchVersion": float64(v.patch),
-		"BuildNumber": float64(v.build), "IsBeta": false, "IsManaged": true, "Package2ContainerOptions": "Managed"}, now)
+		"BuildNumber": float64(v.build), "IsBeta": false, "IsManaged": true, "Package2ContainerOptions": "Managed"}
+	if p.VersionID != "" {
+		spv["Id"] = sfid.To18(p.VersionID) // the seed's 04t Id (packages_install.go)
+	}
+	ver := o.seedInsert("SubscriberPackageVersion", spv, now)
 	o.seedInsert("InstalledSubscriberPackage", soql.Record{"SubscriberPackageId": pkg, "SubscriberPackageVersionId": ver}, now)
 	for _, ps := range p.PermissionSets {
 		fields := soql.Record{"Name": ps, "Label": strings.ReplaceAll(ps, "_", " "), "NamespacePrefix": p.Namespace,

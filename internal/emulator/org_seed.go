@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sfprov/sfprov/internal/emulator/sfid"
 )
 
 // Seed describes an org beyond the default fresh org (issue 3, "Seeding").
@@ -17,8 +19,11 @@ type Seed struct {
 	Sandbox        bool          `yaml:"sandbox" json:"sandbox,omitempty"`
 	Licenses       []SeedLicense `yaml:"licenses" json:"licenses,omitempty"`
 	Packages       []SeedPackage `yaml:"packages" json:"packages,omitempty"`
-	Objects        []SeedObject  `yaml:"objects" json:"objects,omitempty"`
-	Users          []SeedUser    `yaml:"users" json:"users,omitempty"`
+	// AvailablePackages are package versions a PackageInstallRequest can
+	// install (packages_install.go); they are not installed until then.
+	AvailablePackages []SeedPackage `yaml:"availablePackages" json:"availablePackages,omitempty"`
+	Objects           []SeedObject  `yaml:"objects" json:"objects,omitempty"`
+	Users             []SeedUser    `yaml:"users" json:"users,omitempty"`
 	// SOAPLogin enables the SOAP login() call, which new orgs have disabled
 	// by default (facts §11).
 	SOAPLogin bool `yaml:"soapLogin" json:"soapLogin,omitempty"`
@@ -87,13 +92,24 @@ type SeedLicense struct {
 	Seats int    `yaml:"seats" json:"seats"`
 }
 
-// SeedPackage is an installed managed package.
+// SeedPackage is a managed package: installed (Seed.Packages) or available
+// to install (Seed.AvailablePackages).
 type SeedPackage struct {
+	// VersionID is the package version's Id (04t…), the
+	// SubscriberPackageVersionKey of an install; "" gives an installed
+	// package a generated one.
+	VersionID      string             `yaml:"versionId" json:"versionId,omitempty"`
 	Namespace      string             `yaml:"namespace" json:"namespace"`
 	Name           string             `yaml:"name" json:"name"`
 	Version        string             `yaml:"version" json:"version"`
 	PermissionSets []string           `yaml:"permissionSets" json:"permissionSets,omitempty"`
 	ConnectedApps  []SeedConnectedApp `yaml:"connectedApps" json:"connectedApps,omitempty"`
+	// Objects are the package's custom objects and fields (names carry the
+	// namespace, acmepkg__Widget__c).
+	Objects []SeedObject `yaml:"objects" json:"objects,omitempty"`
+	// InstallationKey protects an available package: an install must give
+	// it as PackageInstallRequest.Password ("" = no key).
+	InstallationKey string `yaml:"installationKey" json:"installationKey,omitempty"`
 }
 
 // SeedConnectedApp is a connected app installed by a package.
@@ -131,7 +147,7 @@ type SeedUser struct {
 
 // seedKeys lists the keys each mapping of the seed file may hold.
 var seedKeys = map[string][]string{
-	"": {"personAccounts", "sandbox", "licenses", "packages", "objects", "users", "soapLogin", "oauthApp",
+	"": {"personAccounts", "sandbox", "licenses", "packages", "availablePackages", "objects", "users", "soapLogin", "oauthApp",
 		"orgPreferences", "permissionDependencies"},
 	"orgPreferences":         {"enableAuditFieldsInactiveOwner"},
 	"permissionDependencies": {"remove", "add"},
@@ -139,7 +155,8 @@ var seedKeys = map[string][]string{
 	"add":                    permDepKeys,
 	"oauthApp":               {"name", "permittedUsers", "runAs"},
 	"licenses":               {"name", "seats"},
-	"packages":               {"namespace", "name", "version", "permissionSets", "connectedApps"},
+	"packages":               {"versionId", "namespace", "name", "version", "permissionSets", "connectedApps", "objects"},
+	"availablePackages":      {"versionId", "namespace", "name", "version", "installationKey", "permissionSets", "connectedApps", "objects"},
 	"connectedApps":          {"name", "permittedUsers", "ipRelaxation"},
 	"objects":                {"name", "label", "fields"},
 	"fields":                 {"name", "type", "externalId"},
@@ -234,29 +251,19 @@ func (s *Seed) validate(path string, root *yaml.Node) error {
 	}
 	nsSeen := map[string]bool{}
 	for i, p := range s.Packages {
-		if p.Namespace == "" {
-			add("packages[%d]: namespace is required", i)
-		}
-		if nsSeen[strings.ToLower(p.Namespace)] {
+		if nsSeen[strings.ToLower(p.Namespace)] && p.Namespace != "" {
 			add("packages[%d]: namespace %q appears twice", i, p.Namespace)
 		}
 		nsSeen[strings.ToLower(p.Namespace)] = true
-		if p.Version != "" {
-			if _, err := parseVersion(p.Version); err != nil {
-				add("packages[%d]: version %q: %v", i, p.Version, err)
-			}
+		validatePackage(fmt.Sprintf("packages[%d]", i), p, false, add)
+	}
+	verSeen := map[string]bool{}
+	for i, p := range s.AvailablePackages {
+		if id := strings.ToLower(p.VersionID); verSeen[id] && id != "" {
+			add("availablePackages[%d]: versionId %q appears twice", i, p.VersionID)
 		}
-		for j, a := range p.ConnectedApps {
-			if a.Name == "" {
-				add("packages[%d].connectedApps[%d]: name is required", i, j)
-			}
-			if _, ok := permittedUsers[strings.ToLower(a.PermittedUsers)]; !ok && a.PermittedUsers != "" {
-				add("packages[%d].connectedApps[%d]: permittedUsers %q: want allSelfAuthorize, adminApproved or adminApprovedPreAuthorize", i, j, a.PermittedUsers)
-			}
-			if _, ok := ipRelaxation[strings.ToLower(a.IPRelaxation)]; !ok && a.IPRelaxation != "" {
-				add("packages[%d].connectedApps[%d]: ipRelaxation %q: want one of enforce, relax, relaxWithSecondFactor, bypass, bypass2fa, enforceRelaxRefresh", i, j, a.IPRelaxation)
-			}
-		}
+		verSeen[strings.ToLower(p.VersionID)] = true
+		validatePackage(fmt.Sprintf("availablePackages[%d]", i), p, true, add)
 	}
 	if a := s.OAuthApp; a != nil {
 		if _, ok := permittedUsers[strings.ToLower(a.PermittedUsers)]; !ok {
@@ -306,6 +313,41 @@ func (s *Seed) validate(path string, root *yaml.Node) error {
 		return fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	return nil
+}
+
+// validatePackage checks one packages or availablePackages entry (at is
+// its place in the file); an available package needs its versionId.
+func validatePackage(at string, p SeedPackage, available bool, add func(string, ...any)) {
+	if p.Namespace == "" {
+		add("%s: namespace is required", at)
+	}
+	if p.VersionID == "" && available {
+		add("%s: versionId is required", at)
+	}
+	if p.VersionID != "" && (!sfid.Valid(p.VersionID) || sfid.Prefix(p.VersionID) != "04t") {
+		add("%s: versionId %q: want a package version Id (04t…, 15 or 18 characters)", at, p.VersionID)
+	}
+	if p.Version != "" {
+		if _, err := parseVersion(p.Version); err != nil {
+			add("%s: version %q: %v", at, p.Version, err)
+		}
+	}
+	for j, a := range p.ConnectedApps {
+		if a.Name == "" {
+			add("%s.connectedApps[%d]: name is required", at, j)
+		}
+		if _, ok := permittedUsers[strings.ToLower(a.PermittedUsers)]; !ok && a.PermittedUsers != "" {
+			add("%s.connectedApps[%d]: permittedUsers %q: want allSelfAuthorize, adminApproved or adminApprovedPreAuthorize", at, j, a.PermittedUsers)
+		}
+		if _, ok := ipRelaxation[strings.ToLower(a.IPRelaxation)]; !ok && a.IPRelaxation != "" {
+			add("%s.connectedApps[%d]: ipRelaxation %q: want one of enforce, relax, relaxWithSecondFactor, bypass, bypass2fa, enforceRelaxRefresh", at, j, a.IPRelaxation)
+		}
+	}
+	for j, o := range p.Objects {
+		if !strings.HasSuffix(o.Name, "__c") {
+			add("%s.objects[%d]: name %q must end in __c", at, j, o.Name)
+		}
+	}
 }
 
 // permittedUsers maps the seed's spelling to ConnectedApplication.OptionsAllowAdminApprovedUsersOnly.

@@ -20,10 +20,11 @@ func (o *Org) finishCatalog() {
 			continue
 		}
 		var writable []string
-		if obj.Name == "Profile" {
+		if obj.Name == "Profile" || obj.Name == "PermissionSet" {
 			// The Tooling Profile has FullName and Metadata (the Profile
 			// metadata type, as JSON), which the data API's lacks (Tooling
-			// API reference, Profile; integration-metadata-facts.md).
+			// API reference, Profile; integration-metadata-facts.md); so
+			// does the Tooling PermissionSet (metadata_state.go).
 			obj.AddToolingFields(schema.ToolingMetadataFields()...)
 			writable = []string{"FullName", "Metadata"}
 		}
@@ -102,28 +103,40 @@ type toolingStore struct {
 
 func (t toolingStore) All(object string) []soql.Record {
 	recs := t.st.All(object)
-	if object != "Profile" {
+	if object != "Profile" && object != "PermissionSet" {
 		return recs
 	}
 	out := make([]soql.Record, len(recs))
 	for i, r := range recs {
-		out[i] = t.o.withProfileMetadata(r)
+		out[i] = t.o.withToolingMetadata(object, r)
 	}
 	return out
 }
 
 func (t toolingStore) Get(id string) (string, soql.Record, bool) {
 	typ, r, ok := t.st.Get(id)
-	if ok && typ == "Profile" {
-		r = t.o.withProfileMetadata(r)
+	if ok {
+		r = t.o.withToolingMetadata(typ, r)
 	}
 	return typ, r, ok
 }
 
 // toolingRecord is a record as the Tooling API renders it.
 func (o *Org) toolingRecord(c *reqCtx, obj *schema.Object, rec soql.Record) soql.Record {
-	if c.tooling && obj.Name == "Profile" {
+	if c.tooling {
+		return o.withToolingMetadata(obj.Name, rec)
+	}
+	return rec
+}
+
+// withToolingMetadata adds FullName and Metadata to a Profile or
+// PermissionSet record (other records are returned as they are).
+func (o *Org) withToolingMetadata(object string, rec soql.Record) soql.Record {
+	switch object {
+	case "Profile":
 		return o.withProfileMetadata(rec)
+	case "PermissionSet":
+		return o.withPermissionSetMetadata(rec)
 	}
 	return rec
 }
@@ -167,8 +180,8 @@ func profileFullName(name string) string {
 // absent values as null, with "urls": null and no fullName, follows the
 // recorded RemoteProxy Metadata ("urls":null; facts §8) and is UNCONFIRMED
 // for Profile, as are the key order, that disabled permissions are left
-// out, and the empty recordTypeVisibilities (the emulator keeps no
-// record-type visibility).
+// out; recordTypeVisibilities are those Metadata deploys set
+// (metadata_state.go profileRecordTypeVisibilities).
 func (o *Org) withProfileMetadata(rec soql.Record) soql.Record {
 	out := make(soql.Record, len(rec)+2)
 	for k, v := range rec {
@@ -224,7 +237,7 @@ func (o *Org) withProfileMetadata(rec soql.Record) soql.Record {
 		{Key: "objectPermissions", Value: objPerms},
 		{Key: "pageAccesses", Value: []any{}},
 		{Key: "profileActionOverrides", Value: []any{}},
-		{Key: "recordTypeVisibilities", Value: []any{}},
+		{Key: "recordTypeVisibilities", Value: o.profileRecordTypeVisibilities(str(rec, "Id"))},
 		{Key: "tabVisibilities", Value: []any{}},
 		{Key: "urls", Value: nil},
 		{Key: "userLicense", Value: license},

@@ -46,6 +46,8 @@ func hooksFor(object string) hooks {
 		return hooks{afterInsert: recordTypeChanged, afterUpdate: recordTypeUpdated, afterDelete: recordTypeChanged}
 	case "RemoteProxy":
 		return hooks{beforeInsert: rpBeforeInsert, beforeUpdate: rpBeforeUpdate}
+	case "PackageInstallRequest":
+		return hooks{beforeInsert: pirBeforeInsert} // packages_install.go
 	}
 	return hooks{}
 }

@@ -249,8 +249,13 @@ func (o *Org) route(c *reqCtx, rest string) {
 		o.serveResources(c)
 		return
 	}
+	o.pollInstalls(c, parts) // a status read of package installs (packages_install.go)
 	var err *apiError
 	switch parts[0] {
+	case "metadata":
+		err = o.serveMetadata(c, parts[1:]) // REST deploys (metadata_deploy.go)
+	case "apps":
+		err = o.serveApps(c, parts[1:]) // Connect OAuth credentials of External Client Apps (metadata_eca.go)
 	case "sobjects":
 		err = o.serveSObjects(c, parts[1:])
 	case "query", "queryAll":

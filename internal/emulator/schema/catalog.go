@@ -61,6 +61,9 @@ func New(cfg Config) (*Catalog, error) {
 	for _, o := range handWritten(std, c.perms) {
 		c.Add(o)
 	}
+	for _, o := range metadataObjects(std) {
+		c.Add(o)
+	}
 	for i, co := range cfg.Custom {
 		o, err := customObject(co, i)
 		if err != nil {
