@@ -657,6 +657,7 @@ func (o *Org) runComponents(dc *deployCtx, out *deployOutcome) {
 	// deploys' "classes/X.cls(X):Not in package.xml" among the failures
 	// (hicham-elmansouri/SFRelatedListEditor#16).
 	var stray []string
+	strayType := map[string]string{}
 	for fn := range files {
 		if named[fn] || strings.HasSuffix(fn, "/") || strings.HasSuffix(fn, "-meta.xml") {
 			continue
@@ -669,13 +670,14 @@ func (o *Org) runComponents(dc *deployCtx, out *deployOutcome) {
 		for _, t := range mdTypes {
 			if t.folder == folder && strings.HasSuffix(file, "."+t.suffix) {
 				stray = append(stray, fn)
+				strayType[fn] = t.name
 			}
 		}
 	}
 	sort.Strings(stray)
 	for _, fn := range stray {
 		base := path.Base(fn)
-		out.failures = append(out.failures, deployMessage{fileName: fn, fullName: base[:strings.LastIndex(base, ".")], problem: "Not in package.xml"})
+		out.failures = append(out.failures, deployMessage{componentType: strayType[fn], fileName: fn, fullName: base[:strings.LastIndex(base, ".")], problem: "Not in package.xml"})
 	}
 	sort.SliceStable(dc.comps, func(a, b int) bool { return dc.comps[a].typ.order < dc.comps[b].typ.order })
 	out.successes = append(out.successes, deployMessage{success: true, changed: true, fileName: manifest, fullName: "package.xml"})

@@ -461,3 +461,75 @@ func TestDeployCancelAndNestedZip(t *testing.T) {
 		t.Errorf("singlePackage: %v %v", res["status"], problems(res))
 	}
 }
+
+// TestMetadataDeployOverHTTP is a client's whole round: a zip and a
+// multipart body built by hand, sent over HTTP, the deploy polled, the
+// result read back through Tooling; then the org restarted from its state
+// file still has it.
+func TestMetadataDeployOverHTTP(t *testing.T) {
+	state := t.TempDir() + "/state.json"
+	o, _ := newTestOrg(t, Options{StatePath: state})
+	srv := httptest.NewServer(o)
+	defer srv.Close()
+	call := func(method, path, ctype string, body []byte) (int, map[string]any) {
+		req, err := http.NewRequest(method, srv.URL+path, bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		json.NewDecoder(res.Body).Decode(&out)
+		return res.StatusCode, out
+	}
+	rtBody, _ := json.Marshal(map[string]any{"Name": "Customer", "DeveloperName": "Customer", "SobjectType": "Account", "IsActive": true})
+	if st, _ := call("POST", v+"/sobjects/RecordType", "application/json", rtBody); st != 201 {
+		t.Fatalf("record type: %d", st)
+	}
+	zipped := mdZip(t, map[string]string{
+		"package.xml":                      packageXML("62.0", map[string][]string{"Profile": {"Admin"}, "PermissionSet": {"Ops"}}),
+		"profiles/Admin.profile":           rtvProfile(rtvEntry("Account.Customer", true, true)),
+		"permissionsets/Ops.permissionset": mdFile("PermissionSet", "    <label>Ops</label>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>CanApproveUninstalledApps</name>\n    </userPermissions>\n"),
+	})
+	var body bytes.Buffer
+	boundary := "sfprov-test-boundary"
+	body.WriteString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"entity_content\"\r\nContent-Type: application/json\r\n\r\n")
+	body.WriteString(`{"deployOptions":{"rollbackOnError":true,"singlePackage":true}}` + "\r\n")
+	body.WriteString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"package.xml\"\r\nContent-Type: application/zip\r\n\r\n")
+	body.Write(zipped)
+	body.WriteString("\r\n--" + boundary + "--\r\n")
+	st, created := call("POST", v+"/metadata/deployRequest", "multipart/form-data; boundary="+boundary, body.Bytes())
+	if st != 201 {
+		t.Fatalf("deploy: %d %v", st, created)
+	}
+	id := created["id"].(string)
+	var res map[string]any
+	for i := 0; i < 5 && (res == nil || res["done"] != true); i++ {
+		_, s := call("GET", v+"/metadata/deployRequest/"+id+"?includeDetails=true", "", nil)
+		res = s["deployResult"].(map[string]any)
+	}
+	if res["status"] != "Succeeded" || res["numberComponentsDeployed"] != 2.0 {
+		t.Fatalf("deploy ended %v", res)
+	}
+	check := func(h http.Handler) {
+		t.Helper()
+		prof := toolingOne(t, h, "SELECT Id, FullName, Metadata FROM Profile WHERE Name = 'System Administrator'")
+		if got, _ := json.Marshal(prof["Metadata"].(map[string]any)["recordTypeVisibilities"]); string(got) != `[{"default":true,"personAccountDefault":null,"recordType":"Account.Customer","visible":true}]` {
+			t.Errorf("profile %s", got)
+		}
+		ps := toolingOne(t, h, "SELECT Id, FullName, Metadata FROM PermissionSet WHERE Name = 'Ops'")
+		if got, _ := json.Marshal(ps["Metadata"].(map[string]any)["userPermissions"]); string(got) != `[{"enabled":true,"name":"CanApproveUninstalledApps"}]` {
+			t.Errorf("permission set %s", got)
+		}
+	}
+	check(o)
+	again, _ := newTestOrg(t, Options{StatePath: state})
+	check(again)
+}
