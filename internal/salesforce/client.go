@@ -42,6 +42,21 @@ type Config struct {
 	Renew func(ctx context.Context) (*oauth2.Token, error)
 	// OnRenew is told each token Renew got, so that it can be kept.
 	OnRenew func(*oauth2.Token)
+
+	// MaxRetries is how many times a request is sent again after a
+	// transient failure (502, 503, 504, UNABLE_TO_LOCK_ROW, a lost
+	// connection, a timeout) when repeating it is safe: 0 means
+	// DefaultMaxRetries, a negative number none.
+	MaxRetries int
+	// RequestTimeout bounds each try of a request, answer read whole: 0
+	// means DefaultRequestTimeout (60 s), a negative duration none.
+	RequestTimeout time.Duration
+	// Deadline, when positive, bounds everything the client does, from New
+	// on: past it every request fails with a *TimeoutError.
+	Deadline time.Duration
+	// RetryWait is the pause before the first retry (0 = DefaultRetryWait),
+	// doubled on each further retry, with jitter.
+	RetryWait time.Duration
 }
 
 // Client is a connection to one org. It is safe for concurrent use.
@@ -53,6 +68,9 @@ type Client struct {
 	traceMu     sync.Mutex // one whole line per call, whatever the writer
 	calls       atomic.Int64
 	auth        *tokens // nil: requests go without a token
+	retry       retryPolicy
+	// apiUsed and apiLimit are the last Sforce-Limit-Info api-usage seen.
+	apiUsed, apiLimit atomic.Int64
 }
 
 // New returns a client for the org in cfg.
@@ -70,6 +88,7 @@ func New(cfg Config) *Client {
 		version:     v,
 		trace:       cfg.Trace,
 		base:        base,
+		retry:       newRetryPolicy(cfg),
 	}
 	if cfg.Token != nil {
 		c.auth = &tokens{src: cfg.Token, renew: cfg.Renew, onRenew: cfg.OnRenew}
@@ -83,8 +102,16 @@ func (c *Client) InstanceURL() string { return c.instanceURL }
 // APIVersion is the REST version in use, e.g. "62.0".
 func (c *Client) APIVersion() string { return c.version }
 
-// Calls is the number of API requests this client has sent.
+// Calls is the number of API requests this client has sent, retries included.
 func (c *Client) Calls() int { return int(c.calls.Load()) }
+
+// APIUsage is the org's API request count over the last 24 hours and its
+// allowance, as the last answer's Sforce-Limit-Info said; ok is false when
+// no answer has said.
+func (c *Client) APIUsage() (used, limit int, ok bool) {
+	l := c.apiLimit.Load()
+	return int(c.apiUsed.Load()), int(l), l > 0
+}
 
 // DataPath returns the path of a REST resource under /services/data/vXX.X.
 func (c *Client) DataPath(rest string) string {
@@ -132,6 +159,11 @@ type APIError struct {
 	Errors []ErrorItem
 	// Body is the raw body when it was not a Salesforce error array (an OAuth error, HTML).
 	Body string
+	// APIUsed and APILimit are the org's API requests in the last 24 hours
+	// and its allowance (Sforce-Limit-Info api-usage), when known.
+	APIUsed, APILimit int
+	// RetryAfter is the answer's Retry-After, when it had one.
+	RetryAfter time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -145,7 +177,11 @@ func (e *APIError) Error() string {
 	if len(parts) == 0 {
 		parts = append(parts, http.StatusText(e.Status))
 	}
-	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.Status, strings.Join(parts, "; "))
+	msg := fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.Status, strings.Join(parts, "; "))
+	if e.HasCode("REQUEST_LIMIT_EXCEEDED") && e.APILimit > 0 {
+		msg += fmt.Sprintf(" (API requests in the last 24 hours: %d of %d)", e.APIUsed, e.APILimit)
+	}
+	return msg
 }
 
 // HasCode reports whether any error item carries code.
@@ -161,9 +197,16 @@ func (e *APIError) HasCode(code string) bool {
 // ErrAuth marks authentication failures (HTTP 401, or no usable token).
 var ErrAuth = errors.New("authentication failed")
 
-// Is lets errors.Is(err, ErrAuth) match 401 responses.
+// Is lets errors.Is(err, ErrAuth) match 401 responses, and
+// errors.Is(err, ErrRequestLimit) REQUEST_LIMIT_EXCEEDED.
 func (e *APIError) Is(target error) bool {
-	return target == ErrAuth && e.Status == http.StatusUnauthorized
+	switch target {
+	case ErrAuth:
+		return e.Status == http.StatusUnauthorized
+	case ErrRequestLimit:
+		return e.HasCode("REQUEST_LIMIT_EXCEEDED")
+	}
+	return false
 }
 
 // tracingTransport attaches the caller's context, counts and traces calls, and turns
@@ -182,17 +225,34 @@ func (t *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	start := time.Now()
 	t.c.calls.Add(1)
 	resp, err := t.base.RoundTrip(req)
+	if err == nil {
+		if used, limit, ok := limitUsage(resp.Header); ok {
+			t.c.apiUsed.Store(int64(used))
+			t.c.apiLimit.Store(int64(limit))
+		}
+	}
 	if t.c.trace != nil {
 		status := "error"
 		if err == nil {
 			status = fmt.Sprint(resp.StatusCode)
+		} else if req.Context().Err() != nil {
+			status = "timeout"
+			if errors.Is(req.Context().Err(), context.Canceled) {
+				status = "cancelled"
+			}
+		} else if why, ok := transientFailure(err, false); ok && why != "network error" {
+			status = strings.ReplaceAll(why, " ", "-")
 		}
 		// The path only: query strings may carry SOQL with user data, never tokens,
 		// but the Authorization header is never printed.
-		line := fmt.Sprintf("api: %s %s %s %s\n", req.Method, req.URL.Path, status, time.Since(start).Round(time.Millisecond))
-		t.c.traceMu.Lock()
-		io.WriteString(t.c.trace, line)
-		t.c.traceMu.Unlock()
+		line := fmt.Sprintf("api: %s %s %s %s", req.Method, req.URL.Path, status, time.Since(start).Round(time.Millisecond))
+		if log, ok := req.Context().Value(attemptLogKey{}).(*attemptLog); ok {
+			log.lines = append(log.lines, line)
+		} else {
+			t.c.traceMu.Lock()
+			io.WriteString(t.c.trace, line+"\n")
+			t.c.traceMu.Unlock()
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -200,7 +260,12 @@ func (t *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		return nil, newAPIError(req.Method, req.URL.Path, resp.StatusCode, body)
+		e := newAPIError(req.Method, req.URL.Path, resp.StatusCode, body)
+		e.RetryAfter = retryAfter(resp.Header)
+		if used, limit, ok := t.c.APIUsage(); ok && e.HasCode("REQUEST_LIMIT_EXCEEDED") {
+			e.APIUsed, e.APILimit = used, limit
+		}
+		return nil, e
 	}
 	return resp, nil
 }
@@ -228,34 +293,26 @@ func newAPIError(method, path string, status int, body []byte) *APIError {
 // "/services/data/v62.0/sobjects/User") with body marshalled as JSON (nil for
 // none) and decodes the answer into out (nil to discard it).
 func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
-	var rd io.Reader
+	var b []byte
 	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
+		var err error
+		if b, err = json.Marshal(body); err != nil {
 			return fmt.Errorf("encode %s %s: %w", method, path, err)
 		}
-		rd = bytes.NewReader(b)
 	}
-	// simpleforce has no context; a per-call http.Client whose transport carries
-	// ctx gives cancellation and deadlines without forking the library.
-	sf := simpleforce.NewClient(c.instanceURL, "sfprov", c.version)
-	sf.SetSidLoc("oauth2", c.instanceURL) // the oauth2 transport replaces this placeholder
-	sf.SetHttpClient(&http.Client{Transport: c.transport(ctx)})
-	data, err := sf.ApexREST(method, strings.TrimPrefix(path, "/"), rd)
+	var data []byte
+	err := c.send(ctx, method, path, b, func(ctx context.Context) error {
+		// simpleforce has no context; a per-call http.Client whose transport carries
+		// ctx gives cancellation and deadlines without forking the library.
+		sf := simpleforce.NewClient(c.instanceURL, "sfprov", c.version)
+		sf.SetSidLoc("oauth2", c.instanceURL) // the oauth2 transport replaces this placeholder
+		sf.SetHttpClient(&http.Client{Transport: c.transport(ctx)})
+		var err error
+		data, err = sf.ApexREST(method, strings.TrimPrefix(path, "/"), bodyBytes(b))
+		return requestError(method, path, err)
+	})
 	if err != nil {
-		var apiErr *APIError
-		if errors.As(err, &apiErr) {
-			return apiErr
-		}
-		var renewErr *ErrRenew
-		if errors.As(err, &renewErr) {
-			return renewErr
-		}
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err
-		}
-		return fmt.Errorf("%s %s: %w", method, pathOnly(path), err)
+		return err
 	}
 	if out != nil && len(bytes.TrimSpace(data)) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -263,6 +320,27 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 		}
 	}
 	return nil
+}
+
+// requestError is a failed request's error as callers see it: *APIError
+// and *ErrRenew as they are, anything else naming the request.
+func requestError(method, path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
+	var renewErr *ErrRenew
+	if errors.As(err, &renewErr) {
+		return renewErr
+	}
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	return fmt.Errorf("%s %s: %w", method, pathOnly(path), err)
 }
 
 func pathOnly(p string) string {

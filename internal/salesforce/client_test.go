@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/oauth2"
 
 	"github.com/sfprov/sfprov/internal/emulator"
 	"github.com/sfprov/sfprov/internal/salesforce"
@@ -140,7 +141,9 @@ func TestAPIErrorKeepsEverything(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			url, last := fixedAnswer(t, tt.status, tt.contentType, tt.body)
-			c := newClient(url, testToken, nil)
+			// One try: this is about reading the answer (retries: retry_test.go).
+			c := salesforce.New(salesforce.Config{InstanceURL: url, MaxRetries: -1,
+				Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: testToken, TokenType: "Bearer"})})
 			err := c.Do(context.Background(), tt.method, tt.path, nil, nil)
 			if *last != tt.method+" "+tt.path {
 				t.Errorf("server saw %q, want %q", *last, tt.method+" "+tt.path)
@@ -436,7 +439,7 @@ func TestContextCancellation(t *testing.T) {
 		t.Errorf("error = %q, want %q", err, want)
 	}
 	<-abandoned
-	if !regexp.MustCompile(`^api: GET /services/data/v62\.0/limits error \S+\n$`).MatchString(trace.String()) {
+	if !regexp.MustCompile(`^api: GET /services/data/v62\.0/limits cancelled \S+\n$`).MatchString(trace.String()) {
 		t.Errorf("trace = %q", trace.String())
 	}
 

@@ -20,7 +20,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -653,32 +652,26 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 // counting and tracing, *APIError for non-2xx — without simpleforce, which
 // sends every body as application/json.
 func (c *Client) doRaw(ctx context.Context, method, path, contentType string, body []byte, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, c.instanceURL+path, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, pathOnly(path), err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Accept", "application/json")
-	resp, err := (&http.Client{Transport: c.transport(ctx)}).Do(req)
-	if err != nil {
-		var apiErr *APIError
-		if errors.As(err, &apiErr) {
-			return apiErr
+	var data []byte
+	err := c.send(ctx, method, path, body, func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, method, c.instanceURL+path, bytes.NewReader(body))
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", method, pathOnly(path), err)
 		}
-		var renewErr *ErrRenew
-		if errors.As(err, &renewErr) {
-			return renewErr
+		req.Header.Set("Content-Type", contentType)
+		req.Header.Set("Accept", "application/json")
+		resp, err := (&http.Client{Transport: c.transport(ctx)}).Do(req)
+		if err != nil {
+			return requestError(method, path, err)
 		}
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err
+		defer resp.Body.Close()
+		if data, err = io.ReadAll(resp.Body); err != nil {
+			return fmt.Errorf("%s %s: read the answer: %w", method, pathOnly(path), err)
 		}
-		return fmt.Errorf("%s %s: %w", method, pathOnly(path), err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("%s %s: read the answer: %w", method, pathOnly(path), err)
+		return err
 	}
 	if out != nil && len(bytes.TrimSpace(data)) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {

@@ -42,6 +42,7 @@ type serveFlags struct {
 	faults                          []string
 	faultSeed                       int64
 	psgDelay                        time.Duration
+	deployPolls, installPolls       int
 	dailyLimit                      int
 	callbackURLs, oauthScopes       []string
 	secretOptional                  bool
@@ -102,6 +103,8 @@ tokens do not.`,
 	fl.StringArrayVar(&f.faults, "fault", nil, "fault spec (repeatable; see above)")
 	fl.Int64Var(&f.faultSeed, "fault-seed", 1, "seed for rate= faults")
 	fl.DurationVar(&f.psgDelay, "psg-recalc-delay", 2*time.Second, "how long a permission set group stays Updating after a change")
+	fl.IntVar(&f.deployPolls, "deploy-polls", 1, "status reads of a Metadata deploy that answer InProgress before its final status (0 = none)")
+	fl.IntVar(&f.installPolls, "install-polls", 1, "status reads of a PackageInstallRequest that answer IN_PROGRESS before SUCCESS or ERROR (0 = none)")
 	fl.IntVar(&f.dailyLimit, "daily-api-limit", emulator.DailyAPILimit, "DailyApiRequests allowance; past it every API request answers 403 REQUEST_LIMIT_EXCEEDED")
 	fl.StringArrayVar(&f.callbackURLs, "callback-url", nil, "a callback URL of the connected app: the web server flow's redirect_uri must equal one (repeatable)")
 	fl.StringArrayVar(&f.oauthScopes, "oauth-scope", nil, `a selected OAuth scope of the connected app, e.g. "api" or "refresh_token" (repeatable, or space/comma separated; default api)`)
@@ -120,6 +123,8 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 		Faults:         f.faults,
 		FaultSeed:      f.faultSeed,
 		PSGRecalcDelay: f.psgDelay,
+		DeployPolls:    pollsOption(f.deployPolls),
+		InstallPolls:   pollsOption(f.installPolls),
 		RefreshToken:   f.refreshToken,
 		DailyAPILimit:  f.dailyLimit,
 
@@ -203,4 +208,12 @@ func splitScopes(values []string) []string {
 		out = append(out, strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' })...)
 	}
 	return out
+}
+
+// pollsOption maps a --*-polls flag (0 = none) to the Options field (0 = 1, negative = none).
+func pollsOption(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
