@@ -103,6 +103,14 @@ func TestScript(t *testing.T) {
 					return fmt.Errorf("emulator-token-lifetime: %w", err)
 				}
 			}
+			// emulator-seed.yaml seeds the org (sfprov emulator serve --seed).
+			if _, err := os.Stat(env.WorkDir + "/emulator-seed.yaml"); err == nil {
+				seed, err := emulator.LoadSeed(env.WorkDir + "/emulator-seed.yaml")
+				if err != nil {
+					return fmt.Errorf("emulator-seed.yaml: %w", err)
+				}
+				opts.Seed = seed
+			}
 			if b, err := os.ReadFile(env.WorkDir + "/emulator-psg-recalc-delay"); err == nil {
 				if opts.PSGRecalcDelay, err = time.ParseDuration(strings.TrimSpace(string(b))); err != nil {
 					return fmt.Errorf("emulator-psg-recalc-delay: %w", err)

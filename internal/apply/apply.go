@@ -300,6 +300,8 @@ var writers = []struct {
 	channel plan.Channel
 	write   writer
 }{
+	{plan.ChannelPackage, writePackages},
+	{plan.ChannelMetadata, writeMetadata},
 	{plan.ChannelTooling, writeTooling},
 	{plan.ChannelPassword, writePasswords},
 	{plan.ChannelCollections, writeCollections},

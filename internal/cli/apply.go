@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfprov/sfprov/internal/apply"
+	"github.com/sfprov/sfprov/internal/plan"
 	"github.com/sfprov/sfprov/internal/render"
 	"github.com/sfprov/sfprov/internal/salesforce"
 	"github.com/sfprov/sfprov/internal/target"
@@ -53,11 +54,36 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if err != nil {
 		return err
 	}
-	pl, err := makePlan(ctx, opts.Connect, stdio, &opts.Spec, s, resolve)
+	o, err := opts.Connect(ctx)
 	if err != nil {
 		return err
 	}
-	p, o := pl.plan, pl.org
+	p, err := planOrg(ctx, o, stdio, &opts.Spec, s, resolve)
+	if err != nil {
+		return err
+	}
+	installed, err := applyPass(ctx, opts, o, p, true)
+	if err != nil || !installed {
+		return err
+	}
+	// What an installed package brings (its permission sets, apps and
+	// objects) is planned now, in the same apply.
+	out := stdio.Out
+	if opts.Spec.JSON {
+		out = stdio.Err
+	}
+	fmt.Fprintf(out, "\nPackages installed; planning again with what they bring.\n\n")
+	if p, err = planOrg(ctx, o, stdio, &opts.Spec, s, resolve); err != nil {
+		return err
+	}
+	_, err = applyPass(ctx, opts, o, p, false)
+	return err
+}
+
+// applyPass shows p, asks (unless --yes; asked once per apply), executes
+// it and reports. installed reports that it installed a package.
+func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.Plan, ask bool) (installed bool, err error) {
+	stdio := opts.IO
 	out := stdio.Out
 	if opts.Spec.JSON {
 		out = stdio.Err // progress; stdout carries only the JSON report
@@ -67,19 +93,19 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if len(p.Changing()) == 0 {
 		// Nothing to write; what only Setup can do is in the checklist.
 		if opts.Spec.JSON {
-			return render.ApplyJSON(stdio.Out, p, render.Outcome{APICalls: o.Client.Calls()})
+			return false, render.ApplyJSON(stdio.Out, p, render.Outcome{APICalls: o.Client.Calls()})
 		}
 		render.ManualSteps(out, p.ManualSteps)
-		return nil
+		return false, nil
 	}
-	if !opts.Yes {
+	if !opts.Yes && ask {
 		if !stdio.InteractiveIn {
-			return exitWith(ExitRefused, "refusing to change %s without confirmation: no terminal to ask on; pass --yes to apply non-interactively", p.Target)
+			return false, exitWith(ExitRefused, "refusing to change %s without confirmation: no terminal to ask on; pass --yes to apply non-interactively", p.Target)
 		}
 		fmt.Fprintf(stdio.Err, "\nApply these changes to %s? Only 'yes' will be accepted: ", p.Target)
 		answer, _ := bufio.NewReader(stdio.In).ReadString('\n')
 		if strings.TrimSpace(answer) != "yes" {
-			return exitWith(ExitRefused, "apply cancelled; nothing was changed")
+			return false, exitWith(ExitRefused, "apply cancelled; nothing was changed")
 		}
 	}
 	fmt.Fprintf(out, "\nApplying to %s:\n", p.Target)
@@ -99,7 +125,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	}
 	if opts.Spec.JSON {
 		if jerr := render.ApplyJSON(stdio.Out, p, outcome); jerr != nil {
-			return jerr
+			return false, jerr
 		}
 	}
 	if err != nil || len(outcome.Failed)+len(outcome.NotRun) > 0 {
@@ -107,22 +133,29 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		if authErr := sessionEnded(err, outcome); authErr != nil {
 			// However much was done, the cause is the session: exit 4 with
 			// the way to a new one; the re-run continues where this stopped.
-			return exitWith(ExitAuth, "apply to %s stopped: %s\n%s; then re-run: apply continues where it stopped.", p.Target, sessionMessage(authErr), strings.TrimSuffix(authHint(o), "."))
+			return false, exitWith(ExitAuth, "apply to %s stopped: %s\n%s; then re-run: apply continues where it stopped.", p.Target, sessionMessage(authErr), strings.TrimSuffix(authHint(o), "."))
 		}
 		code := ExitPartial
 		if len(outcome.Done) == 0 {
 			code = ExitError
 		}
 		if err != nil {
-			return exitWith(code, "apply to %s stopped: %v", p.Target.Name, err)
+			return false, exitWith(code, "apply to %s stopped: %v", p.Target.Name, err)
 		}
-		return &exitError{code: code}
+		return false, &exitError{code: code}
+	}
+	for _, s := range outcome.Done {
+		if s.Type == plan.TypePackage {
+			installed = true
+		}
 	}
 	sum := p.Summary()
 	fmt.Fprintf(out, "\nApply complete: %d created, %d updated, %d pruned in %s.\n", sum.Create, sum.Update, sum.Prune, p.Target)
 	fmt.Fprintf(out, "API calls: %d (reading the org and writing the changes).\n", o.Client.Calls())
-	render.ManualSteps(out, p.ManualSteps)
-	return nil
+	if !installed {
+		render.ManualSteps(out, p.ManualSteps)
+	}
+	return installed, nil
 }
 
 // sessionEnded returns the authentication failure that stopped an apply, if

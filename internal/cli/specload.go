@@ -107,6 +107,15 @@ func makePlan(ctx context.Context, connect func(context.Context) (*target.Org, e
 	if err != nil {
 		return nil, err
 	}
+	p, err := planOrg(ctx, o, stdio, in, s, resolve)
+	if err != nil {
+		return nil, err
+	}
+	return &planned{plan: p, org: o}, nil
+}
+
+// planOrg reads the org and computes the plan for s.
+func planOrg(ctx context.Context, o *target.Org, stdio IO, in *SpecInput, s *spec.Spec, resolve func(string) string) (*plan.Plan, error) {
 	st, err := state.Read(ctx, o.Client, s)
 	if err != nil {
 		return nil, orgError(o, o.Name, "read the org", err)
@@ -120,7 +129,7 @@ func makePlan(ctx context.Context, connect func(context.Context) (*target.Org, e
 		report(stdio, in, ds)
 		return nil, &exitError{code: ExitError, msg: fmt.Sprintf("%d %s between the spec and %s", len(ds), plural(len(ds), "problem", "problems"), t)}
 	}
-	return &planned{plan: p, org: o}, nil
+	return p, nil
 }
 
 // permLabel is a system permission's Setup label from the catalog.

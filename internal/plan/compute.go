@@ -91,6 +91,8 @@ func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnosti
 		pl.p.IDs[UserKey(name)] = u.ID
 	}
 
+	pl.packages()
+	pl.orgSettings()
 	for i := range s.Profiles {
 		pl.profile(&s.Profiles[i])
 	}
@@ -258,6 +260,9 @@ func (pl *planner) permField(name string) (string, bool) {
 	if pl.st.PermissionFields[f] {
 		return f, true
 	}
+	if auditPermissions[name] && pl.auditPreferenceWanted() {
+		return f, true // it exists once orgSettings switches the preference on
+	}
 	for have := range pl.st.PermissionFields {
 		if strings.EqualFold(have, f) {
 			return have, true
@@ -377,6 +382,7 @@ func (pl *planner) profile(p *spec.Profile) {
 				s.CloneOf = key
 			}
 		}
+		pl.recordTypeDefaults(p, true)
 		return
 	}
 	step.ID = cur.ID
@@ -391,6 +397,7 @@ func (pl *planner) profile(p *spec.Profile) {
 		pl.add(late)
 	}
 	pl.objects(p.Objects, cur.OwnedPermSet, ProfileKey(p.Name).OwnedPermSet(), "profile "+quoteName(p.Name), p.Prune, nil, pl.objectNeedsOf(perms))
+	pl.recordTypeDefaults(p, false)
 }
 
 func (pl *planner) suggestProfile(name string) string {

@@ -16,6 +16,9 @@ const (
 	ChannelPassword Channel = "password"
 	// ChannelMetadata: Metadata API components, deployed together.
 	ChannelMetadata Channel = "metadata"
+	// ChannelPackage: package installs (Tooling PackageInstallRequest),
+	// waited for.
+	ChannelPackage Channel = "package"
 )
 
 // Kind is everything sfprov knows about one kind of step: how it is named,
@@ -39,9 +42,15 @@ var kinds = map[string]Kind{}
 
 func init() {
 	for _, k := range []Kind{
+		// A package comes first: what it brings is planned after it (apply
+		// plans again once it is installed). The audit-fields preference
+		// goes in a deploy of its own before the permissions that need it.
+		{TypePackage, "package", 0, 0, ChannelPackage},
+		{TypeOrgSettings, "org settings", 0, 0, ChannelMetadata},
 		{TypeProfile, "profile", 0, 0, ChannelCollections},
 		{TypeRemoteSite, "remote site", 0, 0, ChannelTooling},
 		{TypePermissionSet, "permission set", 1, 1, ChannelCollections},
+		{TypeRecordTypeDefaults, "record type defaults", 1, 1, ChannelMetadata},
 		{TypeObjectAccess, "object access", 2, 2, ChannelCollections},
 		{TypeSetupEntity, "app access", 2, 2, ChannelCollections},
 		{TypeFieldAccess, "field access", 3, 2, ChannelCollections},

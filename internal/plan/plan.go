@@ -66,6 +66,10 @@ const (
 	TypeGroupAssign     = "permissionSetGroupAssignment"
 	TypeRemoteSite      = "remoteSite"
 	TypeRecord          = "record"
+	// Metadata API and package kinds.
+	TypePackage            = "package"
+	TypeOrgSettings        = "orgSettings"
+	TypeRecordTypeDefaults = "recordTypeDefaults"
 )
 
 // Step is one record-level action.
@@ -85,9 +89,12 @@ type Step struct {
 	// from the Ids of other records, by Key, once they exist.
 	Fields map[string]any
 	Refs   map[string]Key
-	// Password is the payload of a password step (ChannelPassword); Fields
-	// and Refs are the payload of record steps (collections, Tooling).
+	// Password is the payload of a password step (ChannelPassword), Metadata
+	// of a metadata step, Package of a package install; Fields and Refs are
+	// the payload of record steps (collections, Tooling).
 	Password *Password
+	Metadata *Metadata
+	Package  *PackageInstall
 	// CloneOf is set on the object and field access of a profile that this
 	// plan creates by copying another's: the Key of that profile step. The
 	// profile and its copied access stand or fall together, since once the

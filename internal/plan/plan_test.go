@@ -11,9 +11,14 @@ import (
 	"github.com/sfprov/sfprov/internal/state"
 )
 
-func parse(t *testing.T, src string) *spec.Spec {
+func parse(t *testing.T, src string, vars ...string) *spec.Spec {
 	t.Helper()
-	s, ds := spec.Parse("spec.yaml", []byte(src), spec.Options{Getenv: func(string) (string, bool) { return "", false }})
+	v := map[string]string{}
+	for _, kv := range vars {
+		name, value, _ := strings.Cut(kv, "=")
+		v[name] = value
+	}
+	s, ds := spec.Parse("spec.yaml", []byte(src), spec.Options{Vars: v, Getenv: func(string) (string, bool) { return "", false }})
 	if ds.HasErrors() {
 		t.Fatalf("spec: %v", ds)
 	}

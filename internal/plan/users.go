@@ -448,18 +448,7 @@ func (pl *planner) notYet() {
 		}
 	}
 	s := pl.s
-	warn(countIf(pl, s.Packages, func(x spec.Package) *spec.Condition { return x.If }), "packages")
 	warn(countIf(pl, s.ExternalClientApps, func(x spec.ExternalClientApp) *spec.Condition { return x.If }), "externalClientApps")
-	if s.OrgSettings != nil {
-		warn(1, "orgSettings")
-	}
-	n := 0
-	for _, p := range s.Profiles {
-		if pl.cond(p.If) {
-			n += countIf(pl, p.RecordTypeDefaults, func(x spec.RecordTypeDefault) *spec.Condition { return x.If })
-		}
-	}
-	warn(n, "profiles[].recordTypeDefaults")
 }
 
 // countIf counts the items whose condition holds in this org.

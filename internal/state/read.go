@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/sfprov/sfprov/internal/salesforce"
 	"github.com/sfprov/sfprov/internal/spec"
@@ -37,6 +38,9 @@ func collect(s *spec.Spec) names {
 			n.accessProfiles[p.CloneFrom] = true
 		}
 		addObjects(p.Objects)
+		for _, r := range p.RecordTypeDefaults {
+			n.objects[r.Object] = true // its record types come with the describe
+		}
 	}
 	for _, p := range s.PermissionSets {
 		n.permSets[p.Name] = true
@@ -81,6 +85,9 @@ func collect(s *spec.Spec) names {
 		if a.PermissionSetGroup != "" {
 			n.groups[a.PermissionSetGroup] = true
 		}
+	}
+	if len(s.Packages) > 0 {
+		n.needPackages = true
 	}
 	for _, c := range conditions(s) {
 		if c.Kind == "package" {
@@ -497,8 +504,17 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	}
 	readSelections(r2, s, st)
 	readRecords(r2, s, st)
-	if err := r2.run(ctx); err != nil {
-		return nil, err
+	// Profile Metadata comes one profile per request (Salesforce refuses
+	// Metadata over several rows), so those requests go out together, beside
+	// the second round.
+	metaDone := make(chan error, 1)
+	go func() { metaDone <- readProfileMeta(ctx, c, s, st) }()
+	err2 := r2.run(ctx)
+	if err := <-metaDone; err != nil && err2 == nil {
+		err2 = err
+	}
+	if err2 != nil {
+		return nil, err2
 	}
 	aliasProfiles(st)
 	for _, r := range psRows {
@@ -596,6 +612,50 @@ func readPackages(ctx context.Context, c *salesforce.Client, st *State) error {
 	for _, r := range rs {
 		ns := strings.ToLower(r.String("SubscriberPackage.NamespacePrefix"))
 		st.Packages[ns] = fmt.Sprintf("%d.%d.%d.%d", toInt(r.Get("SubscriberPackageVersion.MajorVersion")), toInt(r.Get("SubscriberPackageVersion.MinorVersion")), toInt(r.Get("SubscriberPackageVersion.PatchVersion")), toInt(r.Get("SubscriberPackageVersion.BuildNumber")))
+	}
+	return nil
+}
+
+// readProfileMeta reads the record type visibilities of the spec's existing
+// profiles that set recordTypeDefaults, one Tooling request each, sent
+// together.
+func readProfileMeta(ctx context.Context, c *salesforce.Client, s *spec.Spec, st *State) error {
+	st.ProfileMeta = map[string]*ProfileMeta{}
+	type job struct{ name, id string }
+	var jobs []job
+	for _, p := range s.Profiles {
+		if len(p.RecordTypeDefaults) == 0 {
+			continue
+		}
+		if pr := st.Profiles[strings.ToLower(p.Name)]; pr != nil {
+			jobs = append(jobs, job{strings.ToLower(p.Name), pr.ID})
+		}
+	}
+	errs := make([]error, len(jobs))
+	metas := make([]*ProfileMeta, len(jobs))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			full, md, err := c.ProfileMetadata(ctx, j.id)
+			if err != nil {
+				errs[i] = fmt.Errorf("read the record types of profile %q: %w", j.name, err)
+				return
+			}
+			pm := &ProfileMeta{FullName: full}
+			for _, v := range md.RecordTypeVisibilities {
+				pm.RecordTypes = append(pm.RecordTypes, RecordTypeVisibility{RecordType: v.RecordType, Default: v.Default, PersonAccountDefault: v.PersonAccountDefault, Visible: v.Visible})
+			}
+			metas[i] = pm
+		}()
+	}
+	wg.Wait()
+	for i, j := range jobs {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		st.ProfileMeta[j.name] = metas[i]
 	}
 	return nil
 }

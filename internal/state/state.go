@@ -33,6 +33,10 @@ type State struct {
 	// Deps are the org's permission dependencies; nil when the spec enables
 	// no permission (nothing was read).
 	Deps *Dependencies
+	// ProfileMeta holds the record type visibilities of the spec's existing
+	// profiles that set recordTypeDefaults (Tooling Profile Metadata), by
+	// lower profile name.
+	ProfileMeta map[string]*ProfileMeta
 
 	UserLicenses map[string]*UserLicense // by Id
 	Profiles     map[string]*Profile     // by lower name
@@ -62,6 +66,22 @@ type State struct {
 	RecordSets []*RecordSet
 	// RemoteSites by lower name.
 	RemoteSites map[string]*RemoteSite
+}
+
+// ProfileMeta is the part of a profile's Metadata sfprov manages.
+type ProfileMeta struct {
+	FullName    string // the Metadata API name ("Admin" for System Administrator)
+	RecordTypes []RecordTypeVisibility
+}
+
+// RecordTypeVisibility is one record type on a profile: RecordType is
+// Object.DeveloperName; PersonAccountDefault is nil in orgs without person
+// accounts.
+type RecordTypeVisibility struct {
+	RecordType           string
+	Default              bool
+	PersonAccountDefault *bool
+	Visible              bool
 }
 
 // UserLicense is a user licence.
