@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/sfprov/sfprov/internal/target"
 )
@@ -15,6 +16,9 @@ type globalFlags struct {
 	apiVersion  string
 	verbose     bool
 	loginURL    string
+	// requestTimeout and deadline bound each try of a request and the
+	// whole command's requests.
+	requestTimeout, deadline time.Duration
 }
 
 // Factory is what every command gets: the streams, and a way to reach the
@@ -43,7 +47,19 @@ func (f *Factory) targetOptions() target.Options {
 		Secret:      f.IO.secrets.add,
 		SF:          f.SF,
 		Notice:      func(msg string) { fmt.Fprintln(f.IO.Err, msg) },
+
+		RequestTimeout: requestTimeout(f.g.requestTimeout),
+		Deadline:       f.g.deadline,
 	}
+}
+
+// requestTimeout is --request-timeout as the client takes it: 0 (given on
+// the command line) is no timeout.
+func requestTimeout(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // Connect resolves and connects to the target org.

@@ -136,6 +136,8 @@ falls back to it when the environment points at a real org.`,
 	pf.StringVar(&g.apiVersion, "api-version", "", "REST API version (default "+salesforce.DefaultAPIVersion+")")
 	pf.StringVar(&g.loginURL, "login-url", "", "where the JWT bearer flow logs in (https://login.salesforce.com, https://test.salesforce.com or My Domain; env SFPROV_LOGIN_URL; default: the instance URL)")
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "trace every API call (method, path, status, duration) on stderr")
+	pf.DurationVar(&g.requestTimeout, "request-timeout", salesforce.DefaultRequestTimeout, "fail a try of a request the org has not answered in this long, e.g. 2m (a read is then sent again; 0: no limit)")
+	pf.DurationVar(&g.deadline, "deadline", 0, "give up on the org after this long in all, e.g. 10m (default: no deadline)")
 	root.AddCommand(
 		NewCmdValidate(f, nil),
 		NewCmdPlan(f, nil),

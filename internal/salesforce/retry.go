@@ -190,7 +190,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, try
 		wait := p.pause(n, err)
 		if !p.deadline.IsZero() && time.Now().Add(wait).After(p.deadline) {
 			c.writeTrace(log, fmt.Sprintf(" (%s; no retry: the overall deadline of %s is too near)", why, p.budget))
-			return gaveUp(err, n)
+			return &retriedError{err: err, tries: n, note: fmt.Sprintf("; the overall deadline of %s leaves no time for another", p.budget)}
 		}
 		c.writeTrace(log, fmt.Sprintf(" (%sretry %d in %s)", whyPrefix(why), n, wait.Round(time.Millisecond)))
 		if serr := p.sleep(ctx, wait); serr != nil {
@@ -227,9 +227,22 @@ func gaveUp(err error, tries int) error {
 type retriedError struct {
 	err   error
 	tries int
+	note  string
 }
 
-func (e *retriedError) Error() string { return fmt.Sprintf("%v (tried %d times)", e.err, e.tries) }
+func (e *retriedError) Error() string {
+	msg := e.err.Error()
+	var te *TimeoutError
+	if errors.As(e.err, &te) {
+		te := *te
+		te.Tries = 0
+		msg = te.Error()
+	}
+	if e.tries < 2 {
+		return fmt.Sprintf("%s (%s)", msg, strings.TrimPrefix(e.note, "; "))
+	}
+	return fmt.Sprintf("%s (tried %d times%s)", msg, e.tries, e.note)
+}
 func (e *retriedError) Unwrap() error { return e.err }
 
 // writeTrace writes an attempt's lines, suffix at the end of the last.

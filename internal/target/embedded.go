@@ -40,6 +40,7 @@ func connectLocal(opts Options) (*Org, error) {
 		Token:       oauth2.StaticTokenSource(&oauth2.Token{AccessToken: localToken, TokenType: "Bearer"}),
 		Transport:   handlerTransport{em},
 		Trace:       opts.Trace,
+		Deadline:    opts.Deadline,
 	})
 	return &Org{Client: c, Name: Local, Source: "embedded", Embedded: true}, nil
 }

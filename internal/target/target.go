@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -52,6 +53,9 @@ type Options struct {
 	Notice func(msg string)
 	// Transport is the base transport to remote orgs (nil = the default).
 	Transport http.RoundTripper
+	// RequestTimeout bounds each try of a request (0 = the client's
+	// default, 60 s); Deadline, when positive, everything the client does.
+	RequestTimeout, Deadline time.Duration
 }
 
 func (o *Options) secret(values ...string) {
@@ -242,6 +246,9 @@ func (opts *Options) client(s *salesforce.Session, onRenew func(*oauth2.Token)) 
 		Transport:   opts.Transport,
 		Trace:       opts.Trace,
 		OnRenew:     onRenew,
+
+		RequestTimeout: opts.RequestTimeout,
+		Deadline:       opts.Deadline,
 	}
 	if s.Renew != nil {
 		cfg.Renew = func(ctx context.Context) (*oauth2.Token, error) {
