@@ -321,8 +321,8 @@ func (d directory) ByUsername(username string) (oauth.User, bool) {
 func (d directory) CheckPassword(userID, password string) bool {
 	d.o.mu.Lock()
 	defer d.o.mu.Unlock()
-	pw, ok := d.o.meta.Passwords[sfid.Canonical(userID)]
-	return ok && pw != "" && pw == password
+	stored, ok := d.o.meta.Passwords[sfid.Canonical(userID)]
+	return ok && passwordMatches(stored, password)
 }
 
 // Approved implements oauth.Approvals for the JWT bearer grant: when the

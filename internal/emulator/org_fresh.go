@@ -199,7 +199,7 @@ func (o *Org) populate(seed *Seed) error {
 		}
 		o.seedUser(id, u.Username, u.FirstName, u.LastName, email, alias, pid, active, now)
 		if u.Password != "" {
-			o.meta.Passwords[id] = u.Password
+			o.setPassword(id, u.Password)
 		}
 	}
 	o.recountLicenses()

@@ -49,6 +49,7 @@ func (o *Org) load(path string) (ok bool, err error) {
 	if o.meta.Passwords == nil {
 		o.meta.Passwords = map[string]string{}
 	}
+	o.hashLegacyPasswords()
 	if o.meta.PSGReadyAt == nil {
 		o.meta.PSGReadyAt = map[string]time.Time{}
 	}
@@ -126,14 +127,32 @@ func numbers(r soql.Record) error {
 	return nil
 }
 
+// withoutSeedPasswords is meta for the state file: the seed's users are
+// made once, when the org is new, and their passwords are kept hashed in
+// Passwords, so the seed's copy of them is left out.
+func withoutSeedPasswords(m *orgMeta) *orgMeta {
+	if m.Seed == nil || len(m.Seed.Users) == 0 {
+		return m
+	}
+	cp, seed := *m, *m.Seed
+	seed.Users = append([]SeedUser(nil), seed.Users...)
+	for i := range seed.Users {
+		seed.Users[i].Password = ""
+	}
+	cp.Seed = &seed
+	return &cp
+}
+
 // save writes the state atomically: a temporary file in the same directory,
-// then a rename, so that a crash never leaves half a file.
+// flushed to disk, then renamed over the old one (and the directory
+// flushed), so that a crash leaves the old state or the new, never half a
+// file; the temporary file is removed when anything fails.
 func (o *Org) save() error {
 	path := o.opts.StatePath
 	if path == "" {
 		return nil
 	}
-	sf := stateFile{Format: stateFormat, Meta: o.meta, Records: map[string][]soql.Record{}}
+	sf := stateFile{Format: stateFormat, Meta: withoutSeedPasswords(o.meta), Records: map[string][]soql.Record{}}
 	for _, object := range o.st.objects() {
 		if derived[object] {
 			continue // computed again on load
@@ -165,6 +184,11 @@ func (o *Org) save() error {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("emulator: write state: %w", err)
 	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("emulator: write state: %w", err)
+	}
 	if err := tmp.Close(); err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("emulator: write state: %w", err)
@@ -172,6 +196,12 @@ func (o *Org) save() error {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("emulator: write state: %w", err)
+	}
+	// The rename is durable once the directory is on disk too; not every
+	// system can sync a directory, and the state is whole either way.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
 	}
 	return nil
 }

@@ -493,7 +493,7 @@ func (o *Org) servePassword(c *reqCtx, id string) *apiError {
 			// "Cannot set password for self" (facts §1 → anchors.md §7.6).
 			return errMsg(http.StatusBadRequest, "INVALID_OPERATION", "Cannot set password for self")
 		}
-		o.meta.Passwords[uid] = pw
+		o.setPassword(uid, pw)
 		c.mutated = true
 		c.w.WriteHeader(http.StatusNoContent)
 		return nil
@@ -503,7 +503,7 @@ func (o *Org) servePassword(c *reqCtx, id string) *apiError {
 			return errMsg(http.StatusInternalServerError, "UNKNOWN_EXCEPTION", err.Error())
 		}
 		pw := strings.ToLower(tok[len(tok)-10:])
-		o.meta.Passwords[uid] = pw
+		o.setPassword(uid, pw)
 		c.mutated = true
 		writeJSON(c.w, http.StatusOK, map[string]any{"NewPassword": pw})
 		return nil
