@@ -68,5 +68,6 @@ func (f *Factory) Connect(ctx context.Context) (*target.Org, error) {
 	if err != nil {
 		return nil, targetError(err)
 	}
+	f.IO.closers.add(o.Close)
 	return o, nil
 }

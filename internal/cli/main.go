@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -44,6 +45,33 @@ type IO struct {
 	Browser func(url string) error
 	// secrets hides secret values in Out and Err; set by Run.
 	secrets *redactor
+	// closers run when Run ends: they release what commands opened (the
+	// local org's lock); set by Run.
+	closers *closers
+}
+
+// closers are functions to run once, last first.
+type closers struct {
+	mu  sync.Mutex
+	fns []func() error
+}
+
+func (c *closers) add(fn func() error) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fns = append(c.fns, fn)
+}
+
+func (c *closers) run() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.fns) - 1; i >= 0; i-- {
+		c.fns[i]()
+	}
+	c.fns = nil
 }
 
 // Main runs sfprov with os.Args and returns the exit code.
@@ -69,6 +97,8 @@ func isTerminal(f *os.File) bool {
 // Run executes one command line and returns its exit code.
 func Run(ctx context.Context, args []string, stdio IO) int {
 	stdio.secrets = &redactor{}
+	stdio.closers = &closers{}
+	defer stdio.closers.run()
 	stdio.Out = stdio.secrets.writer(stdio.Out)
 	stdio.Err = stdio.secrets.writer(stdio.Err)
 	root := newRoot(stdio)

@@ -1,6 +1,7 @@
 package target
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -21,17 +22,27 @@ const localToken = "00D000000000001AAA!sfprov.local"
 const localInstance = "https://local.emulator.sfprov"
 
 // connectLocal opens the embedded org, whose state is local-org.json in the
-// data directory.
-func connectLocal(opts Options) (*Org, error) {
+// data directory, once no other sfprov uses it (lock.go); Close lets the
+// next one in.
+func connectLocal(ctx context.Context, opts Options) (*Org, error) {
 	dir, err := DataDir(opts.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	wait, err := lockWait(opts.Getenv)
 	if err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create the local org's directory: %w", err)
 	}
+	lock, err := lockLocal(ctx, dir, wait, opts.Notice)
+	if err != nil {
+		return nil, err
+	}
 	em, err := emulator.New(emulator.Options{AccessToken: localToken, StatePath: filepath.Join(dir, "local-org.json")})
 	if err != nil {
+		lock.release()
 		return nil, fmt.Errorf("open the local org in %s: %w", dir, err)
 	}
 	c := salesforce.New(salesforce.Config{
@@ -42,7 +53,7 @@ func connectLocal(opts Options) (*Org, error) {
 		Trace:       opts.Trace,
 		Deadline:    opts.Deadline,
 	})
-	return &Org{Client: c, Name: Local, Source: "embedded", Embedded: true}, nil
+	return &Org{Client: c, Name: Local, Source: "embedded", Embedded: true, close: lock.release}, nil
 }
 
 // handlerTransport serves requests with the embedded org in process.

@@ -86,6 +86,19 @@ type Org struct {
 	Embedded bool
 	// Relogin is the command that makes a new session when this one ends.
 	Relogin string
+	// close releases what the connection holds (the local org's lock).
+	close func() error
+}
+
+// Close releases what the connection holds: the local org's lock, so that
+// another sfprov may use it. The client must not be used after.
+func (o *Org) Close() error {
+	if o == nil || o.close == nil {
+		return nil
+	}
+	err := o.close()
+	o.close = nil
+	return err
 }
 
 // Kind names the org's kind once isSandbox (Organization.IsSandbox) is known.
@@ -165,7 +178,7 @@ func Connect(ctx context.Context, opts Options) (*Org, error) {
 		name = Local
 	}
 	if name == Local {
-		return connectLocal(opts)
+		return connectLocal(ctx, opts)
 	}
 	if isURL(name) {
 		return connectURL(ctx, opts, name)
