@@ -2,10 +2,8 @@ package spec
 
 import (
 	_ "embed"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -318,7 +316,7 @@ func (p *parser) decodeRecord(f *file, n *yaml.Node) {
 	if hasCSV {
 		if s, ok := p.str(f, fs.get("csv"), "csv"); ok {
 			rec.CSV = p.existingFile(f, fs.get("csv"), "csv", s)
-			p.checkCSVHeader(f, fs.get("csv"), s, rec.CSV, rec.Key)
+			p.checkCSV(f, fs.get("csv"), s, rec.CSV, rec.Key)
 			identity = []string{"csv=" + rec.CSV}
 		}
 	}
@@ -353,34 +351,6 @@ func lookupFold(m map[string]Value, k string) (Value, bool) {
 		}
 	}
 	return Value{}, false
-}
-
-// checkCSVHeader reports key fields that the CSV's header row lacks.
-func (p *parser) checkCSVHeader(f *file, n *yaml.Node, shown, path string, key []string) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return // existingFile has reported it
-	}
-	defer fh.Close()
-	r := csv.NewReader(fh)
-	header, err := r.Read()
-	if err == io.EOF {
-		p.errAt(f, n, "csv file %q is empty; its first row must name the fields", shown)
-		return
-	}
-	if err != nil {
-		p.errAt(f, n, "csv file %q: %v", shown, err)
-		return
-	}
-	have := map[string]bool{}
-	for _, h := range header {
-		have[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = true
-	}
-	for _, k := range key {
-		if !have[strings.ToLower(k)] {
-			p.errAt(f, n, "csv file %q has no column %q (the record key)", shown, k)
-		}
-	}
 }
 
 func (p *parser) decodeOrgSettings(f *file, n *yaml.Node) {

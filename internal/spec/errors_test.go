@@ -143,17 +143,17 @@ users: {username: a@example.com}
 		{
 			name: "invalid YAML",
 			src:  "version: 1\nusers: [\n",
-			want: []string{`testdata/spec.yaml:2: invalid YAML: did not find expected node content`},
+			want: []string{`testdata/spec.yaml:2:8: invalid YAML: did not find expected node content`},
 		},
 		{
 			name: "tab indentation",
 			src:  "version: 1\nusers:\n\t- username: a\n",
-			want: []string{`testdata/spec.yaml:3: invalid YAML: found character that cannot start any token (tabs are not allowed for indentation in YAML; use spaces)`},
+			want: []string{`testdata/spec.yaml:3:1: invalid YAML: found character that cannot start any token (tabs are not allowed for indentation in YAML; use spaces)`},
 		},
 		{
 			name: "tab indentation without a line from the scanner",
 			src:  "\tversion: 1\n",
-			want: []string{`testdata/spec.yaml:1: invalid YAML: found character that cannot start any token (tabs are not allowed for indentation in YAML; use spaces)`},
+			want: []string{`testdata/spec.yaml:1:1: invalid YAML: found character that cannot start any token (tabs are not allowed for indentation in YAML; use spaces)`},
 		},
 		{
 			name: "key given twice",

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -63,9 +64,13 @@ func Load(files []string, opts Options) (*Spec, diag.Diagnostics) {
 	p := newParser(opts)
 	var docs []document
 	for _, name := range files {
-		data, err := os.ReadFile(name)
+		data, err := readLimited(name, MaxFileSize)
 		if err != nil {
-			p.diags.Append(name, 0, 0, fmt.Sprintf("cannot read spec file: %v", unwrapPathError(err)))
+			msg := fmt.Sprintf("cannot read spec file: %v", unwrapPathError(err))
+			if errors.Is(err, ErrNotRegular) || errors.Is(err, ErrTooLarge) {
+				msg = err.Error() // "not a regular file (a character device)"
+			}
+			p.diags.Append(name, 0, 0, msg)
 			p.incomplete = true
 			continue
 		}
@@ -122,23 +127,21 @@ func (p *parser) split(name string, data []byte) []document {
 			break
 		}
 		if err != nil {
-			msg := err.Error()
-			line := 0
-			if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-				line, _ = strconv.Atoi(m[1])
-				msg = msg[len(m[0]):]
-			} else {
-				msg = strings.TrimPrefix(msg, "yaml: ")
+			msg, line := yamlMessage(err)
+			col := 0
+			if l, c, ok := yamlErrorPos(data, msg, line); ok {
+				line, col = l, c
 			}
-			// Tabs in indentation are the usual cause of this one, and the
-			// scanner does not always say where it is.
-			if strings.Contains(msg, "cannot start any token") {
+			// Tabs in indentation are the usual cause of this one.
+			if strings.Contains(msg, "cannot start any token") || strings.Contains(msg, "found a tab character") {
 				if tab := firstTabIndent(data); tab > 0 && (line == 0 || line == tab) {
-					line = tab
+					if line != tab {
+						line, col = tab, 0
+					}
 					msg += " (tabs are not allowed for indentation in YAML; use spaces)"
 				}
 			}
-			p.diags.Append(name, line, 0, "invalid YAML: "+msg)
+			p.diags.Append(name, line, col, "invalid YAML: "+msg)
 			p.incomplete = true
 			return docs
 		}
@@ -298,4 +301,118 @@ func firstTabIndent(data []byte) int {
 		}
 	}
 	return 0
+}
+
+// yamlMessage splits a yaml.v3 error into its message and the line it
+// names (0 when none). That line is not always the problem's: for parser
+// errors it is where the enclosing block starts, 0-based.
+func yamlMessage(err error) (string, int) {
+	msg := err.Error()
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return msg[len(m[0]):], line
+	}
+	return strings.TrimPrefix(msg, "yaml: "), 0
+}
+
+// yamlFails reports whether decoding data fails with msg.
+func yamlFails(data []byte, msg string) bool {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if err == nil {
+			continue
+		}
+		if errors.Is(err, io.EOF) {
+			return false
+		}
+		m, _ := yamlMessage(err)
+		return m == msg
+	}
+}
+
+// yamlErrorPos finds where a syntax error is: yaml.v3 gives only a line,
+// and for some errors not the problem's (for parser errors it is where the
+// enclosing block starts, counted from 0). The shortest prefix of the file
+// that fails with the same message ends at the character the parser could
+// not take; its line and column (1-based, in characters) are the answer. A
+// prefix cut before that character parses, or fails otherwise.
+//
+// The search starts at the line before the one yaml.v3 named (no problem
+// lies earlier) and widens from there, within a budget of bytes decoded so
+// that a huge file costs seconds at most; over it, only the line is known.
+func yamlErrorPos(data []byte, msg string, named int) (line, col int, ok bool) {
+	budget := 24 << 20
+	fails := func(n int) bool {
+		budget -= n
+		return yamlFails(data[:n], msg)
+	}
+	if !fails(len(data)) {
+		return 0, 0, false
+	}
+	lo := 0 // data[:lo] does not fail with msg; data[:hi] does
+	if named > 2 {
+		lo = lineStart(data, named-2)
+		if lo > 0 && fails(lo) {
+			lo = 0
+		}
+	}
+	hi := len(data)
+	for step := 256; lo+step < hi; step *= 2 {
+		if budget < 0 {
+			return 0, 0, false
+		}
+		if fails(lo + step) {
+			hi = lo + step
+			break
+		}
+		lo += step
+	}
+	for hi-lo > 1 {
+		if budget < 0 {
+			return 0, 0, false
+		}
+		mid := lo + (hi-lo)/2
+		for mid < hi && !utf8.RuneStart(data[mid]) {
+			mid++ // cut between characters only
+		}
+		if mid >= hi {
+			break
+		}
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	// data[hi-1] starts the character the parser stopped at, or ends the
+	// text it stopped after (a file cut short).
+	end := max(hi-1, 0)
+	for end > 0 && !utf8.RuneStart(data[end]) {
+		end--
+	}
+	if strings.HasPrefix(msg, "unknown anchor ") {
+		// Found once the name is read whole: point at its '*'.
+		if i := bytes.LastIndexByte(data[:end+1], '*'); i >= 0 && !bytes.Contains(data[i:end], []byte("\n")) {
+			end = i
+		}
+	}
+	line = 1 + bytes.Count(data[:end], []byte("\n"))
+	start := bytes.LastIndexByte(data[:end], '\n') + 1
+	col = 1 + utf8.RuneCount(data[start:end])
+	return line, col, true
+}
+
+// lineStart is the offset of the 1-based line n (len(data) past the end).
+func lineStart(data []byte, n int) int {
+	off := 0
+	for l := 1; l < n; l++ {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			return len(data)
+		}
+		off += i + 1
+	}
+	return off
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 )
 
@@ -16,9 +15,9 @@ func (r RecordSet) Rows() ([]map[string]Value, error) {
 	if r.CSV == "" {
 		return []map[string]Value{r.Values}, nil
 	}
-	f, err := os.Open(r.CSV)
+	f, err := openLimited(r.CSV, MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("read csv for %s: %w", r.Object, err)
+		return nil, fmt.Errorf("read csv for %s: %s: %w", r.Object, r.CSV, unwrapPathError(err))
 	}
 	defer f.Close()
 	cr := csv.NewReader(f)
