@@ -11,6 +11,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -94,8 +95,24 @@ func isTerminal(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// Run executes one command line and returns its exit code.
-func Run(ctx context.Context, args []string, stdio IO) int {
+// Run executes one command line and returns its exit code. A panic in the
+// command is an internal error, exit 1: never 2, which --detailed-exitcode
+// gives to "changes pending" (Go's own exit code for a crash is 2).
+func Run(ctx context.Context, args []string, stdio IO) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			stack := debug.Stack()
+			if stdio.secrets != nil {
+				stack = []byte(stdio.secrets.redact(string(stack)))
+			}
+			err := stdio.Err
+			if err == nil {
+				err = os.Stderr
+			}
+			fmt.Fprintf(err, "Error: internal error: %v\nThis is a bug in sfprov %s; please report it with the command you ran and this trace:\n%s", r, Version, stack)
+			code = ExitError
+		}
+	}()
 	stdio.secrets = &redactor{}
 	stdio.closers = &closers{}
 	defer stdio.closers.run()
@@ -130,6 +147,9 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	}
 	return ExitError
 }
+
+// testCommands add commands to the tree in tests (a command that panics).
+var testCommands []func(*Factory) *cobra.Command
 
 func newRoot(stdio IO) *cobra.Command {
 	f := &Factory{IO: stdio, g: &globalFlags{}}
@@ -179,5 +199,8 @@ falls back to it when the environment points at a real org.`,
 		newExitCodesTopic(f.IO),
 		newProfilesCmd(f.IO),
 	)
+	for _, mk := range testCommands {
+		root.AddCommand(mk(f))
+	}
 	return root
 }

@@ -7,7 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sfprov/sfprov/internal/diag"
 	"github.com/sfprov/sfprov/internal/render"
+	"github.com/sfprov/sfprov/internal/spec"
 	"github.com/sfprov/sfprov/internal/target"
 )
 
@@ -50,6 +52,10 @@ func validateRun(ctx context.Context, opts *ValidateOptions) error {
 	if err != nil {
 		return err
 	}
+	if ds := unsetPasswordVars(opts.IO, s); ds.HasErrors() {
+		report(opts.IO, &opts.Spec, ds)
+		return &exitError{code: ExitError, msg: fmt.Sprintf("%d %s in the spec", len(ds), plural(len(ds), "problem", "problems"))}
+	}
 	files := strings.Join(opts.Spec.Files, ", ")
 	if !opts.DryRun {
 		if opts.Spec.JSON {
@@ -63,4 +69,21 @@ func validateRun(ctx context.Context, opts *ValidateOptions) error {
 		return err
 	}
 	return showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, fmt.Sprintf("%s: valid. Dry run: nothing was changed; apply would do this:", files))
+}
+
+// unsetPasswordVars reports users whose password comes from an environment
+// variable that is not set: apply would create the user and then fail to
+// give it its password. Users under an if: are left to the plan, which
+// knows whether they apply.
+func unsetPasswordVars(stdio IO, s *spec.Spec) diag.Diagnostics {
+	var ds diag.Diagnostics
+	for _, u := range s.Users {
+		if u.If != nil || u.Password == nil || u.Password.Mode != spec.PasswordFromEnv {
+			continue
+		}
+		if v, ok := stdio.Getenv(u.Password.FromEnv); !ok || v == "" {
+			ds.Append(u.Pos.File, u.Pos.Line, u.Pos.Col, fmt.Sprintf("user %q: password comes from $%s, which is not set", u.Username.Value, u.Password.FromEnv))
+		}
+	}
+	return ds
 }
