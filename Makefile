@@ -41,5 +41,19 @@ bench:
 conformance:
 	bash .ci/conformance.sh
 
+# Each fuzz target runs FUZZTIME (CI: 10s each, about a minute in all); the
+# seeds are in the targets (f.Add), and a failing input is written under the
+# package's testdata/fuzz/, where go test replays it from then on.
+FUZZTIME ?= 10s
+FUZZ_TARGETS := internal/spec:FuzzParse internal/spec:FuzzExpand internal/spec:FuzzCSV \
+	internal/emulator/soql:FuzzParse internal/emulator:FuzzRequests
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=./$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$pkg $$fn for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
+
 clean:
 	rm -rf bin
