@@ -2,9 +2,10 @@ package cli
 
 import (
 	"io"
-	"sort"
-	"strings"
+	"slices"
 	"sync"
+
+	"github.com/sfprov/sfprov/internal/diag"
 )
 
 // redactor replaces known secret values (the access token, values of secret
@@ -12,32 +13,28 @@ import (
 // everything sfprov prints. Renderers already print "(secret)" for values they
 // know are secret; this is the second line of defence for text they do not
 // control, such as an error message in which Salesforce echoes a value.
+// diag.Redact says how: every secret whatever its length, a short one only
+// as a whole word, and the replacement the same whatever the secret.
 type redactor struct {
 	mu      sync.Mutex
 	secrets []string
 }
 
-// add registers values to hide. Very short values are ignored: hiding "1" or
-// "a" would garble ordinary output and protects nothing.
+// add registers values to hide ("" is ignored).
 func (r *redactor) add(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, v := range values {
-		if len(v) >= 4 {
+		if v != "" && !slices.Contains(r.secrets, v) {
 			r.secrets = append(r.secrets, v)
 		}
 	}
-	// Longest first, so a secret that contains another is hidden whole.
-	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
 }
 
 func (r *redactor) redact(s string) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, v := range r.secrets {
-		s = strings.ReplaceAll(s, v, "(secret)")
-	}
-	return s
+	return diag.Redact(s, r.secrets)
 }
 
 // writer wraps w so that everything written through it is redacted.

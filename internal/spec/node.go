@@ -36,10 +36,7 @@ func (p *parser) errAt(f *file, n *yaml.Node, format string, args ...any) {
 // that expansion has produced is scrubbed from the text, so that no message
 // can leak one, whatever check quoted it.
 func (p *parser) errPos(pos Pos, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	for _, s := range p.secrets {
-		msg = strings.ReplaceAll(msg, s, "(secret)")
-	}
+	msg := diag.Redact(fmt.Sprintf(format, args...), p.secrets)
 	p.diags.Append(pos.File, pos.Line, pos.Col, msg)
 }
 

@@ -150,10 +150,10 @@ func (p *parser) decodeVariables(f *file, n *yaml.Node) {
 	}
 }
 
-// addSecret remembers a secret value for scrubbing. One-character values are
-// skipped: scrubbing them would garble every message and hide nothing.
+// addSecret remembers a secret value for scrubbing (diag.Redact: a short
+// one only where it stands as a word).
 func (p *parser) addSecret(v string) {
-	if len(v) < 2 {
+	if v == "" {
 		return
 	}
 	for _, s := range p.secrets {
