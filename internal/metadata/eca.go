@@ -165,6 +165,7 @@ type ecaXML struct {
 
 type ecaOAuthXML struct {
 	XMLName                   xml.Name `xml:"http://soap.sforce.com/2006/04/metadata ExtlClntAppOauthSettings"`
+	FullName                  string   `xml:"fullName,omitempty"` // only in what an org returns
 	CommaSeparatedOauthScopes string   `xml:"commaSeparatedOauthScopes"`
 	ExternalClientApplication string   `xml:"externalClientApplication"`
 	Label                     string   `xml:"label"`
@@ -172,6 +173,7 @@ type ecaOAuthXML struct {
 
 type ecaGlobalOAuthXML struct {
 	XMLName                         xml.Name `xml:"http://soap.sforce.com/2006/04/metadata ExtlClntAppGlobalOauthSettings"`
+	FullName                        string   `xml:"fullName,omitempty"` // only in what an org returns
 	CallbackURL                     lines    `xml:"callbackUrl"`
 	Certificate                     string   `xml:"certificate,omitempty"`
 	ConsumerKey                     string   `xml:"consumerKey,omitempty"`
@@ -186,6 +188,7 @@ type ecaGlobalOAuthXML struct {
 
 type ecaOAuthPoliciesXML struct {
 	XMLName                        xml.Name `xml:"http://soap.sforce.com/2006/04/metadata ExtlClntAppOauthConfigurablePolicies"`
+	FullName                       string   `xml:"fullName,omitempty"` // only in what an org returns
 	ClientCredentialsFlowUser      string   `xml:"clientCredentialsFlowUser,omitempty"`
 	CommaSeparatedPermissionSet    string   `xml:"commaSeparatedPermissionSet,omitempty"`
 	CommaSeparatedProfile          string   `xml:"commaSeparatedProfile,omitempty"`

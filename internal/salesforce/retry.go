@@ -340,6 +340,10 @@ func repeatable(method, path string, body []byte) bool {
 	case http.MethodDelete:
 		return !strings.HasSuffix(p, "/password")
 	case http.MethodPost:
+		if strings.HasPrefix(p, "/services/Soap/m/") {
+			// The Metadata API's reads (metadata_soap.go).
+			return bytes.Contains(body, []byte("<met:listMetadata>")) || bytes.Contains(body, []byte("<met:readMetadata>"))
+		}
 		if !strings.HasSuffix(p, "/composite") {
 			return false
 		}
