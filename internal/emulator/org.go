@@ -23,6 +23,7 @@ import (
 	"github.com/sfprov/sfprov/internal/emulator/oauth"
 	"github.com/sfprov/sfprov/internal/emulator/schema"
 	"github.com/sfprov/sfprov/internal/emulator/sfid"
+	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
 // Options configures an emulator org.
@@ -92,6 +93,9 @@ type Org struct {
 	nextCur uint64
 	bulk    *bulkJobs   // Bulk API 2.0 jobs (bulk2.go), in memory only
 	deploys *deployJobs // Metadata deploys (metadata_deploy.go), in memory only
+	// blanks are the new-record templates of the catalog's objects
+	// (org_fresh.go blankTemplate), made again with the catalog.
+	blanks map[*schema.Object]soql.Record
 }
 
 // orgMeta is the org's state besides its records (persisted with them).
@@ -221,6 +225,7 @@ func (o *Org) buildCatalog() error {
 		return fmt.Errorf("emulator: %w", err)
 	}
 	o.cat = cat
+	o.blanks = nil
 	o.finishCatalog()
 	return nil
 }
@@ -310,7 +315,7 @@ type directory struct{ o *Org }
 func (d directory) ByUsername(username string) (oauth.User, bool) {
 	d.o.mu.Lock()
 	defer d.o.mu.Unlock()
-	for _, r := range d.o.st.All("User") {
+	for _, r := range d.o.st.lookup(ixUsername, username) {
 		if u, _ := r["Username"].(string); strings.EqualFold(u, username) {
 			return d.o.oauthUser(r["Id"].(string)), true
 		}
@@ -339,7 +344,7 @@ func (d directory) Approved(userID string) bool {
 	}
 	uid := sfid.Canonical(userID)
 	sets := map[any]bool{}
-	for _, a := range d.o.st.All("PermissionSetAssignment") {
+	for _, a := range d.o.st.lookup(ixPSAAssignee, uid) {
 		if a["AssigneeId"] == uid {
 			sets[a["PermissionSetId"]] = true
 		}

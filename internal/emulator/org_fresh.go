@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -258,9 +259,7 @@ func (o *Org) entityDefinitions() {
 			"PluralLabel": obj.LabelPlural, "KeyPrefix": nilIfEmpty(obj.KeyPrefix), "IsCustomizable": obj.Custom || !obj.Setup,
 			"IsCustomSetting": false, "IsQueryable": obj.Queryable, "IsLayoutable": !obj.Setup, "IsTriggerable": !obj.Setup,
 			"IsSearchable": !obj.Setup, "IsDeprecatedAndHidden": false}
-		o.st.recs[rec["Id"].(string)] = rec
-		o.st.typ[rec["Id"].(string)] = "EntityDefinition"
-		o.st.order["EntityDefinition"] = append(o.st.order["EntityDefinition"], rec["Id"].(string))
+		o.st.putDerived("EntityDefinition", rec)
 	}
 }
 
@@ -287,7 +286,34 @@ func (o *Org) seedInsert(object string, fields soql.Record, now string) string {
 // blankRecord is a new record with the defaults the platform fills in:
 // booleans false (or their default), defaulted picklists, audit fields.
 func (o *Org) blankRecord(obj *schema.Object, now, userID string) soql.Record {
-	r := soql.Record{}
+	r := maps.Clone(o.blankTemplate(obj))
+	for _, k := range []string{"CreatedDate", "LastModifiedDate", "SystemModstamp"} {
+		if _, ok := r[k]; ok {
+			r[k] = now
+		}
+	}
+	for _, k := range []string{"CreatedById", "LastModifiedById", "OwnerId"} {
+		if _, ok := r[k]; ok {
+			r[k] = userID
+		}
+	}
+	for _, f := range obj.Fields {
+		if f.AutoNumber() {
+			r[f.Name] = o.nextAutoNumber(obj, f)
+		}
+	}
+	return r
+}
+
+// blankTemplate is what every new record of obj starts from: the fields'
+// defaults, and the audit fields (filled in by blankRecord). It is made
+// once per object of the catalog and cloned, since building a record of a
+// hundred fields one at a time was most of the cost of a large seed.
+func (o *Org) blankTemplate(obj *schema.Object) soql.Record {
+	if t, ok := o.blanks[obj]; ok {
+		return t
+	}
+	r := make(soql.Record, len(obj.Fields)+4)
 	for _, f := range obj.Fields {
 		switch {
 		case f.Type == "boolean":
@@ -308,27 +334,18 @@ func (o *Org) blankRecord(obj *schema.Object, now, userID string) soql.Record {
 			}
 		}
 	}
-	for _, k := range []string{"CreatedDate", "LastModifiedDate", "SystemModstamp"} {
+	for _, k := range []string{"CreatedDate", "LastModifiedDate", "SystemModstamp", "CreatedById", "LastModifiedById", "OwnerId"} {
 		if _, ok := obj.Field(k); ok {
-			r[k] = now
+			r[k] = ""
 		}
-	}
-	for _, k := range []string{"CreatedById", "LastModifiedById"} {
-		if _, ok := obj.Field(k); ok {
-			r[k] = userID
-		}
-	}
-	if _, ok := obj.Field("OwnerId"); ok {
-		r["OwnerId"] = userID
 	}
 	if _, ok := obj.Field("IsDeleted"); ok {
 		r["IsDeleted"] = false
 	}
-	for _, f := range obj.Fields {
-		if f.AutoNumber() {
-			r[f.Name] = o.nextAutoNumber(obj, f)
-		}
+	if o.blanks == nil {
+		o.blanks = map[*schema.Object]soql.Record{}
 	}
+	o.blanks[obj] = r
 	return r
 }
 
@@ -341,11 +358,8 @@ func (o *Org) blankRecord(obj *schema.Object, now, userID string) soql.Record {
 // is UNCONFIRMED.
 func (o *Org) nextAutoNumber(obj *schema.Object, f *schema.Field) string {
 	next := 1000
-	for id, typ := range o.st.typ {
-		if typ != obj.Name {
-			continue
-		}
-		if n, err := strconv.Atoi(str(o.st.recs[id], f.Name)); err == nil && n >= next {
+	for _, r := range (withDeleted{o.st}).All(obj.Name) {
+		if n, err := strconv.Atoi(str(r, f.Name)); err == nil && n >= next {
 			next = n + 1
 		}
 	}

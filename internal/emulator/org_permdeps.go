@@ -312,9 +312,7 @@ func (o *Org) storePermDeps() error {
 		id := sfid.New(permDepPrefix, uint64(i+1))
 		rec := soql.Record{"Id": id, "Permission": d.Permission, "PermissionType": d.PermissionType,
 			"RequiredPermission": d.RequiredPermission, "RequiredPermissionType": d.RequiredPermissionType}
-		o.st.recs[id] = rec
-		o.st.typ[id] = "PermissionDependency"
-		o.st.order["PermissionDependency"] = append(o.st.order["PermissionDependency"], id)
+		o.st.putDerived("PermissionDependency", rec)
 	}
 	return nil
 }

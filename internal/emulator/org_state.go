@@ -76,12 +76,10 @@ func (o *Org) load(path string) (ok bool, err error) {
 			if err := numbers(r); err != nil {
 				return false, fmt.Errorf("emulator: state file %s: %s: %w", path, object, err)
 			}
-			id, ok := r["Id"].(string)
-			if !ok {
+			if _, ok := r["Id"].(string); !ok {
 				return false, fmt.Errorf("emulator: state file %s: a deleted %s record has no Id", path, object)
 			}
-			o.st.recs[id], o.st.typ[id], o.st.bin[id] = r, object, true
-			o.st.binOrder[object] = append(o.st.binOrder[object], id)
+			o.st.putDeleted(object, r)
 		}
 	}
 	o.ensureProfileAssignments()

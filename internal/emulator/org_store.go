@@ -9,83 +9,125 @@ import (
 
 // store holds the org's records. Records are keyed by their 18-character Id;
 // 15-character Ids are accepted on lookup. Mutations go through insert, set
-// and remove so that a transaction (allOrNone) can undo them.
+// and remove so that a transaction (allOrNone) can undo them, and so that
+// the indexes (org_index.go) follow every change.
 type store struct {
-	recs  map[string]soql.Record // id18 → record
-	typ   map[string]string      // id18 → object name
-	order map[string][]string    // object → ids in insertion order
+	recs map[string]soql.Record // id18 → record
+	typ  map[string]string      // id18 → object name
+	// seq is each record's place in insertion order: order and the index
+	// lists are sorted by it, so that a record taken out and put back (an
+	// undone delete) returns to where it was, and a lookup answers in the
+	// order a scan would.
+	seq     map[string]uint64
+	nextSeq uint64
+	order   map[string][]string // object → live ids in insertion order
 	// bin holds the Recycle Bin: deleted records of objects that can be
 	// undeleted, kept (with IsDeleted true) for queryAll and /deleted.
 	bin      map[string]bool     // id18 → in the bin
 	binOrder map[string][]string // object → ids in deletion order
 	undo     *[]func()           // non-nil inside a transaction
-	// byParent indexes the live records of the objects in indexedParent by
-	// their ParentId (object → ParentId → ids in insertion order): the
-	// permission rules look rows up by permission set on every insert, and a
-	// scan of every row made large applies quadratic.
-	byParent map[string]map[string][]string
+	// ix holds the live records by index key (index → key → ids in
+	// insertion order); Recycle Bin records are in no index.
+	ix map[*index]map[string][]string
 }
-
-// indexedParent lists the objects whose records are indexed by ParentId.
-var indexedParent = map[string]bool{"FieldPermissions": true, "ObjectPermissions": true, "SetupEntityAccess": true}
 
 func newStore() *store {
-	return &store{recs: map[string]soql.Record{}, typ: map[string]string{}, order: map[string][]string{},
-		bin: map[string]bool{}, binOrder: map[string][]string{}, byParent: map[string]map[string][]string{}}
+	return &store{recs: map[string]soql.Record{}, typ: map[string]string{}, seq: map[string]uint64{}, order: map[string][]string{},
+		bin: map[string]bool{}, binOrder: map[string][]string{}, ix: map[*index]map[string][]string{}}
 }
 
-// index adds a live record to the ParentId index.
-func (s *store) index(object, id string) {
-	if !indexedParent[object] {
-		return
-	}
-	p, _ := s.recs[id]["ParentId"].(string)
-	m := s.byParent[object]
-	if m == nil {
-		m = map[string][]string{}
-		s.byParent[object] = m
-	}
-	m[p] = append(m[p], id)
-}
-
-// unindex removes a record from the ParentId index (under the ParentId it
-// has now).
-func (s *store) unindex(object, id string) {
-	if !indexedParent[object] {
-		return
-	}
-	p, _ := s.recs[id]["ParentId"].(string)
-	ids := s.byParent[object][p]
-	for i, x := range ids {
-		if x == id {
-			s.byParent[object][p] = append(ids[:i:i], ids[i+1:]...)
-			return
-		}
-	}
-}
-
-// children returns the live records of object whose ParentId is parent, in
-// insertion order; object must be one of indexedParent.
-func (s *store) children(object, parent string) []soql.Record {
-	ids := s.byParent[object][parent]
+// records are the records of ids, in their order.
+func (s *store) records(ids []string) []soql.Record {
 	out := make([]soql.Record, 0, len(ids))
 	for _, id := range ids {
 		out = append(out, s.recs[id])
 	}
 	return out
+}
+
+// addSorted puts id into ids (sorted by seq) at its place.
+func (s *store) addSorted(ids []string, id string) []string {
+	q := s.seq[id]
+	if n := len(ids); n == 0 || s.seq[ids[n-1]] < q {
+		return append(ids, id)
+	}
+	i := sort.Search(len(ids), func(i int) bool { return s.seq[ids[i]] >= q })
+	ids = append(ids, "")
+	copy(ids[i+1:], ids[i:])
+	ids[i] = id
+	return ids
+}
+
+// dropSorted takes id out of ids (sorted by seq).
+func (s *store) dropSorted(ids []string, id string) []string {
+	q := s.seq[id]
+	i := sort.Search(len(ids), func(i int) bool { return s.seq[ids[i]] >= q })
+	if i < len(ids) && ids[i] == id {
+		return append(ids[:i], ids[i+1:]...)
+	}
+	return ids
+}
+
+// index adds a live record to its object's indexes, under the values it
+// has now.
+func (s *store) index(object, id string) {
+	for _, ix := range indexes[object] {
+		m := s.ix[ix]
+		if m == nil {
+			m = map[string][]string{}
+			s.ix[ix] = m
+		}
+		k := ix.key(s.recs[id])
+		m[k] = s.addSorted(m[k], id)
+	}
+}
+
+// unindex takes a record out of its object's indexes (under the values it
+// has now).
+func (s *store) unindex(object, id string) {
+	for _, ix := range indexes[object] {
+		k := ix.key(s.recs[id])
+		if ids := s.dropSorted(s.ix[ix][k], id); len(ids) > 0 {
+			s.ix[ix][k] = ids
+		} else {
+			delete(s.ix[ix], k)
+		}
+	}
+}
+
+// indexed reports whether a change of fields moves a record of object in
+// one of its indexes.
+func indexed(object string, fields map[string]any) bool {
+	for _, ix := range indexes[object] {
+		for _, f := range ix.fields {
+			if _, ok := fields[f]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lookup returns the live records of ix's object whose key is that of vals
+// (one value per field), in insertion order. Callers still test each one
+// as their rule says: the key only narrows the records down.
+func (s *store) lookup(ix *index, vals ...any) []soql.Record {
+	return s.records(s.ix[ix][ix.keyOf(vals...)])
+}
+
+// countKey is len(lookup(ix, vals...)), without the records.
+func (s *store) countKey(ix *index, vals ...any) int { return len(s.ix[ix][ix.keyOf(vals...)]) }
+
+// children returns the live records of object whose ParentId is parent, in
+// insertion order; object must be one of parentIndex.
+func (s *store) children(object, parent string) []soql.Record {
+	return s.lookup(parentIndex[object], parent)
 }
 
 var _ soql.Store = (*store)(nil)
 
 // All implements soql.Store.
-func (s *store) All(object string) []soql.Record {
-	ids := s.order[object]
-	out := make([]soql.Record, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, s.recs[id])
-	}
-	return out
-}
+func (s *store) All(object string) []soql.Record { return s.records(s.order[object]) }
 
 // Get implements soql.Store. Records in the Recycle Bin are not found.
 func (s *store) Get(id string) (string, soql.Record, bool) {
@@ -110,11 +152,7 @@ func (s *store) inBin(id, object string) bool {
 type withDeleted struct{ s *store }
 
 func (w withDeleted) All(object string) []soql.Record {
-	out := w.s.All(object)
-	for _, id := range w.s.binOrder[object] {
-		out = append(out, w.s.recs[id])
-	}
-	return out
+	return append(w.s.All(object), w.s.deleted(object)...)
 }
 
 func (w withDeleted) Get(id string) (string, soql.Record, bool) {
@@ -131,29 +169,12 @@ func (s *store) recycle(id string, fields map[string]any) {
 	object := s.typ[id]
 	s.set(id, fields)
 	s.unindex(object, id)
-	idx := -1
-	for i, x := range s.order[object] {
-		if x == id {
-			idx = i
-			break
-		}
-	}
-	if idx >= 0 {
-		ids := s.order[object]
-		s.order[object] = append(ids[:idx:idx], ids[idx+1:]...)
-	}
+	s.order[object] = s.dropSorted(s.order[object], id)
 	s.bin[id] = true
 	s.binOrder[object] = append(s.binOrder[object], id)
 	s.logUndo(func() {
 		s.unbin(object, id)
-		ids := s.order[object]
-		if idx < 0 || idx > len(ids) {
-			idx = len(ids)
-		}
-		ids = append(ids, "")
-		copy(ids[idx+1:], ids[idx:])
-		ids[idx] = id
-		s.order[object] = ids
+		s.order[object] = s.addSorted(s.order[object], id)
 		s.index(object, id)
 	})
 }
@@ -161,28 +182,17 @@ func (s *store) recycle(id string, fields map[string]any) {
 // unbin takes a record out of the Recycle Bin's lists (not out of the store).
 func (s *store) unbin(object, id string) {
 	delete(s.bin, id)
-	s.binOrder[object] = removeID(s.binOrder[object], id)
-}
-
-// removeID returns ids less the first id, in a new backing array where it
-// changes (undo closures may still hold the old one).
-func removeID(ids []string, id string) []string {
+	ids := s.binOrder[object]
 	for i, x := range ids {
 		if x == id {
-			return append(ids[:i:i], ids[i+1:]...)
+			s.binOrder[object] = append(ids[:i], ids[i+1:]...)
+			break
 		}
 	}
-	return ids
 }
 
 // deleted lists the Recycle Bin records of object.
-func (s *store) deleted(object string) []soql.Record {
-	out := make([]soql.Record, 0, len(s.binOrder[object]))
-	for _, id := range s.binOrder[object] {
-		out = append(out, s.recs[id])
-	}
-	return out
-}
+func (s *store) deleted(object string) []soql.Record { return s.records(s.binOrder[object]) }
 
 func (s *store) count(object string) int { return len(s.order[object]) }
 
@@ -194,19 +204,24 @@ func (s *store) logUndo(f func()) {
 
 func (s *store) insert(object string, r soql.Record) {
 	id := r["Id"].(string)
-	s.recs[id] = r
-	s.typ[id] = object
-	s.order[object] = append(s.order[object], id)
-	s.index(object, id)
+	s.nextSeq++
+	s.put(object, r, s.nextSeq)
 	s.logUndo(func() { s.drop(object, id) })
+}
+
+// put stores a live record at its place in insertion order.
+func (s *store) put(object string, r soql.Record, seq uint64) {
+	id := r["Id"].(string)
+	s.recs[id], s.typ[id], s.seq[id] = r, object, seq
+	s.order[object] = s.addSorted(s.order[object], id)
+	s.index(object, id)
 }
 
 // set changes fields of a stored record.
 func (s *store) set(id string, fields map[string]any) {
 	r := s.recs[id]
 	object := s.typ[id]
-	_, reparent := fields["ParentId"]
-	live := reparent && indexedParent[object] && !s.bin[id]
+	live := !s.bin[id] && indexed(object, fields)
 	if live {
 		s.unindex(object, id)
 	}
@@ -240,37 +255,35 @@ func (s *store) set(id string, fields map[string]any) {
 }
 
 func (s *store) remove(id string) {
-	object, r := s.typ[id], s.recs[id]
-	idx := -1
-	for i, x := range s.order[object] {
-		if x == id {
-			idx = i
-			break
-		}
-	}
+	object, r, seq := s.typ[id], s.recs[id], s.seq[id]
 	s.drop(object, id)
-	s.logUndo(func() {
-		s.recs[id] = r
-		s.typ[id] = object
-		s.index(object, id)
-		ids := s.order[object]
-		if idx < 0 || idx > len(ids) {
-			idx = len(ids)
-		}
-		ids = append(ids, "")
-		copy(ids[idx+1:], ids[idx:])
-		ids[idx] = id
-		s.order[object] = ids
-	})
+	s.logUndo(func() { s.put(object, r, seq) })
 }
 
 func (s *store) drop(object, id string) {
 	if !s.bin[id] {
 		s.unindex(object, id)
+		s.order[object] = s.dropSorted(s.order[object], id)
 	}
 	delete(s.recs, id)
 	delete(s.typ, id)
-	s.order[object] = removeID(s.order[object], id)
+	delete(s.seq, id)
+}
+
+// putDerived stores a record the org computes rather than keeps
+// (EntityDefinition, PermissionDependency: org_state.go derived), outside
+// any transaction.
+func (s *store) putDerived(object string, r soql.Record) {
+	s.nextSeq++
+	s.put(object, r, s.nextSeq)
+}
+
+// putDeleted stores a Recycle Bin record read from a state file.
+func (s *store) putDeleted(object string, r soql.Record) {
+	id := r["Id"].(string)
+	s.nextSeq++
+	s.recs[id], s.typ[id], s.seq[id], s.bin[id] = r, object, s.nextSeq, true
+	s.binOrder[object] = append(s.binOrder[object], id)
 }
 
 // find returns the records of object for which match is true.

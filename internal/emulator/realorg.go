@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/sfprov/sfprov/internal/emulator/schema"
@@ -201,20 +200,8 @@ func (o *Org) withProfileMetadata(rec soql.Record) soql.Record {
 	}
 	objPerms, fieldPerms := []any{}, []any{}
 	if ps != nil {
-		ops := o.st.children("ObjectPermissions", str(ps, "Id"))
-		sort.SliceStable(ops, func(i, j int) bool { return str(ops[i], "SobjectType") < str(ops[j], "SobjectType") })
-		for _, r := range ops {
-			objPerms = append(objPerms, schema.OrderedMap{{Key: "allowCreate", Value: r["PermissionsCreate"] == true},
-				{Key: "allowDelete", Value: r["PermissionsDelete"] == true}, {Key: "allowEdit", Value: r["PermissionsEdit"] == true},
-				{Key: "allowRead", Value: r["PermissionsRead"] == true}, {Key: "modifyAllRecords", Value: r["PermissionsModifyAllRecords"] == true},
-				{Key: "object", Value: str(r, "SobjectType")}, {Key: "viewAllRecords", Value: r["PermissionsViewAllRecords"] == true}})
-		}
-		fps := o.st.children("FieldPermissions", str(ps, "Id"))
-		sort.SliceStable(fps, func(i, j int) bool { return str(fps[i], "Field") < str(fps[j], "Field") })
-		for _, r := range fps {
-			fieldPerms = append(fieldPerms, schema.OrderedMap{{Key: "editable", Value: r["PermissionsEdit"] == true},
-				{Key: "field", Value: str(r, "Field")}, {Key: "readable", Value: r["PermissionsRead"] == true}})
-		}
+		// The owned set's rows, as a permission set's Metadata lists its own.
+		objPerms, fieldPerms = o.accessMetadata(str(ps, "Id"))
 	}
 	var description any
 	if d := str(rec, "Description"); d != "" {

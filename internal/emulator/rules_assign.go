@@ -71,7 +71,7 @@ func psaBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 			return dmlErr("FIELD_INTEGRITY_EXCEPTION", msgPSGNotUpdated, "PermissionSetId")
 		}
 	}
-	for _, r := range o.st.All("PermissionSetAssignment") {
+	for _, r := range o.st.lookup(ixPSAPair, rec["AssigneeId"], psID) {
 		if r["AssigneeId"] == rec["AssigneeId"] && r["PermissionSetId"] == psID {
 			return errDuplicateAssignment(str(rec, "AssigneeId"), psID)
 		}
@@ -113,8 +113,10 @@ func (o *Org) checkIntegrationLicense(userID string, ps soql.Record) *DMLError {
 	}
 	var psIDs []any
 	if ps["Type"] == "Group" {
-		for _, c := range o.st.find("PermissionSetGroupComponent", func(r soql.Record) bool { return r["PermissionSetGroupId"] == ps["PermissionSetGroupId"] }) {
-			psIDs = append(psIDs, c["PermissionSetId"])
+		for _, c := range o.st.lookup(ixPSGCGroup, ps["PermissionSetGroupId"]) {
+			if c["PermissionSetGroupId"] == ps["PermissionSetGroupId"] {
+				psIDs = append(psIDs, c["PermissionSetId"])
+			}
 		}
 	} else {
 		psIDs = []any{ps["Id"]}
@@ -143,7 +145,7 @@ func (o *Org) hasPSL(userID, developerName string) bool {
 		if l["DeveloperName"] != developerName {
 			continue
 		}
-		for _, a := range o.st.All("PermissionSetLicenseAssign") {
+		for _, a := range o.st.lookup(ixPSLAPair, userID, l["Id"]) {
 			if a["AssigneeId"] == userID && a["PermissionSetLicenseId"] == l["Id"] {
 				return true
 			}
@@ -161,7 +163,7 @@ func psaBeforeDelete(o *Org, d dml, rec soql.Record) *DMLError {
 }
 
 func pslaBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
-	for _, r := range o.st.All("PermissionSetLicenseAssign") {
+	for _, r := range o.st.lookup(ixPSLAPair, rec["AssigneeId"], rec["PermissionSetLicenseId"]) {
 		if r["AssigneeId"] == rec["AssigneeId"] && r["PermissionSetLicenseId"] == rec["PermissionSetLicenseId"] {
 			// A second licence assignment says "duplicate value found…": the
 			// sf CLI counts an error starting with those words as already
@@ -227,8 +229,10 @@ func psgAfterUpdate(o *Org, d dml, old, rec soql.Record) {
 
 func psgAfterDelete(o *Org, d dml, rec soql.Record) {
 	id := rec["Id"]
-	for _, c := range o.st.find("PermissionSetGroupComponent", func(r soql.Record) bool { return r["PermissionSetGroupId"] == id }) {
-		o.st.remove(c["Id"].(string))
+	for _, c := range o.st.lookup(ixPSGCGroup, id) {
+		if c["PermissionSetGroupId"] == id {
+			o.st.remove(c["Id"].(string))
+		}
 	}
 	if ps := o.groupPermissionSet(id.(string)); ps != nil {
 		o.st.remove(ps["Id"].(string))
@@ -238,7 +242,7 @@ func psgAfterDelete(o *Org, d dml, rec soql.Record) {
 }
 
 func (o *Org) groupPermissionSet(groupID string) soql.Record {
-	for _, ps := range o.st.All("PermissionSet") {
+	for _, ps := range o.st.lookup(ixPSGroup, groupID) {
 		if ps["PermissionSetGroupId"] == groupID && ps["Type"] == "Group" {
 			return ps
 		}
@@ -252,7 +256,7 @@ func psgcBeforeInsert(o *Org, d dml, rec soql.Record) *DMLError {
 		// Only regular permission sets can be members (facts §6). Wording UNCONFIRMED.
 		return dmlErr("FIELD_INTEGRITY_EXCEPTION", "You can't add a profile's or a group's permission set to a permission set group.", "PermissionSetId")
 	}
-	for _, r := range o.st.All("PermissionSetGroupComponent") {
+	for _, r := range o.st.lookup(ixPSGCGroup, rec["PermissionSetGroupId"]) {
 		if r["PermissionSetGroupId"] == rec["PermissionSetGroupId"] && r["PermissionSetId"] == rec["PermissionSetId"] {
 			return errDuplicate("<unknown>", r["Id"].(string))
 		}
@@ -279,7 +283,10 @@ func (o *Org) markGroupUpdating(groupID string) {
 		return
 	}
 	union := o.noPermissions()
-	for _, c := range o.st.find("PermissionSetGroupComponent", func(r soql.Record) bool { return r["PermissionSetGroupId"] == groupID }) {
+	for _, c := range o.st.lookup(ixPSGCGroup, groupID) {
+		if c["PermissionSetGroupId"] != groupID {
+			continue
+		}
 		_, ps, _ := o.st.Get(str(c, "PermissionSetId"))
 		for k := range union {
 			if ps[k] == true {

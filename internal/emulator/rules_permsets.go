@@ -11,8 +11,17 @@ import (
 
 // ---- Profiles -----------------------------------------------------------------
 
+// duplicateName finds another record of object whose field equals value
+// case-insensitively (and that same, when given, accepts), through the
+// object's index of that field when it has one.
 func (o *Org) duplicateName(object, field, value, exceptID string, same func(soql.Record) bool) (string, bool) {
-	for _, r := range o.st.All(object) {
+	recs := o.st.All
+	for _, ix := range indexes[object] {
+		if ix.fold && len(ix.fields) == 1 && ix.fields[0] == field {
+			recs = func(string) []soql.Record { return o.st.lookup(ix, value) }
+		}
+	}
+	for _, r := range recs(object) {
 		if v, _ := r[field].(string); strings.EqualFold(v, value) && r["Id"] != exceptID && (same == nil || same(r)) {
 			return r["Id"].(string), true
 		}
@@ -94,7 +103,7 @@ func profileAfterUpdate(o *Org, d dml, old, rec soql.Record) {
 }
 
 func (o *Org) ownedPermissionSet(profileID string) soql.Record {
-	for _, ps := range o.st.All("PermissionSet") {
+	for _, ps := range o.st.lookup(ixPSProfile, profileID) {
 		if ps["ProfileId"] == profileID && ps["IsOwnedByProfile"] == true {
 			return ps
 		}
@@ -106,7 +115,7 @@ func (o *Org) ownedPermissionSet(profileID string) soql.Record {
 // Terraform's provider); standard profiles cannot be deleted at all. The
 // codes and wording are UNCONFIRMED.
 func profileBeforeDelete(o *Org, d dml, rec soql.Record) *DMLError {
-	for _, u := range o.st.All("User") {
+	for _, u := range o.st.lookup(ixProfileUsers, rec["Id"]) {
 		if u["ProfileId"] == rec["Id"] {
 			return dmlErr("DELETE_FAILED", "Cannot delete a profile that is assigned to users.")
 		}
@@ -203,13 +212,19 @@ func psBeforeDelete(o *Org, d dml, rec soql.Record) *DMLError {
 // assignments exist).
 func psAfterDelete(o *Org, d dml, rec soql.Record) {
 	id := rec["Id"]
-	for _, child := range []struct{ object, field string }{
-		{"ObjectPermissions", "ParentId"}, {"FieldPermissions", "ParentId"}, {"SetupEntityAccess", "ParentId"},
-		{"PermissionSetAssignment", "PermissionSetId"}, {"PermissionSetGroupComponent", "PermissionSetId"},
+	for _, child := range []struct {
+		ix    *index
+		field string
+	}{
+		{ixObjectParent, "ParentId"}, {ixFieldParent, "ParentId"}, {ixSEAParent, "ParentId"},
+		{ixPSASet, "PermissionSetId"}, {ixPSGCSet, "PermissionSetId"},
 	} {
-		for _, r := range o.st.find(child.object, func(r soql.Record) bool { return r[child.field] == id }) {
+		for _, r := range o.st.lookup(child.ix, id) {
+			if r[child.field] != id {
+				continue
+			}
 			o.st.remove(r["Id"].(string))
-			if child.object == "PermissionSetGroupComponent" {
+			if child.ix == ixPSGCSet {
 				o.markGroupUpdating(str(r, "PermissionSetGroupId"))
 			}
 		}
@@ -219,8 +234,10 @@ func psAfterDelete(o *Org, d dml, rec soql.Record) {
 // touchPermissionSet starts the recalculation of every group the set is in
 // (facts §6: "Recalculation ... starts when a member permission set changes").
 func (o *Org) touchPermissionSet(psID string) {
-	for _, c := range o.st.find("PermissionSetGroupComponent", func(r soql.Record) bool { return r["PermissionSetId"] == psID }) {
-		o.markGroupUpdating(str(c, "PermissionSetGroupId"))
+	for _, c := range o.st.lookup(ixPSGCSet, psID) {
+		if c["PermissionSetId"] == psID {
+			o.markGroupUpdating(str(c, "PermissionSetGroupId"))
+		}
 	}
 }
 

@@ -27,7 +27,7 @@ func errLicenseLimit() *DMLError {
 }
 
 func (o *Org) userByUsername(username string) (soql.Record, bool) {
-	for _, r := range o.st.All("User") {
+	for _, r := range o.st.lookup(ixUsername, username) {
 		if u, _ := r["Username"].(string); strings.EqualFold(u, username) {
 			return r, true
 		}
@@ -86,7 +86,10 @@ func userAfterInsert(o *Org, d dml, rec soql.Record) {
 
 func userAfterUpdate(o *Org, d dml, old, rec soql.Record) {
 	if old["ProfileId"] != rec["ProfileId"] {
-		for _, a := range o.st.find("PermissionSetAssignment", func(r soql.Record) bool { return r["AssigneeId"] == rec["Id"] }) {
+		for _, a := range o.st.lookup(ixPSAAssignee, rec["Id"]) {
+			if a["AssigneeId"] != rec["Id"] {
+				continue
+			}
 			if _, ps, _ := o.st.Get(str(a, "PermissionSetId")); ps["IsOwnedByProfile"] == true {
 				o.st.remove(a["Id"].(string))
 			}
@@ -105,7 +108,7 @@ func (o *Org) assignProfileSet(user soql.Record) {
 }
 
 func (o *Org) nicknameTaken(nick, exceptID string) bool {
-	for _, r := range o.st.All("User") {
+	for _, r := range o.st.lookup(ixNickname, nick) {
 		if n, _ := r["CommunityNickname"].(string); strings.EqualFold(n, nick) && r["Id"] != exceptID {
 			return true
 		}
@@ -175,38 +178,42 @@ func (o *Org) checkUserSeat(profileID, exceptUser string) *DMLError {
 		return nil
 	}
 	total, _ := l["TotalLicenses"].(float64)
-	used := 0
-	for _, u := range o.st.All("User") {
-		if u["IsActive"] == true && u["Id"] != exceptUser && o.profileLicense(str(u, "ProfileId")) == lic {
-			used++
-		}
-	}
-	if float64(used) >= total {
+	if float64(o.activeUsers(lic, exceptUser)) >= total {
 		return errLicenseLimit()
 	}
 	return nil
 }
 
+// activeUsers counts the active users (IsActive true) of a user licence
+// other than exceptUser, through their profiles: the (ProfileId, IsActive)
+// index holds each profile's active users, and an org has few profiles.
+func (o *Org) activeUsers(licenseID, exceptUser string) int {
+	used := 0
+	for _, p := range o.st.All("Profile") {
+		if str(p, "UserLicenseId") != licenseID {
+			continue
+		}
+		// The key holds exactly the users with this ProfileId and IsActive
+		// true (index keys keep the values' types), so its size is the count.
+		used += o.st.countKey(ixUserProfile, p["Id"], true)
+		if _, u, ok := o.st.Get(exceptUser); ok && u["Id"] == exceptUser && u["IsActive"] == true && u["ProfileId"] == p["Id"] {
+			used--
+		}
+	}
+	return used
+}
+
 // recountLicenses refreshes UsedLicenses of user and permission set licences.
 func (o *Org) recountLicenses() {
-	used := map[string]float64{}
-	for _, u := range o.st.All("User") {
-		if u["IsActive"] == true {
-			used[o.profileLicense(str(u, "ProfileId"))]++
-		}
-	}
 	for _, l := range o.st.All("UserLicense") {
-		if l["UsedLicenses"] != used[l["Id"].(string)] {
-			o.st.set(l["Id"].(string), map[string]any{"UsedLicenses": used[l["Id"].(string)]})
+		if used := float64(o.activeUsers(l["Id"].(string), "")); l["UsedLicenses"] != used {
+			o.st.set(l["Id"].(string), map[string]any{"UsedLicenses": used})
 		}
-	}
-	pslUsed := map[string]float64{}
-	for _, a := range o.st.All("PermissionSetLicenseAssign") {
-		pslUsed[str(a, "PermissionSetLicenseId")]++
 	}
 	for _, l := range o.st.All("PermissionSetLicense") {
-		if l["UsedLicenses"] != pslUsed[l["Id"].(string)] {
-			o.st.set(l["Id"].(string), map[string]any{"UsedLicenses": pslUsed[l["Id"].(string)]})
+		// Exactly the assignments of this licence: both sides are strings.
+		if used := float64(o.st.countKey(ixPSLALicense, l["Id"])); l["UsedLicenses"] != used {
+			o.st.set(l["Id"].(string), map[string]any{"UsedLicenses": used})
 		}
 	}
 }

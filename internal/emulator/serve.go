@@ -193,7 +193,8 @@ func (o *Org) userHasPermission(userID, perm string) bool {
 	if userID == "" {
 		return true
 	}
-	for _, a := range o.st.All("PermissionSetAssignment") {
+	// The assignee index: this check runs on every request.
+	for _, a := range o.st.lookup(ixPSAAssignee, userID) {
 		if a["AssigneeId"] != userID {
 			continue
 		}
