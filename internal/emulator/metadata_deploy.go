@@ -164,13 +164,10 @@ func (o *Org) createDeploy(c *reqCtx) *apiError {
 		if !ok {
 			return errNotFound()
 		}
-		if v.outcome == nil || !v.opts.CheckOnly || v.outcome.status != "Succeeded" {
-			// UNCONFIRMED wording: only a successful validation can be quick-deployed
-			// (deployRecentValidation(): "a validation that was recently run").
-			return errDeployRequest("The deploy request " + v.id + " is not a successful validation.")
+		if !v.quickDeployable() {
+			return errDeployRequest(errNotValidation(v))
 		}
-		j.opts, j.zip, j.validated = v.opts, v.zip, v.id
-		j.opts.CheckOnly = false
+		j.repeat(v)
 	case mt == "multipart/form-data":
 		opts, zipped, aerr := readDeployParts(multipart.NewReader(c.r.Body, params["boundary"]))
 		if aerr != nil {
@@ -180,6 +177,15 @@ func (o *Org) createDeploy(c *reqCtx) *apiError {
 	default:
 		return errDeployRequest("A deploy request is multipart/form-data with the deploy options and a zip file.")
 	}
+	o.addDeployJob(j)
+	c.mutated = true // the counter moved
+	writeJSON(c.w, http.StatusCreated, o.deployBody(c, j, false))
+	return nil
+}
+
+// addDeployJob gives a new job its id and queues it (the REST resource and
+// the SOAP deploy() call, metadata_soap.go, both start deploys here).
+func (o *Org) addDeployJob(j *deployJob) {
 	// Deploy ids start 0Af (the reference's samples, 0Afxx00000000lWCAQ;
 	// recorded ids 0AfKN00000DUK210AH, 0AfgK000004tszxSAA).
 	o.meta.Counter++
@@ -187,9 +193,26 @@ func (o *Org) createDeploy(c *reqCtx) *apiError {
 	jobs := o.deployJobs()
 	jobs.byID[j.id] = j
 	jobs.order = append(jobs.order, j.id)
-	c.mutated = true // the counter moved
-	writeJSON(c.w, http.StatusCreated, o.deployBody(c, j, false))
-	return nil
+}
+
+// quickDeployable reports whether a deploy can be quick-deployed: a
+// checkOnly deploy that succeeded (deployRecentValidation(): "a validation
+// that was recently run"; how recent is not checked).
+func (v *deployJob) quickDeployable() bool {
+	return v.outcome != nil && v.opts.CheckOnly && v.outcome.status == "Succeeded"
+}
+
+// errNotValidation is the refusal of a quick deploy of anything else
+// (UNCONFIRMED wording).
+func errNotValidation(v *deployJob) string {
+	return "The deploy request " + v.id + " is not a successful validation."
+}
+
+// repeat makes j the quick deploy of the validation v: its zip and
+// options, committed this time.
+func (j *deployJob) repeat(v *deployJob) {
+	j.opts, j.zip, j.validated = v.opts, v.zip, v.id
+	j.opts.CheckOnly = false
 }
 
 // readDeployParts reads the multipart body: the options from the part
@@ -238,7 +261,14 @@ func parseDeployOptions(data []byte) (deployOptions, *apiError) {
 	if err := json.Unmarshal(data, &body); err != nil {
 		return opts, errMsg(http.StatusBadRequest, "JSON_PARSER_ERROR", "The deploy options are not JSON: "+err.Error())
 	}
-	m := body.DeployOptions
+	return deployOptionsFrom(body.DeployOptions), nil
+}
+
+// deployOptionsFrom reads the DeployOptions fields of m (booleans as JSON
+// booleans or strings, runTests a list of strings); the SOAP deploy() call
+// gives its <DeployOptions> children the same way (metadata_soap.go).
+func deployOptionsFrom(m map[string]any) deployOptions {
+	opts := deployOptions{RollbackOnError: true}
 	flag := func(k string, dst *bool) {
 		switch v := m[k].(type) {
 		case bool:
@@ -263,7 +293,7 @@ func parseDeployOptions(data []byte) (deployOptions, *apiError) {
 		}
 	}
 	opts.TestLevel, _ = m["testLevel"].(string)
-	return opts, nil
+	return opts
 }
 
 // polls is how many reads answer InProgress before the final one.
@@ -354,6 +384,42 @@ func (o *Org) deployBody(c *reqCtx, j *deployJob, details bool) schema.OrderedMa
 	if details {
 		url += "?includeDetails=true"
 	}
+	var validated any
+	if j.validated != "" {
+		validated = j.validated
+	}
+	runTests := j.opts.RunTests
+	if runTests == nil {
+		runTests = []string{}
+	}
+	var testLevel any
+	if j.opts.TestLevel != "" {
+		testLevel = j.opts.TestLevel
+	}
+	return schema.OrderedMap{
+		{Key: "id", Value: j.id},
+		{Key: "validatedDeployRequestId", Value: validated},
+		{Key: "deployOptions", Value: schema.OrderedMap{
+			{Key: "allowMissingFiles", Value: j.opts.AllowMissingFiles},
+			{Key: "autoUpdatePackage", Value: j.opts.AutoUpdatePackage},
+			{Key: "checkOnly", Value: j.opts.CheckOnly},
+			{Key: "ignoreWarnings", Value: j.opts.IgnoreWarnings},
+			{Key: "performRetrieve", Value: j.opts.PerformRetrieve},
+			{Key: "purgeOnDelete", Value: j.opts.PurgeOnDelete},
+			{Key: "rollbackOnError", Value: j.opts.RollbackOnError},
+			{Key: "runTests", Value: runTests},
+			{Key: "singlePackage", Value: j.opts.SinglePackage},
+			{Key: "testLevel", Value: testLevel},
+		}},
+		{Key: "deployResult", Value: o.deployResult(j, details)},
+		{Key: "url", Value: url},
+	}
+}
+
+// deployResult is the job's DeployResult (the REST resource's deployResult
+// and the SOAP checkDeployStatus() result): the Metadata API's DeployResult
+// fields in the WSDL's (alphabetical) order, nil where a value is absent.
+func (o *Org) deployResult(j *deployJob, details bool) schema.OrderedMap {
 	status := o.deployStatus(j)
 	out := j.outcome
 	done := out != nil
@@ -426,36 +492,7 @@ func (o *Org) deployBody(c *reqCtx, j *deployJob, details bool) schema.OrderedMa
 		{Key: "status", Value: status},
 		{Key: "success", Value: done && (status == "Succeeded")},
 	}
-	var validated any
-	if j.validated != "" {
-		validated = j.validated
-	}
-	runTests := j.opts.RunTests
-	if runTests == nil {
-		runTests = []string{}
-	}
-	var testLevel any
-	if j.opts.TestLevel != "" {
-		testLevel = j.opts.TestLevel
-	}
-	return schema.OrderedMap{
-		{Key: "id", Value: j.id},
-		{Key: "validatedDeployRequestId", Value: validated},
-		{Key: "deployOptions", Value: schema.OrderedMap{
-			{Key: "allowMissingFiles", Value: j.opts.AllowMissingFiles},
-			{Key: "autoUpdatePackage", Value: j.opts.AutoUpdatePackage},
-			{Key: "checkOnly", Value: j.opts.CheckOnly},
-			{Key: "ignoreWarnings", Value: j.opts.IgnoreWarnings},
-			{Key: "performRetrieve", Value: j.opts.PerformRetrieve},
-			{Key: "purgeOnDelete", Value: j.opts.PurgeOnDelete},
-			{Key: "rollbackOnError", Value: j.opts.RollbackOnError},
-			{Key: "runTests", Value: runTests},
-			{Key: "singlePackage", Value: j.opts.SinglePackage},
-			{Key: "testLevel", Value: testLevel},
-		}},
-		{Key: "deployResult", Value: result},
-		{Key: "url", Value: url},
-	}
+	return result
 }
 
 // renderMessages writes DeployMessages: changed, columnNumber,

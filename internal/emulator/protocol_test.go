@@ -509,11 +509,12 @@ func TestDailyAPILimitOption(t *testing.T) {
 	expectErr(t, do(t, o, "GET", v+"/query?q=SELECT+Id+FROM+User", nil), 403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
 }
 
-// TestSOAPNotEmulated: the SOAP APIs other than login() answer 404, not a
-// session error that would send a client to log in again.
+// TestSOAPNotEmulated: the SOAP APIs other than login() and the Metadata
+// API's deploy calls (metadata_soap_test.go) answer 404, not a session error
+// that would send a client to log in again.
 func TestSOAPNotEmulated(t *testing.T) {
 	o, _ := newTestOrg(t, Options{})
-	for _, p := range []string{"/services/Soap/m/62.0", "/services/Soap/c/62.0/00DEm0000000001", "/services/Soap/T/62.0"} {
+	for _, p := range []string{"/services/Soap/c/62.0/00DEm0000000001", "/services/Soap/T/62.0"} {
 		expectErr(t, do(t, o, "POST", p, nil), 404, "NOT_FOUND", "The requested resource does not exist")
 	}
 }

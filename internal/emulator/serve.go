@@ -90,8 +90,13 @@ func (o *Org) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, "/services/Soap/u/"):
 		o.serveSOAPLogin(w, r, strings.TrimPrefix(p, "/services/Soap/u/"))
 		return
+	case strings.HasPrefix(p, "/services/Soap/m/"):
+		// The Metadata API's deploy calls (metadata_soap.go); the session
+		// is in the envelope, so authentication happens there.
+		o.serveSOAPMetadata(w, r, strings.TrimPrefix(p, "/services/Soap/m/"))
+		return
 	case strings.HasPrefix(p, "/services/Soap/"):
-		// The Metadata, Enterprise and Tooling SOAP APIs are not emulated.
+		// The Enterprise, Tooling and other SOAP APIs are not emulated.
 		// Their session travels in a SOAP header, so checking the bearer
 		// token first would answer INVALID_SESSION_ID and send a client to
 		// log in again; "no such resource" says what is true.

@@ -95,11 +95,18 @@ func (o *Org) serveSOAPLogin(w http.ResponseWriter, r *http.Request, ver string)
 	_, _ = io.WriteString(w, sb.String())
 }
 
-// soapFault writes a SOAP fault with HTTP 500, as Salesforce's SOAP API does.
+// soapFault writes a partner API SOAP fault (code without its sf: prefix)
+// with HTTP 500, as Salesforce's SOAP API does.
 func soapFault(w http.ResponseWriter, code, msg string) {
+	writeSOAPFault(w, "urn:fault.partner.soap.sforce.com", "sf:"+code, msg)
+}
+
+// writeSOAPFault writes a SOAP fault with HTTP 500: faultcode is
+// prefixed (sf:X, with sf bound to ns, or soapenv:Client).
+func writeSOAPFault(w http.ResponseWriter, ns, faultcode, msg string) {
 	var b strings.Builder
 	_ = xml.EscapeText(&b, []byte(msg))
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 	w.WriteHeader(http.StatusInternalServerError)
-	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><soapenv:Fault><faultcode>sf:%s</faultcode><faultstring>%s</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`, code, b.String())
+	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="%s" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><soapenv:Fault><faultcode>%s</faultcode><faultstring>%s</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`, ns, faultcode, b.String())
 }
