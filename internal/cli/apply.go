@@ -43,7 +43,7 @@ func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *c
 		},
 	}
 	addVarFlag(cmd, &opts.Spec)
-	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print the plan and the outcome of every step (or the problems) as JSON on stdout; progress goes to stderr")
+	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print the outcome (the plan with every step's status, or the error) as one JSON document on stdout (docs/json.md); progress goes to stderr")
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "apply without asking for confirmation (required without a terminal)")
 	return cmd
 }
@@ -62,7 +62,8 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if err != nil {
 		return err
 	}
-	installed, err := applyPass(ctx, opts, o, p, true)
+	first, installed, err := applyPass(ctx, opts, o, p, true)
+	stdio.setResult(first)
 	if err != nil || !installed {
 		return err
 	}
@@ -76,36 +77,37 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if p, err = planOrg(ctx, o, stdio, &opts.Spec, s, resolve); err != nil {
 		return err
 	}
-	_, err = applyPass(ctx, opts, o, p, false)
+	first.AfterPackages, _, err = applyPass(ctx, opts, o, p, false)
 	return err
 }
 
 // applyPass shows p, asks (unless --yes; asked once per apply), executes
-// it and reports. installed reports that it installed a package.
-func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.Plan, ask bool) (installed bool, err error) {
+// it and reports. doc is the pass for the JSON envelope (nil when it did
+// not start); installed reports that it installed a package.
+func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.Plan, ask bool) (doc *render.ApplyDoc, installed bool, err error) {
 	stdio := opts.IO
 	out := stdio.Out
 	if opts.Spec.JSON {
-		out = stdio.Err // progress; stdout carries only the JSON report
+		out = stdio.Err // progress; stdout carries only the JSON envelope
+		stdio.addWarnings(p.Warnings...)
 	} else {
 		render.Plan(out, p)
 	}
 	if len(p.Changing()) == 0 {
 		// Nothing to write; what only Setup can do is in the checklist.
-		if opts.Spec.JSON {
-			return false, render.ApplyJSON(stdio.Out, p, render.Outcome{APICalls: o.Client.Calls()})
+		if !opts.Spec.JSON {
+			render.ManualSteps(out, p.ManualSteps)
 		}
-		render.ManualSteps(out, p.ManualSteps)
-		return false, nil
+		return render.ApplyResult(p, render.Outcome{APICalls: o.Client.Calls()}), false, nil
 	}
 	if !opts.Yes && ask {
 		if !stdio.InteractiveIn {
-			return false, exitWith(ExitRefused, "refusing to change %s without confirmation: no terminal to ask on; pass --yes to apply non-interactively", p.Target)
+			return nil, false, exitWith(ExitRefused, "refusing to change %s without confirmation: no terminal to ask on; pass --yes to apply non-interactively", p.Target)
 		}
 		fmt.Fprintf(stdio.Err, "\nApply these changes to %s? Only 'yes' will be accepted: ", p.Target)
 		answer, _ := bufio.NewReader(stdio.In).ReadString('\n')
 		if strings.TrimSpace(answer) != "yes" {
-			return false, exitWith(ExitRefused, "apply cancelled; nothing was changed")
+			return nil, false, exitWith(ExitRefused, "apply cancelled; nothing was changed")
 		}
 	}
 	fmt.Fprintf(out, "\nApplying to %s:\n", p.Target)
@@ -123,26 +125,24 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 	if res != nil {
 		outcome.Done, outcome.Failed, outcome.NotRun, outcome.Errors, outcome.Created = res.Done, res.Failed, res.NotRun, res.Errors, res.Created
 	}
-	if opts.Spec.JSON {
-		if jerr := render.ApplyJSON(stdio.Out, p, outcome); jerr != nil {
-			return false, jerr
-		}
-	}
+	doc = render.ApplyResult(p, outcome)
 	if err != nil || len(outcome.Failed)+len(outcome.NotRun) > 0 {
 		render.Failure(stdio.Err, p.Target.String(), outcome)
 		if authErr := sessionEnded(err, outcome); authErr != nil {
 			// However much was done, the cause is the session: exit 4 with
 			// the way to a new one; the re-run continues where this stopped.
-			return false, exitWith(ExitAuth, "apply to %s stopped: %s\n%s; then re-run: apply continues where it stopped.", p.Target, sessionMessage(authErr), strings.TrimSuffix(authHint(o), "."))
+			return doc, false, causedBy(ExitAuth, authErr, "apply to %s stopped: %s\n%s; then re-run: apply continues where it stopped.", p.Target, sessionMessage(authErr), strings.TrimSuffix(authHint(o), "."))
 		}
-		code := ExitPartial
+		code, kind := ExitPartial, codePartial
 		if len(outcome.Done) == 0 {
-			code = ExitError
+			code, kind = ExitError, codeApplyFailed
 		}
 		if err != nil {
-			return false, exitWith(code, "apply to %s stopped: %v", p.Target.Name, err)
+			return doc, false, &exitError{code: code, kind: kind, cause: err, msg: fmt.Sprintf("apply to %s stopped: %v", p.Target.Name, err)}
 		}
-		return false, &exitError{code: code}
+		// The failure report is printed; the envelope says it in one line.
+		return doc, false, &exitError{code: code, kind: kind,
+			summary: fmt.Sprintf("apply to %s failed: %d done, %d failed, %d not run (each step's error is in result.steps)", p.Target, len(outcome.Done), len(outcome.Failed), len(outcome.NotRun))}
 	}
 	for _, s := range outcome.Done {
 		if s.Type == plan.TypePackage {
@@ -155,7 +155,7 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 	if !installed {
 		render.ManualSteps(out, p.ManualSteps)
 	}
-	return installed, nil
+	return doc, installed, nil
 }
 
 // sessionEnded returns the authentication failure that stopped an apply, if

@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -44,6 +42,7 @@ type LoginOptions struct {
 	// SFPROV_CLIENT_SECRET_FILE).
 	SecretFile string
 	NoBrowser  bool
+	JSON       bool
 }
 
 // NewCmdAuthLogin is `sfprov auth login`; runF replaces loginRun in tests.
@@ -138,6 +137,7 @@ SFPROV_USERNAME and SFPROV_JWT_KEY_FILE.`,
 	fl.BoolVar(&opts.Request.Sandbox, "sandbox", false, "log in at https://test.salesforce.com")
 	fl.IntVar(&opts.Request.CallbackPort, "callback-port", target.DefaultCallbackPort, "web: the loopback port of the callback URL http://localhost:PORT/OauthRedirect")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "web: print the login URL instead of opening a browser")
+	fl.BoolVar(&opts.JSON, "json", false, "print the saved login (never its tokens), or the error, as one JSON document (docs/json.md)")
 	return cmd
 }
 
@@ -221,6 +221,10 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		return targetError(err)
 	}
 	sum := l.Summary()
+	if opts.JSON {
+		opts.IO.setResult(sum)
+		return nil
+	}
 	fmt.Fprintf(opts.IO.Out, "Logged in to %s (%s, %s) as %s, org %s.\nUse it with -o %s.\n", l.Alias, sum.Kind, l.InstanceURL, l.Username, l.OrgID, l.Alias)
 	return nil
 }
@@ -247,7 +251,7 @@ func NewCmdAuthList(f *Factory, runF func(context.Context, *ListOptions) error) 
 			return listRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the logins as JSON")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the logins, or the error, as one JSON document (docs/json.md)")
 	return cmd
 }
 
@@ -261,7 +265,8 @@ func listRun(_ context.Context, opts *ListOptions) error {
 		sums = append(sums, l.Summary())
 	}
 	if opts.JSON {
-		return printJSON(opts.IO.Out, sums)
+		opts.IO.setResult(authListDoc{Logins: sums})
+		return nil
 	}
 	if len(sums) == 0 {
 		fmt.Fprintln(opts.IO.Out, "No saved logins. Log in with: sfprov auth login --alias NAME --web --client-id ID (see sfprov auth login --help).")
@@ -299,7 +304,7 @@ func NewCmdAuthStatus(f *Factory, runF func(context.Context, *StatusOptions) err
 			return statusRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the status as JSON")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the status, or the error, as one JSON document (docs/json.md)")
 	return cmd
 }
 
@@ -329,7 +334,8 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	st := orgStatus{Name: o.Name, Source: o.Source, Kind: o.Kind(id.IsSandbox), InstanceURL: o.InstanceURL,
 		Username: id.Username, UserID: id.UserID, OrgID: id.OrgID, OrgName: id.OrgName, APIVersion: o.Client.APIVersion(), Connected: true}
 	if opts.JSON {
-		return printJSON(opts.IO.Out, st)
+		opts.IO.setResult(st)
+		return nil
 	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Org:\t%s (%s)\n", st.Name, st.Source)
@@ -344,17 +350,16 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	return tw.Flush()
 }
 
-// printJSON writes v as indented JSON.
-func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+// authListDoc is `auth list --json`'s result.
+type authListDoc struct {
+	Logins []target.Summary `json:"logins"`
 }
 
 // LogoutOptions are `sfprov auth logout`'s inputs.
 type LogoutOptions struct {
 	IO     IO
 	Target func() target.Options
+	JSON   bool
 }
 
 // NewCmdAuthLogout is `sfprov auth logout -o ALIAS`; runF replaces logoutRun in tests.
@@ -375,6 +380,7 @@ func NewCmdAuthLogout(f *Factory, runF func(context.Context, *LogoutOptions) err
 			return logoutRun(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the forgotten login, or the error, as one JSON document (docs/json.md)")
 	return cmd
 }
 
@@ -383,6 +389,10 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	l, err := target.Logout(ctx, t, t.TargetOrg)
 	if err != nil {
 		return targetError(err)
+	}
+	if opts.JSON {
+		opts.IO.setResult(l.Summary())
+		return nil
 	}
 	fmt.Fprintf(opts.IO.Out, "Logged out of %s (%s as %s): its token is revoked and the login forgotten.\n", l.Alias, l.InstanceURL, l.Username)
 	return nil

@@ -4,24 +4,59 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sfprov/sfprov/internal/diag"
 	"github.com/sfprov/sfprov/internal/salesforce"
 	"github.com/sfprov/sfprov/internal/target"
 )
 
 // exitError carries an exit code through cobra's error return. Message "" means
-// the command already printed everything.
+// the command already printed everything. kind, cause and problems are for
+// the JSON envelope's error object (jsonout.go): the error code, the error
+// that says what Salesforce returned, the spec's problems.
 type exitError struct {
-	code int
-	msg  string
+	code     int
+	msg      string
+	kind     string
+	cause    error
+	problems diag.Diagnostics
+	// summary is the envelope's message when msg is "" (the command
+	// printed its own report).
+	summary string
 }
 
 func (e *exitError) Error() string { return e.msg }
+func (e *exitError) Unwrap() error { return e.cause }
 
 func exitWith(code int, format string, args ...any) error {
 	return &exitError{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// causedBy is exitWith keeping cause for the error object, and its kind.
+func causedBy(code int, cause error, format string, args ...any) error {
+	return &exitError{code: code, msg: fmt.Sprintf(format, args...), cause: cause, kind: causeKind(cause)}
+}
+
+// causeKind is the error code that cause calls for ("" = the exit code's).
+func causeKind(cause error) string {
+	var ae *salesforce.APIError
+	var ne net.Error
+	switch {
+	case cause == nil:
+		return ""
+	case errors.Is(cause, salesforce.ErrAuth):
+		return codeAuth
+	case errors.Is(cause, salesforce.ErrTimeout):
+		return codeTimeout
+	case errors.As(cause, &ae):
+		return codeAPI
+	case errors.As(cause, &ne):
+		return codeNetwork
+	}
+	return ""
 }
 
 // usageError is a bad command line (exit 64).
@@ -53,12 +88,12 @@ func targetError(err error) error {
 		return exitWith(ExitUsage, "%s", ue.Msg)
 	}
 	if errors.Is(err, salesforce.ErrAuth) {
-		return exitWith(ExitAuth, "%v", err)
+		return causedBy(ExitAuth, err, "%v", err)
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
-	return exitWith(ExitError, "%v", err)
+	return causedBy(ExitError, err, "%v", err)
 }
 
 // authHint is what to do when the org refused o's session.
@@ -81,7 +116,7 @@ func sessionMessage(err error) string {
 // orgError maps an API failure to an exit code and names the org.
 func orgError(o *target.Org, name, what string, err error) error {
 	if errors.Is(err, salesforce.ErrAuth) {
-		return exitWith(ExitAuth, "%s %s: %s\n%s", what, name, sessionMessage(err), authHint(o))
+		return causedBy(ExitAuth, err, "%s %s: %s\n%s", what, name, sessionMessage(err), authHint(o))
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
@@ -90,7 +125,7 @@ func orgError(o *target.Org, name, what string, err error) error {
 	if errors.As(err, &ae) && ae.HasCode("REQUEST_LIMIT_EXCEEDED") {
 		// Salesforce counts API requests over a rolling 24 hours
 		// (salesforce-api-facts.md §12); waiting is the only cure.
-		return exitWith(ExitError, "%s %s: %v\nThe org's daily API request allowance is used up (the DailyApiRequests limit); retry once earlier requests age out of the last 24 hours.", what, name, err)
+		return causedBy(ExitError, err, "%s %s: %v\nThe org's daily API request allowance is used up (the DailyApiRequests limit); retry once earlier requests age out of the last 24 hours.", what, name, err)
 	}
-	return exitWith(ExitError, "%s %s: %v", what, name, err)
+	return causedBy(ExitError, err, "%s %s: %v", what, name, err)
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sfprov/sfprov/internal/render"
 	"github.com/sfprov/sfprov/internal/salesforce"
 )
 
@@ -49,6 +50,8 @@ type IO struct {
 	// closers run when Run ends: they release what commands opened (the
 	// local org's lock); set by Run.
 	closers *closers
+	// doc is what --json prints in the envelope; set by Run.
+	doc *jsonDoc
 }
 
 // closers are functions to run once, last first.
@@ -83,11 +86,7 @@ func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	stdio := IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, InteractiveIn: isTerminal(os.Stdin), Getenv: os.LookupEnv}
-	code := Run(ctx, os.Args[1:], stdio)
-	if ctx.Err() != nil && code != ExitOK {
-		return ExitInterrupted
-	}
-	return code
+	return Run(ctx, os.Args[1:], stdio)
 }
 
 func isTerminal(f *os.File) bool {
@@ -97,25 +96,17 @@ func isTerminal(f *os.File) bool {
 
 // Run executes one command line and returns its exit code. A panic in the
 // command is an internal error, exit 1: never 2, which --detailed-exitcode
-// gives to "changes pending" (Go's own exit code for a crash is 2).
-func Run(ctx context.Context, args []string, stdio IO) (code int) {
-	defer func() {
-		if r := recover(); r != nil {
-			stack := debug.Stack()
-			if stdio.secrets != nil {
-				stack = []byte(stdio.secrets.redact(string(stack)))
-			}
-			err := stdio.Err
-			if err == nil {
-				err = os.Stderr
-			}
-			fmt.Fprintf(err, "Error: internal error: %v\nThis is a bug in sfprov %s; please report it with the command you ran and this trace:\n%s", r, Version, stack)
-			code = ExitError
-		}
-	}()
+// gives to "changes pending" (Go's own exit code for a crash is 2). With
+// --json on the command line, stdout gets exactly one JSON envelope
+// (docs/json.md), whatever the outcome.
+func Run(ctx context.Context, args []string, stdio IO) int {
 	stdio.secrets = &redactor{}
 	stdio.closers = &closers{}
+	stdio.doc = &jsonDoc{}
 	defer stdio.closers.run()
+	if stdio.Err == nil {
+		stdio.Err = os.Stderr
+	}
 	stdio.Out = stdio.secrets.writer(stdio.Out)
 	stdio.Err = stdio.secrets.writer(stdio.Err)
 	root := newRoot(stdio)
@@ -123,29 +114,84 @@ func Run(ctx context.Context, args []string, stdio IO) (code int) {
 	root.SetIn(stdio.In)
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
-	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return ExitOK
+	cmd, err := execute(ctx, root, args)
+	code := exitCode(err)
+	if code != ExitOK && ctx.Err() != nil {
+		code = ExitInterrupted
 	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.msg != "" {
-			fmt.Fprintln(stdio.Err, "Error: "+ee.msg)
+	printError(stdio, cmd, err)
+	if jsonRequested(cmd, args) {
+		if werr := render.WriteJSON(stdio.Out, envelope(cmd, stdio.doc, code, err)); werr != nil && code == ExitOK {
+			fmt.Fprintln(stdio.Err, "Error: write the JSON document: "+werr.Error())
+			code = ExitError
 		}
+	}
+	return code
+}
+
+// internalError is a panic in a command.
+type internalError struct {
+	value any
+	stack []byte
+}
+
+func (e *internalError) Error() string { return fmt.Sprint(e.value) }
+
+// execute runs the command tree, turning a panic into an *internalError.
+func execute(ctx context.Context, root *cobra.Command, args []string) (cmd *cobra.Command, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &internalError{value: r, stack: debug.Stack()}
+			cmd, _, _ = root.Find(args)
+		}
+	}()
+	return root.ExecuteContextC(ctx)
+}
+
+// exitCode is the documented exit code for a command that returned err.
+func exitCode(err error) int {
+	var ee *exitError
+	var ie *internalError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ie):
+		return ExitError
+	case errors.As(err, &ee):
 		return ee.code
-	}
-	var ue *usageError
-	// cobra reports an unknown subcommand with a plain error.
-	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command ") {
-		fmt.Fprintln(stdio.Err, "Error: "+err.Error())
-		fmt.Fprintln(stdio.Err, "Run 'sfprov --help' for usage.")
+	case isUsage(err):
 		return ExitUsage
-	}
-	fmt.Fprintln(stdio.Err, "Error: "+err.Error())
-	if errors.Is(err, context.Canceled) {
+	case errors.Is(err, context.Canceled):
 		return ExitInterrupted
 	}
 	return ExitError
+}
+
+// isUsage: err is a bad command line. cobra reports an unknown subcommand
+// with a plain error.
+func isUsage(err error) bool {
+	var ue *usageError
+	return errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command ")
+}
+
+// printError writes err for people on stderr.
+func printError(stdio IO, cmd *cobra.Command, err error) {
+	var ee *exitError
+	var ie *internalError
+	switch {
+	case err == nil:
+	case errors.As(err, &ie):
+		fmt.Fprintf(stdio.Err, "Error: internal error: %v\nThis is a bug in sfprov %s; please report it with the command you ran and this trace:\n%s", ie.value, Version, ie.stack)
+	case errors.As(err, &ee):
+		if ee.msg != "" {
+			fmt.Fprintln(stdio.Err, "Error: "+ee.msg)
+		}
+	case isUsage(err):
+		fmt.Fprintln(stdio.Err, "Error: "+err.Error())
+		fmt.Fprintln(stdio.Err, "Run 'sfprov --help' for usage.")
+	default:
+		fmt.Fprintln(stdio.Err, "Error: "+err.Error())
+	}
 }
 
 // testCommands add commands to the tree in tests (a command that panics).

@@ -35,7 +35,7 @@ func NewCmdPlan(f *Factory, runF func(context.Context, *PlanOptions) error) *cob
 		},
 	}
 	addVarFlag(cmd, &opts.Spec)
-	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print the plan (or the problems) as a versioned JSON document")
+	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print the outcome (the plan, or the error) as one JSON document (docs/json.md)")
 	cmd.Flags().BoolVar(&opts.Detailed, "detailed-exitcode", false, "exit 2 when the org differs from the spec (0 when it matches)")
 	return cmd
 }
@@ -49,5 +49,5 @@ func planRun(ctx context.Context, opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	return showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, "")
+	return showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, "", nil)
 }

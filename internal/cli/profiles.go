@@ -9,9 +9,27 @@ import (
 	"github.com/sfprov/sfprov/profiles"
 )
 
+// profileDoc is a built-in profile in `profiles --json`.
+type profileDoc struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// profilesDoc is `profiles --json`'s result.
+type profilesDoc struct {
+	Profiles []profileDoc `json:"profiles"`
+}
+
+// profileShowDoc is `profiles show --json`'s result: the spec's YAML text.
+type profileShowDoc struct {
+	Name string `json:"name"`
+	YAML string `json:"yaml"`
+}
+
 // newProfilesCmd is `sfprov profiles`: the built-in vendor profiles, listed,
 // and printed so that an admin with only the binary can save and apply one.
 func newProfilesCmd(stdio IO) *cobra.Command {
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:     "profiles",
 		Example: "  sfprov profiles\n  sfprov profiles show coconut > coconut.yaml",
@@ -24,6 +42,14 @@ the local emulator org as is:
   sfprov apply coconut.yaml --yes`,
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
+			if asJSON {
+				doc := profilesDoc{Profiles: []profileDoc{}}
+				for _, p := range profiles.List() {
+					doc.Profiles = append(doc.Profiles, profileDoc{Name: p.Name, Description: p.Description})
+				}
+				stdio.setResult(doc)
+				return nil
+			}
 			tw := tabwriter.NewWriter(stdio.Out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tDESCRIPTION")
 			for _, p := range profiles.List() {
@@ -36,7 +62,14 @@ the local emulator org as is:
 			return nil
 		},
 	}
-	cmd.AddCommand(&cobra.Command{
+	addJSONFlag(cmd, &asJSON, "the profiles")
+	cmd.AddCommand(newProfilesShowCmd(stdio))
+	return cmd
+}
+
+func newProfilesShowCmd(stdio IO) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:     "show NAME",
 		Example: "  sfprov profiles show beyondtrust-remote-support > beyondtrust.yaml\n  sfprov apply beyondtrust.yaml -o dev",
 		Short:   "Print a built-in profile's YAML",
@@ -49,11 +82,21 @@ the local emulator org as is:
 		RunE: func(_ *cobra.Command, args []string) error {
 			data, err := profiles.Open(args[0])
 			if err != nil {
-				return exitWith(ExitError, "%v", err)
+				return &exitError{code: ExitError, kind: codeNotFound, msg: err.Error()}
+			}
+			if asJSON {
+				stdio.setResult(profileShowDoc{Name: args[0], YAML: string(data)})
+				return nil
 			}
 			_, err = stdio.Out.Write(data)
 			return err
 		},
-	})
+	}
+	addJSONFlag(cmd, &asJSON, "the profile's YAML")
 	return cmd
+}
+
+// addJSONFlag adds --json: the outcome (what, or the error) as the envelope.
+func addJSONFlag(cmd *cobra.Command, v *bool, what string) {
+	cmd.Flags().BoolVar(v, "json", false, "print "+what+", or the error, as one JSON document (docs/json.md)")
 }

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"encoding/json"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/sfprov/sfprov/internal/diag"
@@ -20,15 +22,32 @@ type redactor struct {
 	secrets []string
 }
 
-// add registers values to hide ("" is ignored).
+// add registers values to hide ("" is ignored), each also as it reads in a
+// JSON string (a quote or backslash escaped), so that the JSON envelope
+// hides it as well.
 func (r *redactor) add(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, v := range values {
-		if v != "" && !slices.Contains(r.secrets, v) {
-			r.secrets = append(r.secrets, v)
+		for _, form := range []string{v, jsonEscaped(v)} {
+			if form != "" && !slices.Contains(r.secrets, form) {
+				r.secrets = append(r.secrets, form)
+			}
 		}
 	}
+}
+
+// jsonEscaped is s as encoding/json writes it inside a string, HTML
+// characters left as they are (render.WriteJSON).
+func jsonEscaped(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(s) != nil {
+		return ""
+	}
+	out := strings.TrimSuffix(b.String(), "\n")
+	return out[1 : len(out)-1]
 }
 
 func (r *redactor) redact(s string) string {

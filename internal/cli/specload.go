@@ -21,7 +21,7 @@ import (
 type SpecInput struct {
 	Files []string
 	Vars  []string // NAME=value
-	// JSON: problems are also printed on stdout as a JSON document.
+	// JSON: the outcome is printed on stdout as the JSON envelope.
 	JSON bool
 }
 
@@ -51,8 +51,7 @@ func loadSpec(stdio IO, in *SpecInput) (*spec.Spec, func(string) string, error) 
 	s, ds := spec.Load(in.Files, spec.Options{Vars: vars, Getenv: stdio.Getenv})
 	if ds.HasErrors() {
 		ds.Sort()
-		report(stdio, in, ds)
-		return nil, nil, &exitError{code: ExitError, msg: fmt.Sprintf("%d %s in the spec", len(ds), plural(len(ds), "problem", "problems"))}
+		return nil, nil, report(stdio, ds, codeSpec, "in the spec")
 	}
 	stdio.secrets.add(s.SecretValues()...)
 	for _, u := range s.Users {
@@ -84,15 +83,15 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// report prints problems as FILE:LINE:COL: message on stderr and, with --json,
-// as a document on stdout.
-func report(stdio IO, in *SpecInput, ds diag.Diagnostics) {
+// report prints problems as FILE:LINE:COL: message on stderr and returns
+// the exit-1 error that counts them ("3 problems where") and holds them for
+// the JSON envelope's error.details.
+func report(stdio IO, ds diag.Diagnostics, kind, where string) error {
 	for _, d := range ds {
 		fmt.Fprintln(stdio.Err, d.String())
 	}
-	if in.JSON {
-		_ = render.DiagnosticsJSON(stdio.Out, ds)
-	}
+	return &exitError{code: ExitError, kind: kind, problems: ds,
+		msg: fmt.Sprintf("%d %s %s", len(ds), plural(len(ds), "problem", "problems"), where)}
 }
 
 // planned is a plan and the org it was made against.
@@ -126,8 +125,7 @@ func planOrg(ctx context.Context, o *target.Org, stdio IO, in *SpecInput, s *spe
 	}
 	p, ds := plan.Compute(s, st, plan.Options{Target: t, Var: resolve, Requires: perms.Requires, Label: permLabel, MetadataOnly: metadataOnly, Getenv: stdio.Getenv})
 	if ds.HasErrors() {
-		report(stdio, in, ds)
-		return nil, &exitError{code: ExitError, msg: fmt.Sprintf("%d %s between the spec and %s", len(ds), plural(len(ds), "problem", "problems"), t)}
+		return nil, report(stdio, ds, codeOrgMismatch, "between the spec and "+t.String())
 	}
 	return p, nil
 }
@@ -146,13 +144,18 @@ func metadataOnly(name string) bool {
 	return ok && p.MetadataOnly
 }
 
-// showPlan prints p (as JSON with --json, else for humans after header) and
-// turns pending changes into exit 2 when detailed.
-func showPlan(stdio IO, in *SpecInput, p *plan.Plan, detailed bool, header string) error {
+// showPlan prints p for humans after header, or with --json makes it the
+// envelope's result (through result, when not nil), and turns pending
+// changes into exit 2 when detailed.
+func showPlan(stdio IO, in *SpecInput, p *plan.Plan, detailed bool, header string, result func(*render.PlanDoc) any) error {
 	if in.JSON {
-		if err := render.PlanJSON(stdio.Out, p); err != nil {
-			return err
+		doc := render.PlanResult(p)
+		if result != nil {
+			stdio.setResult(result(doc))
+		} else {
+			stdio.setResult(doc)
 		}
+		stdio.addWarnings(p.Warnings...)
 	} else {
 		if header != "" {
 			fmt.Fprintln(stdio.Out, header)

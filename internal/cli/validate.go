@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -42,33 +43,42 @@ func NewCmdValidate(f *Factory, runF func(context.Context, *ValidateOptions) err
 		},
 	}
 	addVarFlag(cmd, &opts.Spec)
-	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print problems (or, with an org, the plan) as JSON on stdout")
+	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print the outcome (the problems; with an org, the plan) as one JSON document (docs/json.md)")
 	cmd.Flags().BoolVar(&opts.Detailed, "detailed-exitcode", false, "with --target-org: exit 2 when the org differs from the spec")
 	return cmd
 }
 
 func validateRun(ctx context.Context, opts *ValidateOptions) error {
 	s, resolve, err := loadSpec(opts.IO, &opts.Spec)
-	if err != nil {
-		return err
+	if err == nil {
+		if ds := unsetPasswordVars(opts.IO, s); ds.HasErrors() {
+			err = report(opts.IO, ds, codeSpec, "in the spec")
+		}
 	}
-	if ds := unsetPasswordVars(opts.IO, s); ds.HasErrors() {
-		report(opts.IO, &opts.Spec, ds)
-		return &exitError{code: ExitError, msg: fmt.Sprintf("%d %s in the spec", len(ds), plural(len(ds), "problem", "problems"))}
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) && ee.kind == codeSpec {
+			opts.IO.setResult(render.ValidateResult(opts.Spec.Files, ee.problems))
+		}
+		return err
 	}
 	files := strings.Join(opts.Spec.Files, ", ")
 	if !opts.DryRun {
-		if opts.Spec.JSON {
-			return render.DiagnosticsJSON(opts.IO.Out, nil)
+		opts.IO.setResult(render.ValidateResult(opts.Spec.Files, nil))
+		if !opts.Spec.JSON {
+			fmt.Fprintf(opts.IO.Out, "%s: valid\n", files)
 		}
-		fmt.Fprintf(opts.IO.Out, "%s: valid\n", files)
 		return nil
 	}
 	pl, err := makePlan(ctx, opts.Connect, opts.IO, &opts.Spec, s, resolve)
 	if err != nil {
 		return err
 	}
-	return showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, fmt.Sprintf("%s: valid. Dry run: nothing was changed; apply would do this:", files))
+	return showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, fmt.Sprintf("%s: valid. Dry run: nothing was changed; apply would do this:", files), func(doc *render.PlanDoc) any {
+		v := render.ValidateResult(opts.Spec.Files, nil)
+		v.Plan = doc
+		return v
+	})
 }
 
 // unsetPasswordVars reports users whose password comes from an environment

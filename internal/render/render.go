@@ -4,12 +4,10 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/sfprov/sfprov/internal/diag"
 	"github.com/sfprov/sfprov/internal/plan"
 )
 
@@ -121,156 +119,12 @@ func value(v any, secret bool) string {
 	}
 }
 
-// JSON document types: field names are part of the format (FormatVersion).
-type jsonPlan struct {
-	FormatVersion string      `json:"formatVersion"`
-	Target        jsonTarget  `json:"target"`
-	Changes       bool        `json:"changes"`
-	Summary       jsonSummary `json:"summary"`
-	Steps         []jsonStep  `json:"steps"`
-	Setup         []jsonSetup `json:"setup"`
-	Warnings      []string    `json:"warnings"`
-	ManualSteps   []string    `json:"manualSteps"`
-}
-
-type jsonTarget struct {
-	Name        string `json:"name"`
-	Kind        string `json:"kind"`
-	InstanceURL string `json:"instanceUrl"`
-	Username    string `json:"username"`
-	OrgID       string `json:"orgId"`
-}
-
-type jsonSummary struct {
-	Create int `json:"create"`
-	Update int `json:"update"`
-	Prune  int `json:"prune"`
-	NoOp   int `json:"noOp"`
-	Setup  int `json:"setup"`
-}
-
-// jsonSetup is a change only Setup can make.
-type jsonSetup struct {
-	Title  string `json:"title"`
-	Change string `json:"change"`
-	Where  string `json:"where"`
-	Why    string `json:"why,omitempty"`
-	// Unread: sfprov cannot read the current value.
-	Unread bool `json:"unread"`
-}
-
-type jsonStep struct {
-	Action  string       `json:"action"`
-	Type    string       `json:"type"`
-	Name    string       `json:"name"`
-	Parent  string       `json:"parent,omitempty"`
-	SObject string       `json:"sobject"`
-	ID      string       `json:"id,omitempty"`
-	Note    string       `json:"note,omitempty"`
-	Changes []jsonChange `json:"changes,omitempty"`
-	Status  string       `json:"status,omitempty"`
-	Error   string       `json:"error,omitempty"`
-}
-
-type jsonChange struct {
-	Field  string `json:"field"`
-	Before any    `json:"before"`
-	After  any    `json:"after"`
-}
-
-func toJSONStep(s *plan.Step) jsonStep {
-	js := jsonStep{Action: string(s.Action), Type: s.Type, Name: s.Name, Parent: s.Parent, SObject: s.SObject, ID: s.ID, Note: s.Note}
-	for _, c := range s.Changes {
-		jc := jsonChange{Field: c.Field, Before: c.Before, After: c.After}
-		if c.Secret {
-			jc.Before, jc.After = "(secret)", "(secret)"
-			if c.Before == nil {
-				jc.Before = nil
-			}
-		}
-		js.Changes = append(js.Changes, jc)
-	}
-	return js
-}
-
-func planDoc(p *plan.Plan) jsonPlan {
-	sum := p.Summary()
-	doc := jsonPlan{
-		FormatVersion: plan.FormatVersion,
-		Target:        jsonTarget{Name: p.Target.Name, Kind: p.Target.Kind, InstanceURL: p.Target.InstanceURL, Username: p.Target.Username, OrgID: p.Target.OrgID},
-		Changes:       p.HasChanges(),
-		Summary:       jsonSummary{Create: sum.Create, Update: sum.Update, Prune: sum.Prune, NoOp: sum.NoOp, Setup: sum.Setup},
-		Steps:         []jsonStep{},
-		Setup:         []jsonSetup{},
-		Warnings:      append([]string{}, p.Warnings...),
-		ManualSteps:   append([]string{}, p.ManualSteps...),
-	}
-	for _, s := range p.Steps {
-		doc.Steps = append(doc.Steps, toJSONStep(s))
-	}
-	for _, c := range p.Setup {
-		doc.Setup = append(doc.Setup, jsonSetup{Title: c.Title, Change: c.Change, Where: c.Where, Why: c.Why, Unread: c.Unread})
-	}
-	return doc
-}
-
-// PlanJSON writes p as the versioned JSON plan document.
-func PlanJSON(w io.Writer, p *plan.Plan) error {
-	return writeJSON(w, planDoc(p))
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 // Outcome is how an apply ended, for the JSON report.
 type Outcome struct {
 	Done, Failed, NotRun []*plan.Step
 	Errors               map[*plan.Step]error
 	Created              map[*plan.Step]string // Ids of the records apply created
 	APICalls             int
-}
-
-// ApplyJSON writes the plan with each changing step's status ("done",
-// "failed", "not run") and error.
-func ApplyJSON(w io.Writer, p *plan.Plan, o Outcome) error {
-	doc := struct {
-		jsonPlan
-		Result struct {
-			Status   string `json:"status"`
-			Done     int    `json:"done"`
-			Failed   int    `json:"failed"`
-			NotRun   int    `json:"notRun"`
-			APICalls int    `json:"apiCalls"`
-		} `json:"result"`
-	}{jsonPlan: planDoc(p)}
-	status := map[*plan.Step]string{}
-	for _, s := range o.Done {
-		status[s] = "done"
-	}
-	for _, s := range o.Failed {
-		status[s] = "failed"
-	}
-	for _, s := range o.NotRun {
-		status[s] = "not run"
-	}
-	for i, s := range p.Steps {
-		if id := o.Created[s]; id != "" {
-			doc.Steps[i].ID = id
-		}
-		doc.Steps[i].Status = status[s]
-		if err := o.Errors[s]; err != nil {
-			doc.Steps[i].Error = err.Error()
-		}
-	}
-	doc.Result.Status = "succeeded"
-	if len(o.Failed)+len(o.NotRun) > 0 {
-		doc.Result.Status = "failed"
-	}
-	doc.Result.Done, doc.Result.Failed, doc.Result.NotRun, doc.Result.APICalls = len(o.Done), len(o.Failed), len(o.NotRun), o.APICalls
-	return writeJSON(w, doc)
 }
 
 // Progress writes one line per finished step as apply goes, except that a run
@@ -404,23 +258,4 @@ func ManualSteps(w io.Writer, steps []string) {
 	for i, s := range steps {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, s)
 	}
-}
-
-// DiagnosticsJSON writes spec problems as a JSON document; an empty list means valid.
-func DiagnosticsJSON(w io.Writer, ds diag.Diagnostics) error {
-	type item struct {
-		File    string `json:"file"`
-		Line    int    `json:"line"`
-		Col     int    `json:"col"`
-		Message string `json:"message"`
-	}
-	doc := struct {
-		FormatVersion string `json:"formatVersion"`
-		Valid         bool   `json:"valid"`
-		Problems      []item `json:"problems"`
-	}{FormatVersion: plan.FormatVersion, Valid: len(ds) == 0, Problems: []item{}}
-	for _, d := range ds {
-		doc.Problems = append(doc.Problems, item{d.File, d.Line, d.Col, d.Message})
-	}
-	return writeJSON(w, doc)
 }

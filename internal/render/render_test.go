@@ -65,7 +65,7 @@ func TestPlanHumanGolden(t *testing.T) {
 
 func TestPlanJSONGolden(t *testing.T) {
 	var b bytes.Buffer
-	if err := PlanJSON(&b, samplePlan()); err != nil {
+	if err := WriteJSON(&b, PlanResult(samplePlan())); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "plan.json.golden", b.Bytes())
