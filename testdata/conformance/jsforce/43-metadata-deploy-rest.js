@@ -1,8 +1,7 @@
 // The Metadata API over REST as jsforce 3 sends it: conn.metadata.deployRest
 // (a multipart body with "file" and "entity_content"), polled with
 // conn.metadata.checkDeployStatus(id, true, true) (the REST status resource;
-// jsforce's locator.complete() would poll over SOAP, which the emulator does
-// not serve). A Profile's record-type visibility and a permission set with a
+// the SOAP path, deploy() and checkDeployStatus(), is sf/38's). A Profile's record-type visibility and a permission set with a
 // permission that has no sObject field are deployed, then read back through
 // Tooling FullName/Metadata; a deploy naming an unknown record type fails
 // with Salesforce's sentence and rolls back; checkOnly commits nothing.
