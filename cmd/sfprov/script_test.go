@@ -139,6 +139,9 @@ func TestScript(t *testing.T) {
 			env.Setenv("EMULATOR_URL", srv.URL)
 			env.Setenv("SF_ACCESS_TOKEN", emulatorToken)
 			env.Setenv("SFPROV_TARGET_ORG", "")
+			// A UTF-8 locale, as on most desktops: sfprov prints ✓ ✗ →
+			// (without one it prints ASCII; terminal_conventions.txtar).
+			env.Setenv("LANG", "C.UTF-8")
 			env.Setenv("TEST_CLIENT_ID", testClientID)
 			env.Setenv("TEST_CLIENT_SECRET", testClientSecret)
 			keyFile := env.WorkDir + "/jwt-key.pem"

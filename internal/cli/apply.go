@@ -91,18 +91,18 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 		out = stdio.Err // progress; stdout carries only the JSON envelope
 		stdio.addWarnings(p.Warnings...)
 	} else {
-		render.Plan(out, p)
+		render.Plan(out, p, stdio.outStyle())
 	}
 	if len(p.Changing()) == 0 {
 		// Nothing to write; what only Setup can do is in the checklist.
 		if !opts.Spec.JSON {
-			render.ManualSteps(out, p.ManualSteps)
+			render.ManualSteps(out, p.ManualSteps, stdio.outStyle())
 		}
 		return render.ApplyResult(p, render.Outcome{APICalls: o.Client.Calls()}), false, nil
 	}
 	if !opts.Yes && ask {
 		if !stdio.InteractiveIn {
-			return nil, false, exitWith(ExitRefused, "refusing to change %s without confirmation: no terminal to ask on; pass --yes to apply non-interactively", p.Target)
+			return nil, false, exitWith(ExitRefused, "refusing to change %s: no terminal to confirm on; pass --yes to apply without confirmation", p.Target)
 		}
 		fmt.Fprintf(stdio.Err, "\nApply these changes to %s? Only 'yes' will be accepted: ", p.Target)
 		answer, _ := bufio.NewReader(stdio.In).ReadString('\n')
@@ -111,13 +111,17 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 		}
 	}
 	fmt.Fprintf(out, "\nApplying to %s:\n", p.Target)
-	progress := &render.Progress{W: out}
+	outStyle := stdio.outStyle()
+	if opts.Spec.JSON {
+		outStyle = stdio.errStyle()
+	}
+	progress := &render.Progress{W: out, Style: outStyle}
 	res, err := apply.Execute(ctx, o.Client, p, apply.Options{
 		Getenv: stdio.Getenv,
 		OnStep: progress.Step,
 		OnWait: func(what string) {
 			progress.Flush()
-			fmt.Fprintf(out, "  … waiting: %s\n", what)
+			fmt.Fprintln(out, outStyle.Text("  … waiting: "+what))
 		},
 	})
 	progress.Flush()
@@ -127,7 +131,7 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 	}
 	doc = render.ApplyResult(p, outcome)
 	if err != nil || len(outcome.Failed)+len(outcome.NotRun) > 0 {
-		render.Failure(stdio.Err, p.Target.String(), outcome)
+		render.Failure(stdio.Err, p.Target.String(), outcome, stdio.errStyle())
 		if authErr := sessionEnded(err, outcome); authErr != nil {
 			// However much was done, the cause is the session: exit 4 with
 			// the way to a new one; the re-run continues where this stopped.
@@ -153,7 +157,7 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 	fmt.Fprintf(out, "\nApply complete: %d created, %d updated, %d pruned in %s.\n", sum.Create, sum.Update, sum.Prune, p.Target)
 	fmt.Fprintf(out, "API calls: %d (reading the org and writing the changes).\n", o.Client.Calls())
 	if !installed {
-		render.ManualSteps(out, p.ManualSteps)
+		render.ManualSteps(out, p.ManualSteps, outStyle)
 	}
 	return doc, installed, nil
 }

@@ -42,7 +42,9 @@ type IO struct {
 	In            io.Reader
 	Out, Err      io.Writer
 	InteractiveIn bool // stdin is a terminal: apply may ask for confirmation
-	Getenv        func(string) (string, bool)
+	// OutTerminal and ErrTerminal: stdout, stderr are terminals (colour).
+	OutTerminal, ErrTerminal bool
+	Getenv                   func(string) (string, bool)
 	// Browser opens a URL for the web login (nil = the desktop's browser).
 	Browser func(url string) error
 	// secrets hides secret values in Out and Err; set by Run.
@@ -52,6 +54,8 @@ type IO struct {
 	closers *closers
 	// doc is what --json prints in the envelope; set by Run.
 	doc *jsonDoc
+	// term is what styles human output; set by Run.
+	term *terminal
 }
 
 // closers are functions to run once, last first.
@@ -85,13 +89,9 @@ func Main() int {
 	log.SetOutput(io.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	stdio := IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, InteractiveIn: isTerminal(os.Stdin), Getenv: os.LookupEnv}
+	stdio := IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.LookupEnv,
+		InteractiveIn: isTerminal(os.Stdin), OutTerminal: isTerminal(os.Stdout), ErrTerminal: isTerminal(os.Stderr)}
 	return Run(ctx, os.Args[1:], stdio)
-}
-
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // Run executes one command line and returns its exit code. A panic in the
@@ -103,6 +103,7 @@ func Run(ctx context.Context, args []string, stdio IO) int {
 	stdio.secrets = &redactor{}
 	stdio.closers = &closers{}
 	stdio.doc = &jsonDoc{}
+	stdio.term = &terminal{outTTY: stdio.OutTerminal, errTTY: stdio.ErrTerminal}
 	defer stdio.closers.run()
 	if stdio.Err == nil {
 		stdio.Err = os.Stderr
@@ -178,19 +179,21 @@ func isUsage(err error) bool {
 func printError(stdio IO, cmd *cobra.Command, err error) {
 	var ee *exitError
 	var ie *internalError
+	st := stdio.errStyle()
+	prefix := st.ErrorPrefix()
 	switch {
 	case err == nil:
 	case errors.As(err, &ie):
-		fmt.Fprintf(stdio.Err, "Error: internal error: %v\nThis is a bug in sfprov %s; please report it with the command you ran and this trace:\n%s", ie.value, Version, ie.stack)
+		fmt.Fprintf(stdio.Err, "%sinternal error: %v\nThis is a bug in sfprov %s; please report it with the command you ran and this trace:\n%s", prefix, ie.value, Version, ie.stack)
 	case errors.As(err, &ee):
 		if ee.msg != "" {
-			fmt.Fprintln(stdio.Err, "Error: "+ee.msg)
+			fmt.Fprintln(stdio.Err, prefix+st.Text(ee.msg))
 		}
 	case isUsage(err):
-		fmt.Fprintln(stdio.Err, "Error: "+err.Error())
+		fmt.Fprintln(stdio.Err, prefix+st.Text(err.Error()))
 		fmt.Fprintln(stdio.Err, "Run 'sfprov --help' for usage.")
 	default:
-		fmt.Fprintln(stdio.Err, "Error: "+err.Error())
+		fmt.Fprintln(stdio.Err, prefix+st.Text(err.Error()))
 	}
 }
 
@@ -234,6 +237,9 @@ falls back to it when the environment points at a real org.`,
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "trace every API call (method, path, status, duration) on stderr")
 	pf.DurationVar(&g.requestTimeout, "request-timeout", salesforce.DefaultRequestTimeout, "fail a try of a request the org has not answered in this long, e.g. 2m (a read is then sent again; 0: no limit)")
 	pf.DurationVar(&g.deadline, "deadline", 0, "give up on the org after this long in all, e.g. 10m (default: no deadline)")
+	if f.IO.term != nil {
+		pf.BoolVar(&f.IO.term.noColor, "no-color", false, "no colour, even on a terminal (also NO_COLOR=1 or TERM=dumb)")
+	}
 	root.AddCommand(
 		NewCmdValidate(f, nil),
 		NewCmdPlan(f, nil),

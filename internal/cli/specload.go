@@ -160,7 +160,7 @@ func showPlan(stdio IO, in *SpecInput, p *plan.Plan, detailed bool, header strin
 		if header != "" {
 			fmt.Fprintln(stdio.Out, header)
 		}
-		render.Plan(stdio.Out, p)
+		render.Plan(stdio.Out, p, stdio.outStyle())
 	}
 	if detailed && p.HasChanges() {
 		return &exitError{code: ExitChanges}

@@ -18,11 +18,12 @@ const NoChanges = "No changes."
 // shown as one summary line instead of one line each.
 const fieldGroupMin = 4
 
-// Plan writes the human rendering of p.
-func Plan(w io.Writer, p *plan.Plan) {
+// Plan writes the human rendering of p in style st.
+func Plan(w io.Writer, p *plan.Plan, st Style) {
+	w = st.writer(w)
 	fmt.Fprintf(w, "Target org: %s\n", p.Target)
 	for _, warn := range p.Warnings {
-		fmt.Fprintf(w, "Warning: %s\n", warn)
+		fmt.Fprintf(w, "%s %s\n", st.paint(yellow, "Warning:"), warn)
 	}
 	steps := p.Changing()
 	if len(steps) == 0 && len(p.Setup) == 0 {
@@ -32,15 +33,15 @@ func Plan(w io.Writer, p *plan.Plan) {
 	fmt.Fprintln(w)
 	for _, g := range runs(steps, nil) {
 		if len(g) >= fieldGroupMin {
-			writeFieldGroup(w, g)
+			writeFieldGroup(w, g, st)
 			continue
 		}
 		for _, s := range g {
-			writeStep(w, s)
+			writeStep(w, s, st)
 		}
 	}
 	for _, c := range p.Setup {
-		writeSetup(w, c)
+		writeSetup(w, c, st)
 	}
 	sum := p.Summary()
 	line := fmt.Sprintf("Plan: %d to create, %d to update, %d to prune", sum.Create, sum.Update, sum.Prune)
@@ -53,8 +54,8 @@ func Plan(w io.Writer, p *plan.Plan) {
 // SetupSymbol marks a change that only Setup can make.
 const SetupSymbol = "!"
 
-func writeSetup(w io.Writer, c plan.SetupChange) {
-	line := fmt.Sprintf("  %s %s", SetupSymbol, c.Title)
+func writeSetup(w io.Writer, c plan.SetupChange, st Style) {
+	line := fmt.Sprintf("  %s %s", st.symbol(SetupSymbol), c.Title)
 	if c.Why != "" {
 		line += " (" + c.Why + ")"
 	}
@@ -69,8 +70,8 @@ func object(field string) string {
 	return field
 }
 
-func writeStep(w io.Writer, s *plan.Step) {
-	line := fmt.Sprintf("  %s %s", s.Action.Symbol(), s.Title())
+func writeStep(w io.Writer, s *plan.Step, st Style) {
+	line := fmt.Sprintf("  %s %s", st.symbol(s.Action.Symbol()), s.Title())
 	if s.Note != "" {
 		line += " (" + s.Note + ")"
 	}
@@ -80,7 +81,7 @@ func writeStep(w io.Writer, s *plan.Step) {
 	}
 }
 
-func writeFieldGroup(w io.Writer, g []*plan.Step) {
+func writeFieldGroup(w io.Writer, g []*plan.Step, st Style) {
 	s := g[0]
 	edit, read := 0, 0
 	for _, f := range g {
@@ -94,7 +95,7 @@ func writeFieldGroup(w io.Writer, g []*plan.Step) {
 	if s.Action != plan.Prune {
 		detail += fmt.Sprintf(": %d edit, %d read", edit, read)
 	}
-	fmt.Fprintf(w, "  %s field access %q on %s (%s)\n", s.Action.Symbol(), object(s.Name), s.Parent, detail)
+	fmt.Fprintf(w, "  %s field access %q on %s (%s)\n", st.symbol(s.Action.Symbol()), object(s.Name), s.Parent, detail)
 }
 
 func changeText(a plan.Action, c plan.Change) string {
@@ -132,6 +133,7 @@ type Outcome struct {
 // one line.
 type Progress struct {
 	W       io.Writer
+	Style   Style
 	pending []*plan.Step
 	err     error // the outcome of the pending steps
 }
@@ -146,7 +148,7 @@ func (p *Progress) Step(s *plan.Step, err error) {
 		return
 	}
 	p.Flush()
-	StepDone(p.W, s, err)
+	StepDone(p.W, s, err, p.Style)
 }
 
 // sameRun: two field-access steps of one object, parent and action, with the
@@ -169,50 +171,52 @@ func (p *Progress) Flush() {
 		return
 	case n < fieldGroupMin:
 		for _, s := range p.pending {
-			StepDone(p.W, s, p.err)
+			StepDone(p.W, s, p.err, p.Style)
 		}
 	case p.err != nil:
 		s := p.pending[0]
-		fmt.Fprintf(p.W, "  ✗ field access %q on %s (%d fields): %v\n", object(s.Name), s.Parent, n, p.err)
+		fmt.Fprintf(p.Style.writer(p.W), "  %s field access %q on %s (%d fields): %v\n", p.Style.symbol("✗"), object(s.Name), s.Parent, n, p.err)
 	default:
 		s := p.pending[0]
 		verb := map[plan.Action]string{plan.Create: "created", plan.Update: "updated", plan.Prune: "pruned"}[s.Action]
-		fmt.Fprintf(p.W, "  ✓ %s field access %q on %s (%d fields)\n", verb, object(s.Name), s.Parent, n)
+		fmt.Fprintf(p.Style.writer(p.W), "  %s %s field access %q on %s (%d fields)\n", p.Style.symbol("✓"), verb, object(s.Name), s.Parent, n)
 	}
 	p.pending, p.err = nil, nil
 }
 
 // StepDone writes one progress line for a finished step.
-func StepDone(w io.Writer, s *plan.Step, err error) {
+func StepDone(w io.Writer, s *plan.Step, err error, st Style) {
+	w = st.writer(w)
 	verb := map[plan.Action]string{plan.Create: "created", plan.Update: "updated", plan.Prune: "pruned"}[s.Action]
 	if s.Type == plan.TypePassword {
 		verb = "set"
 	}
 	if err != nil {
-		fmt.Fprintf(w, "  ✗ %s: %v\n", s.Title(), err)
+		fmt.Fprintf(w, "  %s %s: %v\n", st.symbol("✗"), s.Title(), err)
 		return
 	}
-	fmt.Fprintf(w, "  ✓ %s %s\n", verb, s.Title())
+	fmt.Fprintf(w, "  %s %s %s\n", st.symbol("✓"), verb, s.Title())
 }
 
 // Failure writes what an apply to target that stopped did and did not do, and
 // how to go on.
-func Failure(w io.Writer, target string, o Outcome) {
+func Failure(w io.Writer, target string, o Outcome, st Style) {
+	w = st.writer(w)
 	fmt.Fprintf(w, "\nApply to %s failed: %d done, %d failed, %d not run.\n", target, len(o.Done), len(o.Failed), len(o.NotRun))
 	// Field access of one object failing alike, or not run, is one entry.
 	for _, g := range runs(o.Failed, o.Errors) {
-		fmt.Fprintf(w, "Failed: %s\n  %v\n", runTitle(g), o.Errors[g[0]])
+		fmt.Fprintf(w, "%s %s\n  %v\n", st.paint(red, "Failed:"), runTitle(g), o.Errors[g[0]])
 	}
 	if len(o.NotRun) > 0 {
 		fmt.Fprintln(w, "Not run:")
 		for _, g := range runs(o.NotRun, nil) {
 			if len(g) < fieldGroupMin {
 				for _, s := range g {
-					fmt.Fprintf(w, "  %s %s\n", s.Action.Symbol(), s.Title())
+					fmt.Fprintf(w, "  %s %s\n", st.symbol(s.Action.Symbol()), s.Title())
 				}
 				continue
 			}
-			fmt.Fprintf(w, "  %s %s\n", g[0].Action.Symbol(), runTitle(g))
+			fmt.Fprintf(w, "  %s %s\n", st.symbol(g[0].Action.Symbol()), runTitle(g))
 		}
 	}
 	fmt.Fprintln(w, "What was done stays done. Fix the cause and re-run the same apply: it plans again from the org and continues from here.")
@@ -250,7 +254,8 @@ func runTitle(g []*plan.Step) string {
 }
 
 // ManualSteps writes the checklist printed after apply.
-func ManualSteps(w io.Writer, steps []string) {
+func ManualSteps(w io.Writer, steps []string, st Style) {
+	w = st.writer(w)
 	if len(steps) == 0 {
 		return
 	}

@@ -59,7 +59,7 @@ func samplePlan() *plan.Plan {
 
 func TestPlanHumanGolden(t *testing.T) {
 	var b bytes.Buffer
-	Plan(&b, samplePlan())
+	Plan(&b, samplePlan(), Style{})
 	golden(t, "plan.golden", b.Bytes())
 }
 
@@ -78,7 +78,7 @@ func TestNoChanges(t *testing.T) {
 	p := &plan.Plan{Target: plan.Target{Name: "local", Kind: "embedded emulator org", Username: "admin@emulator.sfprov.local"}}
 	p.Steps = []*plan.Step{{Action: plan.NoOp, Type: plan.TypePermissionSet, Name: "X"}}
 	var b bytes.Buffer
-	Plan(&b, p)
+	Plan(&b, p, Style{})
 	want := "Target org: local (embedded emulator org) as admin@emulator.sfprov.local\nNo changes.\n"
 	if b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
@@ -89,7 +89,7 @@ func TestFailureReport(t *testing.T) {
 	p := samplePlan()
 	o := Outcome{Done: p.Steps[:1], Failed: p.Steps[1:2], NotRun: p.Steps[7:8], Errors: map[*plan.Step]error{p.Steps[1]: errors.New("FIELD_INTEGRITY_EXCEPTION: Permission Modify All Data depends on permission(s): View All Data")}}
 	var b bytes.Buffer
-	Failure(&b, "https://acme.my.salesforce.com as admin@acme.com", o)
+	Failure(&b, "https://acme.my.salesforce.com as admin@acme.com", o, Style{})
 	golden(t, "failure.golden", b.Bytes())
 }
 
@@ -128,7 +128,7 @@ func TestFieldAccessRuns(t *testing.T) {
 	}
 
 	b.Reset()
-	Failure(&b, "local", Outcome{Failed: steps, NotRun: append([]*plan.Step{user}, steps[:4]...), Errors: errs})
+	Failure(&b, "local", Outcome{Failed: steps, NotRun: append([]*plan.Step{user}, steps[:4]...), Errors: errs}, Style{})
 	want = `
 Apply to local failed: 0 done, 6 failed, 5 not run.
 Failed: field access "Account" on profile "Agent" (4 fields)
