@@ -41,6 +41,9 @@ type Result struct {
 	NotRun  []*plan.Step
 	Errors  map[*plan.Step]error
 	Created map[*plan.Step]string
+	// ConsumerKeys are the consumer keys of the External Client Apps apply
+	// wrote, by app name, as the org reads them back (never the secret).
+	ConsumerKeys map[string]string
 }
 
 // StepError is a step that Salesforce refused, with every error it gave.
@@ -79,7 +82,7 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 	if opts.PollInterval == 0 {
 		opts.PollInterval = time.Second
 	}
-	e := &executor{c: c, p: p, opts: opts, ids: map[plan.Key]string{}, res: &Result{Errors: map[*plan.Step]error{}, Created: map[*plan.Step]string{}},
+	e := &executor{c: c, p: p, opts: opts, ids: map[plan.Key]string{}, res: &Result{Errors: map[*plan.Step]error{}, Created: map[*plan.Step]string{}, ConsumerKeys: map[string]string{}},
 		clones: map[plan.Key][]*plan.Step{}, held: map[plan.Key]*plan.Step{}, settled: map[*plan.Step]bool{}}
 	for k, v := range p.IDs {
 		e.ids[k] = v

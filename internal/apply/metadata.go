@@ -32,11 +32,18 @@ func (e *ComponentError) Error() string {
 // nothing (rollbackOnError), waited for. A component the org refused fails
 // its step with the org's words; the others fail as rolled back.
 func writeMetadata(ctx context.Context, e *executor, steps []*plan.Step) {
+	files, err := e.generatedNames(ctx, steps)
+	if err != nil {
+		for _, s := range steps {
+			e.finish(s, err)
+		}
+		return
+	}
 	pkg := &metadata.Package{APIVersion: e.c.APIVersion()}
 	owner := map[metadata.Component]*plan.Step{}
 	byFile := map[string]*plan.Step{}
 	for _, s := range steps {
-		for _, f := range s.Metadata.Files {
+		for _, f := range files[s] {
 			pkg.Add(f)
 			owner[f.Component] = s
 			byFile[f.Path] = s
@@ -50,8 +57,9 @@ func writeMetadata(ctx context.Context, e *executor, steps []*plan.Step) {
 		}
 	}})
 	if err == nil {
+		errs := e.readBack(ctx, steps, files)
 		for _, s := range steps {
-			e.finish(s, nil)
+			e.finish(s, errs[s])
 		}
 		return
 	}

@@ -87,6 +87,7 @@ type ecaState struct {
 
 // ecaPart is one of an app's settings or policies components.
 type ecaPart struct {
+	ID       string            `json:"id,omitempty"` // listMetadata's, made when first listed
 	FullName string            `json:"fullName"`
 	Fields   map[string]string `json:"fields,omitempty"`
 }

@@ -112,7 +112,15 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID string, parentKey 
 			delete(want, "PermissionsViewAllFields")
 		}
 		if len(oa.RecordTypes) > 0 {
-			pl.p.Warnings = append(pl.p.Warnings, fmt.Sprintf("%s: recordTypes on %s %s are not applied by this version of sfprov", posString(oa.Pos), obj, parentLabel))
+			if set := pl.specPermSetName(parentKey); set != "" {
+				var infos []recordTypeInfo
+				for _, info := range d.RecordTypeInfos {
+					infos = append(infos, recordTypeInfo{name: info.DeveloperName, master: info.Master})
+				}
+				pl.recordTypes(oa, obj, infos, set)
+			} else {
+				pl.p.Warnings = append(pl.p.Warnings, fmt.Sprintf("%s: recordTypes on %s %s are not applied by this version of sfprov (on a profile, use recordTypeDefaults)", posString(oa.Pos), obj, parentLabel))
+			}
 		}
 		if len(want) > 0 {
 			if e := byObj[lower(obj)]; e != nil {

@@ -46,6 +46,10 @@ type planner struct {
 	specPermSetLabels map[string][]string
 	// planned assignments, "userKey|targetKey", across users: and assignments:.
 	planned map[string]bool
+	// psMeta: what the spec's permission sets get through a Metadata
+	// deploy (permset_meta.go), by lower name, in spec order.
+	psMeta      map[string]*permSetMetaWant
+	psMetaOrder []string
 }
 
 // Compute returns the plan that converges st to s. Diagnostics name the spec
@@ -105,11 +109,12 @@ func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnosti
 	for i := range s.Users {
 		pl.user(&s.Users[i])
 	}
+	pl.permSetMetadata()
 	pl.assignments()
 	pl.remoteSites()
 	pl.records()
 	pl.connectedApps()
-	pl.notYet()
+	pl.externalClientApps()
 	if d := st.Deps; d != nil && !d.FromOrg {
 		pl.p.Warnings = append(pl.p.Warnings, "permission prerequisites: the org did not answer PermissionDependency ("+d.Refused+"); "+
 			"sfprov adds only the prerequisites of its built-in table, and the org refuses a permission whose prerequisite is off")
@@ -206,6 +211,14 @@ func (pl *planner) systemPerms(list []spec.SystemPermission, holder SetupHolder)
 	var visit func(name, why string, pos spec.Pos)
 	visit = func(name, why string, pos spec.Pos) {
 		if pl.opts.MetadataOnly != nil && pl.opts.MetadataOnly(name) {
+			if holder.Kind == "permission set" {
+				w := pl.permSetMeta(holder.Name)
+				if _, seen := w.why[name]; !seen {
+					w.why[name] = why
+					w.perms = append(w.perms, name)
+				}
+				return
+			}
 			pl.inSetup(holder, name, why)
 			return
 		}

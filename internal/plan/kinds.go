@@ -63,6 +63,12 @@ func init() {
 		{TypePermSetAssign, "permission set", 9, 3, ChannelCollections},
 		{TypeGroupAssign, "permission set group", 10, 3, ChannelCollections},
 		{TypeRecord, "record", 11, 4, ChannelCollections},
+		// An app comes first; its policies after the permission sets they
+		// pre-authorise are assigned to the deploying admin (eca.go).
+		{TypeExternalClientApp, "external client app", 0, 0, ChannelMetadata},
+		{TypeECAPolicies, "external client app policies", 13, 4, ChannelMetadata},
+		// Last on a set: the deploy carries the whole set as it is then.
+		{TypePermSetMetadata, "permission set", 12, 4, ChannelMetadata},
 	} {
 		kinds[k.Type] = k
 	}

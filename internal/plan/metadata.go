@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -14,6 +13,13 @@ import (
 // deploys. Every metadata step of a wave goes out in one deploy.
 type Metadata struct {
 	Files []metadata.File
+	// Generated, when set, says that the fullName of the step's component
+	// is Salesforce's to choose: apply finds it before it deploys.
+	Generated *GeneratedName
+	// PermSet, when set, is merged by apply into the permission set's
+	// whole Metadata (read when it writes; Refs["Id"] is the set), and the
+	// result deployed: a PermissionSet deploy replaces the set.
+	PermSet *metadata.PermissionSetChanges
 }
 
 // PackageInstall is the payload of a package step: a PackageInstallRequest.
@@ -194,13 +200,4 @@ func recordTypeWord(v state.RecordTypeVisibility, ok, person bool) any {
 		return "visible"
 	}
 	return "hidden"
-}
-
-// describeOf is for messages that name what a metadata step deploys.
-func (m *Metadata) String() string {
-	var names []string
-	for _, f := range m.Files {
-		names = append(names, f.Component.String())
-	}
-	return fmt.Sprintf("%s", strings.Join(names, ", "))
 }

@@ -70,6 +70,9 @@ const (
 	TypePackage            = "package"
 	TypeOrgSettings        = "orgSettings"
 	TypeRecordTypeDefaults = "recordTypeDefaults"
+	TypeExternalClientApp  = "externalClientApp"
+	TypeECAPolicies        = "externalClientAppPolicies"
+	TypePermSetMetadata    = "permissionSetMetadata"
 )
 
 // Step is one record-level action.

@@ -437,27 +437,3 @@ func (pl *planner) userAssignments(u *spec.User, cur *state.User, userKey Key) {
 		}
 	}
 }
-
-// notYet warns about blocks that validate but that this version does not apply,
-// so that nobody believes they were applied. Items whose condition is false
-// for this org are not counted.
-func (pl *planner) notYet() {
-	warn := func(n int, what string) {
-		if n > 0 {
-			pl.p.Warnings = append(pl.p.Warnings, fmt.Sprintf("%s: not applied by this version of sfprov (%d in the spec)", what, n))
-		}
-	}
-	s := pl.s
-	warn(countIf(pl, s.ExternalClientApps, func(x spec.ExternalClientApp) *spec.Condition { return x.If }), "externalClientApps")
-}
-
-// countIf counts the items whose condition holds in this org.
-func countIf[T any](pl *planner, items []T, cond func(T) *spec.Condition) int {
-	n := 0
-	for _, it := range items {
-		if pl.cond(cond(it)) {
-			n++
-		}
-	}
-	return n
-}

@@ -5,9 +5,11 @@ package salesforce
 // .../deployRequest/{id}?includeDetails=true until a final status
 // (Metadata API Developer Guide, meta_rest_deploy.htm and
 // meta_rest_deploy_checkstatus.htm; integration-metadata-facts.md §3.3).
-// No SOAP: Profile record-type defaults, Security settings, permission-set
-// permissions that have no sObject field and External Client Apps all go
-// this way.
+// Profile record-type defaults, Security settings, permission-set
+// permissions that have no sObject field and External Client Apps are all
+// written this way; what a deploy changes is read back through Tooling, or
+// through the SOAP reads of metadata_soap.go where only those can (the REST
+// resource has no reads).
 
 import (
 	"archive/zip"

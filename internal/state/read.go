@@ -305,6 +305,20 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		return nil, err
 	}
 	st.OrgID, st.Username = ui.OrganizationID, ui.Username
+	// External Client Apps are read through the Metadata API, beside the
+	// rest: nothing there needs an Id from it.
+	var ecas map[string]*ECA
+	var ecaErr error
+	ecaDone := make(chan struct{})
+	go func() {
+		defer close(ecaDone)
+		ecas, ecaErr = readECAs(ctx, c, s)
+	}()
+	defer func() { <-ecaDone }()
+	if needsAdminSets(s) {
+		// The running user's assignments come with the spec's users'.
+		n.users[ui.Username] = true
+	}
 
 	// Round 1: describes and the queries that need no Ids.
 	r1 := newRound(c)
@@ -509,13 +523,27 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	// the second round.
 	metaDone := make(chan error, 1)
 	go func() { metaDone <- readProfileMeta(ctx, c, s, st) }()
+	psMetaDone := make(chan error, 1)
+	go func() {
+		var err error
+		st.PermSetMeta, err = readPermSetMeta(ctx, c, s, st)
+		psMetaDone <- err
+	}()
 	err2 := r2.run(ctx)
 	if err := <-metaDone; err != nil && err2 == nil {
+		err2 = err
+	}
+	if err := <-psMetaDone; err != nil && err2 == nil {
 		err2 = err
 	}
 	if err2 != nil {
 		return nil, err2
 	}
+	<-ecaDone
+	if ecaErr != nil {
+		return nil, ecaErr
+	}
+	st.ECAs = ecas
 	aliasProfiles(st)
 	for _, r := range psRows {
 		if r.Bool("IsOwnedByProfile") {

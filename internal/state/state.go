@@ -37,6 +37,9 @@ type State struct {
 	// profiles that set recordTypeDefaults (Tooling Profile Metadata), by
 	// lower profile name.
 	ProfileMeta map[string]*ProfileMeta
+	// PermSetMeta holds the Metadata-only part of the spec's existing
+	// permission sets that need it, by lower name.
+	PermSetMeta map[string]*PermSetMeta
 
 	UserLicenses map[string]*UserLicense // by Id
 	Profiles     map[string]*Profile     // by lower name
@@ -66,6 +69,8 @@ type State struct {
 	RecordSets []*RecordSet
 	// RemoteSites by lower name.
 	RemoteSites map[string]*RemoteSite
+	// ECAs are the spec's External Client Apps the org has, by lower name.
+	ECAs map[string]*ECA
 }
 
 // ProfileMeta is the part of a profile's Metadata sfprov manages.
