@@ -168,7 +168,7 @@ func TestCanarySecrets(t *testing.T) {
 		t.Error("the secret variable did not reach the org: the test proves nothing")
 	}
 
-	state, err := os.ReadFile(filepath.Join(home, "local-org.json"))
+	state, err := os.ReadFile(filepath.Join(home, "local-org.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

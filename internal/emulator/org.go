@@ -63,6 +63,11 @@ type Options struct {
 	// for a PackageInstallRequest's IN_PROGRESS (packages_install.go).
 	// 0 means 1; a negative value means none (the first read is final).
 	DeployPolls, InstallPolls int
+	// DBPath, when set, keeps the state in a bbolt store there instead of
+	// StatePath (org_db.go): opened, or made from the seed when empty, and
+	// written one transaction per mutating request with only what it
+	// changed. Close the org to let go of it.
+	DBPath string
 }
 
 // DailyAPILimit is the default DailyApiRequests.Max. Source: fixtures limits-v60.json.
@@ -138,7 +143,13 @@ func New(opts Options) (*Org, error) {
 		o.opts.PSGRecalcDelay = 2 * time.Second
 	}
 	loaded := false
-	if opts.StatePath != "" {
+	if opts.DBPath != "" {
+		ok, err := o.openStore(opts.DBPath)
+		if err != nil {
+			return nil, err
+		}
+		loaded = ok
+	} else if opts.StatePath != "" {
 		ok, err := o.load(opts.StatePath)
 		if err != nil {
 			return nil, err
@@ -154,11 +165,16 @@ func New(opts Options) (*Org, error) {
 		if err := o.buildCatalog(); err != nil {
 			return nil, err
 		}
+		db := o.st // the store openStore opened, if any
 		o.st = newStore()
+		if db != nil {
+			o.st.db = db.db
+		}
 		if err := o.populate(seed); err != nil {
+			o.Close()
 			return nil, fmt.Errorf("emulator: seed the org: %w", err)
 		}
-		if opts.StatePath != "" {
+		if opts.StatePath != "" || opts.DBPath != "" {
 			if err := o.save(); err != nil {
 				return nil, err
 			}

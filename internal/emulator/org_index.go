@@ -1,11 +1,13 @@
 package emulator
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/sfprov/sfprov/internal/emulator/sfid"
 	"github.com/sfprov/sfprov/internal/emulator/soql"
 )
 
@@ -129,4 +131,44 @@ func foldInto(sb *strings.Builder, s string) {
 		}
 		sb.WriteRune(min)
 	}
+}
+
+var _ soql.Indexed = (*store)(nil)
+
+// Candidates implements soql.Indexed through the object's case-insensitive
+// index of field, when it has one: a fold index finds every EqualFold match.
+func (s *store) Candidates(object, field string, values []string) ([]soql.Record, bool) {
+	for _, ix := range indexes[object] {
+		if !ix.fold || len(ix.fields) != 1 || ix.fields[0] != field {
+			continue
+		}
+		if len(values) == 1 {
+			return s.lookup(ix, values[0]), true
+		}
+		seen := map[string]bool{}
+		var ids []string
+		for _, v := range values {
+			for _, r := range s.lookup(ix, v) {
+				if id := r["Id"].(string); !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
+			}
+		}
+		sort.Slice(ids, func(i, j int) bool { return s.seq[ids[i]] < s.seq[ids[j]] })
+		return s.records(ids), true
+	}
+	return nil, false
+}
+
+// Children implements soql.Indexed through the object's index of the
+// reference field alone, when it has one. The org stores references as
+// 18-character Ids, so the parent's own Id is the key.
+func (s *store) Children(object, field, parentID string) ([]soql.Record, bool) {
+	for _, ix := range indexes[object] {
+		if !ix.fold && len(ix.fields) == 1 && ix.fields[0] == field {
+			return s.lookup(ix, sfid.Canonical(parentID)), true
+		}
+	}
+	return nil, false
 }

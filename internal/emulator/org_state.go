@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,18 +43,7 @@ func (o *Org) load(path string) (ok bool, err error) {
 	if sf.Format != stateFormat || sf.Meta == nil {
 		return false, fmt.Errorf("emulator: state file %s: unsupported format %d (want %d); delete it to start a fresh org", path, sf.Format, stateFormat)
 	}
-	o.meta = sf.Meta
-	if o.meta.Seed == nil {
-		o.meta.Seed = &Seed{}
-	}
-	if o.meta.Passwords == nil {
-		o.meta.Passwords = map[string]string{}
-	}
-	o.hashLegacyPasswords()
-	if o.meta.PSGReadyAt == nil {
-		o.meta.PSGReadyAt = map[string]time.Time{}
-	}
-	if err := o.buildCatalog(); err != nil {
+	if err := o.adoptMeta(sf.Meta); err != nil {
 		return false, err
 	}
 	o.st = newStore()
@@ -88,6 +78,23 @@ func (o *Org) load(path string) (ok bool, err error) {
 		return false, fmt.Errorf("emulator: state file %s: seed: %w", path, err)
 	}
 	return true, nil
+}
+
+// adoptMeta makes a loaded meta the org's, with what older files lack, and
+// builds the catalog it describes.
+func (o *Org) adoptMeta(m *orgMeta) error {
+	o.meta = m
+	if o.meta.Seed == nil {
+		o.meta.Seed = &Seed{}
+	}
+	if o.meta.Passwords == nil {
+		o.meta.Passwords = map[string]string{}
+	}
+	o.hashLegacyPasswords()
+	if o.meta.PSGReadyAt == nil {
+		o.meta.PSGReadyAt = map[string]time.Time{}
+	}
+	return o.buildCatalog()
 }
 
 // derived are the objects whose rows the org computes (from the catalog and
@@ -141,15 +148,8 @@ func withoutSeedPasswords(m *orgMeta) *orgMeta {
 	return &cp
 }
 
-// save writes the state atomically: a temporary file in the same directory,
-// flushed to disk, then renamed over the old one (and the directory
-// flushed), so that a crash leaves the old state or the new, never half a
-// file; the temporary file is removed when anything fails.
-func (o *Org) save() error {
-	path := o.opts.StatePath
-	if path == "" {
-		return nil
-	}
+// stateFile is the org as a state file holds it.
+func (o *Org) stateFile() stateFile {
 	sf := stateFile{Format: stateFormat, Meta: withoutSeedPasswords(o.meta), Records: map[string][]soql.Record{}}
 	for _, object := range o.st.objects() {
 		if derived[object] {
@@ -165,7 +165,28 @@ func (o *Org) save() error {
 			sf.RecycleBin[object] = del
 		}
 	}
-	data, err := json.Marshal(sf)
+	return sf
+}
+
+// save writes the state atomically: a temporary file in the same directory,
+// flushed to disk, then renamed over the old one (and the directory
+// flushed), so that a crash leaves the old state or the new, never half a
+// file; the temporary file is removed when anything fails.
+func (o *Org) save() error {
+	if o.st.db != nil {
+		// A record that could not be read was missing from the request
+		// that needed it: say so, after keeping what the request did.
+		err := o.st.db.flush(o.st, o.meta)
+		if o.st.readErr != nil {
+			err, o.st.readErr = errors.Join(err, o.st.readErr), nil
+		}
+		return err
+	}
+	path := o.opts.StatePath
+	if path == "" {
+		return nil
+	}
+	data, err := json.Marshal(o.stateFile())
 	if err != nil {
 		return fmt.Errorf("emulator: encode state: %w", err)
 	}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/sfprov/sfprov/internal/emulator/sfid"
@@ -29,11 +30,57 @@ type store struct {
 	// ix holds the live records by index key (index → key → ids in
 	// insertion order); Recycle Bin records are in no index.
 	ix map[*index]map[string][]string
+
+	// With a bbolt store (org_db.go; nil for an org in memory or in a
+	// JSON state file) the maps above hold the records read so far, and:
+	db       *orgDB
+	dirty    map[string]bool     // ids changed since the last flush
+	full     map[string]bool     // lazy objects read whole
+	diskKeys map[string][]string // index entries on disk, per lazy record read
+	binSeq   map[string]uint64   // Recycle Bin records' deletion sequence
+	diskBin  map[string]uint64   // the same, as on disk
+	readErr  error               // the first failed read, reported by the next flush
 }
 
 func newStore() *store {
 	return &store{recs: map[string]soql.Record{}, typ: map[string]string{}, seq: map[string]uint64{}, order: map[string][]string{},
-		bin: map[string]bool{}, binOrder: map[string][]string{}, ix: map[*index]map[string][]string{}}
+		bin: map[string]bool{}, binOrder: map[string][]string{}, ix: map[*index]map[string][]string{},
+		dirty: map[string]bool{}, full: map[string]bool{}, diskKeys: map[string][]string{}, binSeq: map[string]uint64{}, diskBin: map[string]uint64{}}
+}
+
+// touch marks a record as changed, for the next flush to write.
+func (s *store) touch(id string) {
+	if s.db != nil && !derived[s.typ[id]] {
+		s.dirty[id] = true
+	}
+}
+
+// lazy reports whether records of object may still be only on disk.
+func (s *store) lazy(object string) bool {
+	return s.db != nil && lazyObjects[object] && !s.full[object]
+}
+
+// ensureFull reads every record of a lazy object.
+func (s *store) ensureFull(object string) {
+	if !s.lazy(object) {
+		return
+	}
+	if err := s.db.fetchAll(s, object); err != nil && s.readErr == nil {
+		s.readErr = fmt.Errorf("emulator: read %s: %w", object, err)
+	}
+	s.full[object] = true
+}
+
+// rec is the stored record of a canonical Id, live or in the bin, read
+// from disk when it is there only.
+func (s *store) rec(id string) (soql.Record, bool) {
+	if r, ok := s.recs[id]; ok {
+		return r, true
+	}
+	if s.db == nil || s.dirty[id] {
+		return nil, false
+	}
+	return s.db.fetch(s, id)
 }
 
 // records are the records of ids, in their order.
@@ -112,11 +159,38 @@ func indexed(object string, fields map[string]any) bool {
 // (one value per field), in insertion order. Callers still test each one
 // as their rule says: the key only narrows the records down.
 func (s *store) lookup(ix *index, vals ...any) []soql.Record {
-	return s.records(s.ix[ix][ix.keyOf(vals...)])
+	key := ix.keyOf(vals...)
+	if s.lazy(ix.object) {
+		// Read the records the disk index lists that are not in memory;
+		// from then on the memory index has them.
+		var missing []string
+		s.db.scanKey(ix, key, func(id string, _ []byte) {
+			if _, ok := s.recs[id]; !ok && !s.dirty[id] {
+				missing = append(missing, id)
+			}
+		})
+		for _, id := range missing {
+			s.db.fetch(s, id)
+		}
+	}
+	return s.records(s.ix[ix][key])
 }
 
 // countKey is len(lookup(ix, vals...)), without the records.
-func (s *store) countKey(ix *index, vals ...any) int { return len(s.ix[ix][ix.keyOf(vals...)]) }
+func (s *store) countKey(ix *index, vals ...any) int {
+	key := ix.keyOf(vals...)
+	n := len(s.ix[ix][key])
+	if s.lazy(ix.object) {
+		// Those on disk only: a record in memory is counted above under
+		// the key it has now.
+		s.db.scanKey(ix, key, func(id string, _ []byte) {
+			if _, ok := s.recs[id]; !ok && !s.dirty[id] {
+				n++
+			}
+		})
+	}
+	return n
+}
 
 // children returns the live records of object whose ParentId is parent, in
 // insertion order; object must be one of parentIndex.
@@ -127,7 +201,10 @@ func (s *store) children(object, parent string) []soql.Record {
 var _ soql.Store = (*store)(nil)
 
 // All implements soql.Store.
-func (s *store) All(object string) []soql.Record { return s.records(s.order[object]) }
+func (s *store) All(object string) []soql.Record {
+	s.ensureFull(object)
+	return s.records(s.order[object])
+}
 
 // Get implements soql.Store. Records in the Recycle Bin are not found.
 func (s *store) Get(id string) (string, soql.Record, bool) {
@@ -135,7 +212,7 @@ func (s *store) Get(id string) (string, soql.Record, bool) {
 	if c == "" || s.bin[c] {
 		return "", nil, false
 	}
-	r, ok := s.recs[c]
+	r, ok := s.rec(c)
 	if !ok {
 		return "", nil, false
 	}
@@ -157,8 +234,11 @@ func (w withDeleted) All(object string) []soql.Record {
 
 func (w withDeleted) Get(id string) (string, soql.Record, bool) {
 	c := sfid.Canonical(id)
-	r, ok := w.s.recs[c]
-	if c == "" || !ok {
+	if c == "" {
+		return "", nil, false
+	}
+	r, ok := w.s.rec(c)
+	if !ok {
 		return "", nil, false
 	}
 	return w.s.typ[c], r, true
@@ -172,6 +252,9 @@ func (s *store) recycle(id string, fields map[string]any) {
 	s.order[object] = s.dropSorted(s.order[object], id)
 	s.bin[id] = true
 	s.binOrder[object] = append(s.binOrder[object], id)
+	s.nextSeq++
+	s.binSeq[id] = s.nextSeq
+	s.touch(id)
 	s.logUndo(func() {
 		s.unbin(object, id)
 		s.order[object] = s.addSorted(s.order[object], id)
@@ -181,7 +264,9 @@ func (s *store) recycle(id string, fields map[string]any) {
 
 // unbin takes a record out of the Recycle Bin's lists (not out of the store).
 func (s *store) unbin(object, id string) {
+	s.touch(id)
 	delete(s.bin, id)
+	delete(s.binSeq, id)
 	ids := s.binOrder[object]
 	for i, x := range ids {
 		if x == id {
@@ -194,7 +279,10 @@ func (s *store) unbin(object, id string) {
 // deleted lists the Recycle Bin records of object.
 func (s *store) deleted(object string) []soql.Record { return s.records(s.binOrder[object]) }
 
-func (s *store) count(object string) int { return len(s.order[object]) }
+func (s *store) count(object string) int {
+	s.ensureFull(object)
+	return len(s.order[object])
+}
 
 func (s *store) logUndo(f func()) {
 	if s.undo != nil {
@@ -206,6 +294,7 @@ func (s *store) insert(object string, r soql.Record) {
 	id := r["Id"].(string)
 	s.nextSeq++
 	s.put(object, r, s.nextSeq)
+	s.touch(id)
 	s.logUndo(func() { s.drop(object, id) })
 }
 
@@ -221,6 +310,7 @@ func (s *store) put(object string, r soql.Record, seq uint64) {
 func (s *store) set(id string, fields map[string]any) {
 	r := s.recs[id]
 	object := s.typ[id]
+	s.touch(id)
 	live := !s.bin[id] && indexed(object, fields)
 	if live {
 		s.unindex(object, id)
@@ -239,6 +329,7 @@ func (s *store) set(id string, fields map[string]any) {
 		s.index(object, id)
 	}
 	s.logUndo(func() {
+		s.touch(id)
 		if live {
 			s.unindex(object, id)
 		}
@@ -257,10 +348,14 @@ func (s *store) set(id string, fields map[string]any) {
 func (s *store) remove(id string) {
 	object, r, seq := s.typ[id], s.recs[id], s.seq[id]
 	s.drop(object, id)
-	s.logUndo(func() { s.put(object, r, seq) })
+	s.logUndo(func() {
+		s.put(object, r, seq)
+		s.touch(id)
+	})
 }
 
 func (s *store) drop(object, id string) {
+	s.touch(id)
 	if !s.bin[id] {
 		s.unindex(object, id)
 		s.order[object] = s.dropSorted(s.order[object], id)
@@ -284,10 +379,12 @@ func (s *store) putDeleted(object string, r soql.Record) {
 	s.nextSeq++
 	s.recs[id], s.typ[id], s.seq[id], s.bin[id] = r, object, s.nextSeq, true
 	s.binOrder[object] = append(s.binOrder[object], id)
+	s.binSeq[id] = s.nextSeq
 }
 
 // find returns the records of object for which match is true.
 func (s *store) find(object string, match func(soql.Record) bool) []soql.Record {
+	s.ensureFull(object)
 	var out []soql.Record
 	for _, id := range s.order[object] {
 		if r := s.recs[id]; match(r) {
@@ -324,6 +421,9 @@ func (s *store) begin() (rollback func(), commit func()) {
 
 // objects lists object names with at least one record, sorted.
 func (s *store) objects() []string {
+	for object := range lazyObjects {
+		s.ensureFull(object)
+	}
 	var out []string
 	for o, ids := range s.order {
 		if len(ids) > 0 {

@@ -2,6 +2,7 @@ package target
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -21,9 +22,9 @@ const localToken = "00D000000000001AAA!sfprov.local"
 // localInstance is the embedded org's instance URL; requests never leave the process.
 const localInstance = "https://local.emulator.sfprov"
 
-// connectLocal opens the embedded org, whose state is local-org.json in the
-// data directory, once no other sfprov uses it (lock.go); Close lets the
-// next one in.
+// connectLocal opens the embedded org, whose state is the store
+// local-org.db in the data directory (local_store.go), once no other sfprov
+// uses it (lock.go); Close lets the next one in.
 func connectLocal(ctx context.Context, opts Options) (*Org, error) {
 	dir, err := DataDir(opts.Getenv)
 	if err != nil {
@@ -40,11 +41,18 @@ func connectLocal(ctx context.Context, opts Options) (*Org, error) {
 	if err != nil {
 		return nil, err
 	}
-	em, err := emulator.New(emulator.Options{AccessToken: localToken, StatePath: filepath.Join(dir, "local-org.json")})
+	if err := migrateLegacy(ctx, dir, opts.Notice); err != nil {
+		lock.release()
+		return nil, err
+	}
+	em, err := emulator.New(emulator.Options{AccessToken: localToken, DBPath: filepath.Join(dir, localStoreName)})
 	if err != nil {
 		lock.release()
 		return nil, fmt.Errorf("open the local org in %s: %w", dir, err)
 	}
+	// The store closes before the lock goes, so that the next sfprov finds
+	// it written and free.
+	release := func() error { return errors.Join(em.Close(), lock.release()) }
 	c := salesforce.New(salesforce.Config{
 		InstanceURL: localInstance,
 		APIVersion:  opts.APIVersion,
@@ -53,7 +61,7 @@ func connectLocal(ctx context.Context, opts Options) (*Org, error) {
 		Trace:       opts.Trace,
 		Deadline:    opts.Deadline,
 	})
-	return &Org{Client: c, Name: Local, Source: "embedded", Embedded: true, close: lock.release}, nil
+	return &Org{Client: c, Name: Local, Source: "embedded", Embedded: true, close: release}, nil
 }
 
 // handlerTransport serves requests with the embedded org in process.

@@ -54,7 +54,7 @@ func TestConnectRefusesLocalWhenCredentialsAreSet(t *testing.T) {
 	if !strings.HasPrefix(ue.Msg, "SFPROV_USERNAME is set but no target org is named") {
 		t.Errorf("message = %q", ue.Msg)
 	}
-	if _, err := os.Stat(filepath.Join(home, "local-org.json")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(home, "local-org.db")); !os.IsNotExist(err) {
 		t.Errorf("the local org was created: %v", err)
 	}
 }

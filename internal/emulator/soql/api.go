@@ -56,6 +56,20 @@ type Store interface {
 	Get(id string) (object string, rec Record, ok bool)
 }
 
+// Indexed is what a Store may also offer, so that a query need not read
+// every record of a large object. Each method answers ok=false when the
+// store has no index for it, and the evaluator reads All instead; what
+// they return is only narrowed down: the WHERE clause is still applied.
+type Indexed interface {
+	// Candidates returns, in insertion order, records of object including
+	// every one whose field is a string equal to one of values ignoring
+	// case (strings.EqualFold).
+	Candidates(object, field string, values []string) ([]Record, bool)
+	// Children returns, in insertion order, the records of object whose
+	// reference field holds the Id parentID.
+	Children(object, field, parentID string) ([]Record, bool)
+}
+
 // The evaluator's entry points:
 //
 //	func Parse(q string) (*Query, error)                          // errors are *Error (MALFORMED_QUERY)

@@ -65,8 +65,47 @@ type executor struct {
 	children map[string]map[string][]Record
 }
 
+// scan is the records a query's WHERE is tested on: those an index of the
+// store narrows them to (Indexed), else all of the object's.
+func (x *executor) scan(cq *compiled) []Record {
+	if ix, ok := x.st.(Indexed); ok {
+		conds := []cexpr{cq.where}
+		if and, isAnd := cq.where.(cand); isAnd {
+			conds = and
+		}
+		for _, e := range conds {
+			field, values, ok := textEquality(e)
+			if !ok {
+				continue
+			}
+			if recs, ok := ix.Candidates(cq.object, field, values); ok {
+				return recs
+			}
+		}
+	}
+	return x.st.All(cq.object)
+}
+
+// textEquality reports the field and values of a condition "Field = 'v'"
+// or "Field IN ('v', ...)" on a text field of the queried object itself,
+// which a record meets only when its field EqualFolds one of the values.
+func textEquality(e cexpr) (string, []string, bool) {
+	c, ok := e.(*ccmp)
+	if !ok || c.sub != nil || len(c.ref.hops) > 0 || c.ref.dateFn != "" || c.ref.kind != kString || (c.op != "=" && c.op != "IN") {
+		return "", nil, false
+	}
+	values := make([]string, 0, len(c.vals))
+	for _, v := range c.vals {
+		if v.null || v.str == "" {
+			return "", nil, false
+		}
+		values = append(values, v.str)
+	}
+	return c.ref.field.Name, values, len(values) > 0
+}
+
 func (x *executor) run(cq *compiled) (*Result, error) {
-	recs, err := x.matching(cq, x.st.All(cq.object))
+	recs, err := x.matching(cq, x.scan(cq))
 	if err != nil {
 		return nil, err
 	}
@@ -262,6 +301,12 @@ func (x *executor) subquery(it outItem, parent Record) (*SubResult, error) {
 	if x.children == nil {
 		x.children = map[string]map[string][]Record{}
 	}
+	pid, _ := parent["Id"].(string)
+	if ix, ok := x.st.(Indexed); ok {
+		if kids, ok := ix.Children(it.sub.object, it.childRel.Field, pid); ok {
+			return x.childRows(it, kids)
+		}
+	}
 	key := it.childRel.ChildSObject + "." + it.childRel.Field
 	index, ok := x.children[key]
 	if !ok {
@@ -273,8 +318,12 @@ func (x *executor) subquery(it outItem, parent Record) (*SubResult, error) {
 		}
 		x.children[key] = index
 	}
-	pid, _ := parent["Id"].(string)
-	kids, err := x.matching(it.sub, index[id15(pid)])
+	return x.childRows(it, index[id15(pid)])
+}
+
+// childRows is a subquery's result from the parent's children.
+func (x *executor) childRows(it outItem, children []Record) (*SubResult, error) {
+	kids, err := x.matching(it.sub, children)
 	if err != nil {
 		return nil, err
 	}
