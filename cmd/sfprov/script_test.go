@@ -70,7 +70,7 @@ func testKeyPair(t *testing.T) (keyPEM, certPEM []byte) {
 // Extra commands:
 //
 //	exitcode N prog args...  run prog and require exit status N
-//	query SOQL               query the HTTP emulator; prints one sorted JSON object per record
+//	query [-tooling] SOQL               query the HTTP emulator; prints one sorted JSON object per record
 //	filemode OCTAL FILE...   require the files' permission bits
 //	sleep DURATION           wait (for a token to expire)
 //	apicalls                 print how many API calls the HTTP emulator counted since the previous apicalls
@@ -229,10 +229,14 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdQuery reads state back through the emulator's REST API, as any client would.
 func cmdQuery(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: query SOQL")
+	api := "/services/data/v62.0/query?q="
+	if len(args) == 2 && args[0] == "-tooling" {
+		api, args = "/services/data/v62.0/tooling/query?q=", args[1:]
 	}
-	u := ts.Getenv("EMULATOR_URL") + "/services/data/v62.0/query?q=" + url.QueryEscape(args[0])
+	if len(args) != 1 {
+		ts.Fatalf("usage: query [-tooling] SOQL")
+	}
+	u := ts.Getenv("EMULATOR_URL") + api + url.QueryEscape(args[0])
 	req, _ := http.NewRequest("GET", u, nil)
 	req.Header.Set("Authorization", "Bearer "+emulatorToken)
 	resp, err := http.DefaultClient.Do(req)

@@ -158,10 +158,14 @@ func (pl *planner) recordTypeDefaults(p *spec.Profile, created bool) {
 			pl.errorf(r.Pos, "profile %q: object %s has no record type %q%s", p.Name, d.Name, rt, hint)
 			return false
 		}
-		if r.RecordType != "" && r.RecordType != r.PersonAccountDefault && check(r.RecordType) {
+		// One visibility per record type: the default and the person
+		// account default may be the same one (Coconut's guide: Person
+		// Account is both), its two flags in one element.
+		var dflt, person *metadata.ProfileRecordTypeVisibility
+		if r.RecordType != "" && check(r.RecordType) {
 			name := d.Name + "." + r.RecordType
 			if v, ok := have[lower(name)]; created || !ok || !v.Default || !v.Visible {
-				want = append(want, metadata.ProfileRecordTypeVisibility{RecordType: name, Default: true, Visible: true})
+				dflt = &metadata.ProfileRecordTypeVisibility{RecordType: name, Default: true, Visible: true}
 				changes = append(changes, Change{Field: name, Before: recordTypeWord(v, ok, false), After: "default"})
 			}
 		}
@@ -171,8 +175,19 @@ func (pl *planner) recordTypeDefaults(p *spec.Profile, created bool) {
 			// some retrieved profiles write it as PersonAccount.<Name>.
 			name := d.Name + "." + r.PersonAccountDefault
 			if v, ok := have[lower(name)]; created || !ok || v.PersonAccountDefault == nil || !*v.PersonAccountDefault || !v.Visible {
-				want = append(want, metadata.ProfileRecordTypeVisibility{RecordType: name, PersonAccountDefault: metadata.Bool(true), Visible: true})
+				person = &metadata.ProfileRecordTypeVisibility{RecordType: name, PersonAccountDefault: metadata.Bool(true), Visible: true}
 				changes = append(changes, Change{Field: name, Before: recordTypeWord(v, ok, true), After: "person account default"})
+			}
+		}
+		switch {
+		case dflt != nil && person != nil && strings.EqualFold(dflt.RecordType, person.RecordType):
+			dflt.PersonAccountDefault = metadata.Bool(true)
+			want = append(want, *dflt)
+		default:
+			for _, v := range []*metadata.ProfileRecordTypeVisibility{dflt, person} {
+				if v != nil {
+					want = append(want, *v)
+				}
 			}
 		}
 	}
