@@ -128,6 +128,7 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 	outcome := render.Outcome{APICalls: o.Client.Calls()}
 	if res != nil {
 		outcome.Done, outcome.Failed, outcome.NotRun, outcome.Errors, outcome.Created = res.Done, res.Failed, res.NotRun, res.Errors, res.Created
+		outcome.ConsumerKeys = res.ConsumerKeys
 	}
 	doc = render.ApplyResult(p, outcome)
 	if err != nil || len(outcome.Failed)+len(outcome.NotRun) > 0 {
@@ -156,6 +157,7 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 	sum := p.Summary()
 	fmt.Fprintf(out, "\nApply complete: %d created, %d updated, %d pruned in %s.\n", sum.Create, sum.Update, sum.Prune, p.Target)
 	fmt.Fprintf(out, "API calls: %d (reading the org and writing the changes).\n", o.Client.Calls())
+	render.ConsumerKeys(out, p, outcome.ConsumerKeys)
 	if !installed {
 		render.ManualSteps(out, p.ManualSteps, outStyle)
 	}

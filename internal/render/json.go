@@ -113,6 +113,9 @@ type ApplyDoc struct {
 	// AfterPackages is the second pass of an apply that installed
 	// packages: the plan made with what they brought, and its outcome.
 	AfterPackages *ApplyDoc `json:"afterPackages,omitempty"`
+	// ConsumerKeys are the consumer keys of the External Client Apps the
+	// apply wrote, by app name (never a secret).
+	ConsumerKeys map[string]string `json:"consumerKeys,omitempty"`
 }
 
 // OutcomeDoc counts what an apply did.
@@ -127,6 +130,9 @@ type OutcomeDoc struct {
 // ApplyResult is p as executed, with o's outcome of each step.
 func ApplyResult(p *plan.Plan, o Outcome) *ApplyDoc {
 	doc := &ApplyDoc{PlanDoc: *PlanResult(p)}
+	if len(o.ConsumerKeys) > 0 {
+		doc.ConsumerKeys = o.ConsumerKeys
+	}
 	status := map[*plan.Step]string{}
 	for _, s := range o.Done {
 		status[s] = "done"

@@ -126,6 +126,8 @@ type Outcome struct {
 	Errors               map[*plan.Step]error
 	Created              map[*plan.Step]string // Ids of the records apply created
 	APICalls             int
+	// ConsumerKeys: the External Client Apps' consumer keys, by app name.
+	ConsumerKeys map[string]string
 }
 
 // Progress writes one line per finished step as apply goes, except that a run
@@ -262,5 +264,23 @@ func ManualSteps(w io.Writer, steps []string, st Style) {
 	fmt.Fprintln(w, "\nManual steps (no API can do these):")
 	for i, s := range steps {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, s)
+	}
+}
+
+// ConsumerKeys prints the consumer key of each External Client App an apply
+// created, which the vendor needs; the secret stays in Setup (an app that
+// already existed has its key in the checklist instead).
+func ConsumerKeys(w io.Writer, p *plan.Plan, keys map[string]string) {
+	for _, s := range p.Steps {
+		if s.Type != plan.TypeExternalClientApp || s.Action != plan.Create || keys[s.Name] == "" {
+			continue
+		}
+		label := s.Name // as Setup lists it: the label the step sets
+		for _, c := range s.Changes {
+			if v, ok := c.After.(string); ok && c.Field == "label" && v != "" {
+				label = v
+			}
+		}
+		fmt.Fprintf(w, "External client app %q: consumer key %s (its consumer secret: Setup → External Client App Manager → %s → Settings → OAuth Settings → Consumer Key and Secret).\n", s.Name, keys[s.Name], label)
 	}
 }
