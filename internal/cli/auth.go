@@ -29,7 +29,8 @@ with -o too, without a login here.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(NewCmdAuthLogin(f, nil), NewCmdAuthList(f, nil), NewCmdAuthStatus(f, nil), NewCmdAuthLogout(f, nil))
+	cmd.AddCommand(withEnv(NewCmdAuthLogin(f, nil), "", envLogin...), withEnv(NewCmdAuthList(f, nil), "", envStore...),
+		withEnv(NewCmdAuthStatus(f, nil), "", envTarget...), withEnv(NewCmdAuthLogout(f, nil), "", envStore...))
 	return cmd
 }
 

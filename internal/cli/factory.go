@@ -69,5 +69,10 @@ func (f *Factory) Connect(ctx context.Context) (*target.Org, error) {
 		return nil, targetError(err)
 	}
 	f.IO.closers.add(o.Close)
+	if f.g.apiVersion != "" {
+		if err := checkAPIVersion(ctx, o, f.g.apiVersion); err != nil {
+			return nil, err
+		}
+	}
 	return o, nil
 }

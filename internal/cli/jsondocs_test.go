@@ -211,7 +211,7 @@ func TestJSONDocs(t *testing.T) {
 // documentedCodes are every error code; exampleCodes those the docs show
 // in a run (the others need a broken network, a bug or a signal).
 var (
-	documentedCodes = []string{codeError, codeSpec, codeOrgMismatch, codeAPI, codeNetwork, codeTimeout, codeNotFound,
+	documentedCodes = []string{codeError, codeSpec, codeOrgMismatch, codeAPI, codeNetwork, codeTimeout, codeNotFound, codeAPIVersion,
 		codeApplyFailed, codePartial, codeAuth, codeRefused, codeUsage, codeInterrupted, codeInternal}
 	exampleCodes = []string{codeSpec, codeOrgMismatch, codeNotFound, codeApplyFailed, codeAuth, codeRefused, codeUsage}
 )

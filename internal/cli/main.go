@@ -191,7 +191,7 @@ func printError(stdio IO, cmd *cobra.Command, err error) {
 		}
 	case isUsage(err):
 		fmt.Fprintln(stdio.Err, prefix+st.Text(err.Error()))
-		fmt.Fprintln(stdio.Err, "Run 'sfprov --help' for usage.")
+		fmt.Fprintf(stdio.Err, "Run '%s --help' for usage.\n", helpPath(cmd))
 	default:
 		fmt.Fprintln(stdio.Err, prefix+st.Text(err.Error()))
 	}
@@ -228,7 +228,7 @@ falls back to it when the environment points at a real org.`,
 		SilenceUsage:  true,
 		Version:       Version,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{suggestFlag(c, err)} })
 	pf := root.PersistentFlags()
 	pf.StringVarP(&g.targetOrg, "target-org", "o", "", `org to work on: "local", an alias or username (sfprov auth list, or the sf CLI's), or an instance URL (env SFPROV_TARGET_ORG)`)
 	pf.StringVar(&g.instanceURL, "instance-url", "", "instance URL of the org; credentials come from the environment (SF_ACCESS_TOKEN, SFPROV_CLIENT_ID, ...)")
@@ -237,13 +237,14 @@ falls back to it when the environment points at a real org.`,
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "trace every API call (method, path, status, duration) on stderr")
 	pf.DurationVar(&g.requestTimeout, "request-timeout", salesforce.DefaultRequestTimeout, "fail a try of a request the org has not answered in this long, e.g. 2m (a read is then sent again; 0: no limit)")
 	pf.DurationVar(&g.deadline, "deadline", 0, "give up on the org after this long in all, e.g. 10m (default: no deadline)")
+	_ = root.RegisterFlagCompletionFunc("target-org", f.completeTargets)
 	if f.IO.term != nil {
 		pf.BoolVar(&f.IO.term.noColor, "no-color", false, "no colour, even on a terminal (also NO_COLOR=1 or TERM=dumb)")
 	}
 	root.AddCommand(
-		NewCmdValidate(f, nil),
-		NewCmdPlan(f, nil),
-		NewCmdApply(f, nil),
+		withEnv(NewCmdValidate(f, nil), specVarsNote, envSpec...),
+		withEnv(NewCmdPlan(f, nil), specVarsNote, envSpec...),
+		withEnv(NewCmdApply(f, nil), specVarsNote, envSpec...),
 		NewCmdAuth(f),
 		newSchemaCmd(f.IO),
 		newVersionCmd(f.IO),

@@ -70,9 +70,10 @@ the local emulator org as is:
 func newProfilesShowCmd(stdio IO) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:     "show NAME",
-		Example: "  sfprov profiles show beyondtrust-remote-support > beyondtrust.yaml\n  sfprov apply beyondtrust.yaml -o dev",
-		Short:   "Print a built-in profile's YAML",
+		Use:               "show NAME",
+		Example:           "  sfprov profiles show beyondtrust-remote-support > beyondtrust.yaml\n  sfprov apply beyondtrust.yaml -o dev",
+		Short:             "Print a built-in profile's YAML",
+		ValidArgsFunction: completeProfileNames,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return &usageError{fmt.Errorf("profiles show takes one profile name, got %d arguments", len(args))}

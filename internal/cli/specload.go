@@ -25,8 +25,12 @@ type SpecInput struct {
 	JSON bool
 }
 
+// addVarFlag adds --var (completed with the variables the spec files
+// declare) and completion of the spec files themselves.
 func addVarFlag(cmd *cobra.Command, in *SpecInput) {
 	cmd.Flags().StringArrayVar(&in.Vars, "var", nil, "set a spec variable: --var NAME=value (wins over the environment; repeatable)")
+	_ = cmd.RegisterFlagCompletionFunc("var", completeVars(in))
+	cmd.ValidArgsFunction = completeSpecFiles
 }
 
 func (in *SpecInput) parseVars() (map[string]string, error) {
