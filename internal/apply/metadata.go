@@ -14,10 +14,21 @@ import (
 // ComponentError is a metadata step whose components the org refused, with
 // every message the deploy gave for them.
 type ComponentError struct {
+	// Where is the spec position of the block the components come from
+	// ("spec.yaml:12:5"), "" when unknown.
+	Where    string
 	Messages []salesforce.ComponentMessage
 }
 
 func (e *ComponentError) Error() string {
+	if e.Where != "" {
+		return e.Where + ": " + e.Problems()
+	}
+	return e.Problems()
+}
+
+// Problems are the org's words, without the spec position.
+func (e *ComponentError) Problems() string {
 	parts := make([]string, len(e.Messages))
 	for i, m := range e.Messages {
 		parts[i] = m.Problem
@@ -40,14 +51,8 @@ func writeMetadata(ctx context.Context, e *executor, steps []*plan.Step) {
 		return
 	}
 	pkg := &metadata.Package{APIVersion: e.c.APIVersion()}
-	owner := map[metadata.Component]*plan.Step{}
-	byFile := map[string]*plan.Step{}
 	for _, s := range steps {
-		for _, f := range files[s] {
-			pkg.Add(f)
-			owner[f.Component] = s
-			byFile[f.Path] = s
-		}
+		pkg.Add(files[s]...)
 	}
 	told := ""
 	res, err := e.c.Deploy(ctx, pkg, salesforce.DeployOptions{Progress: func(p salesforce.DeployProgress) {
@@ -70,22 +75,10 @@ func writeMetadata(ctx context.Context, e *executor, steps []*plan.Step) {
 		}
 		return
 	}
-	failed := map[*plan.Step][]salesforce.ComponentMessage{}
-	for _, m := range res.Failures {
-		s := owner[metadata.Component{Type: m.ComponentType, FullName: m.FullName}]
-		if s == nil {
-			s = byFile[strings.TrimPrefix(m.FileName, "unpackaged/")]
-		}
-		if s == nil && len(steps) == 1 {
-			s = steps[0]
-		}
-		if s != nil {
-			failed[s] = append(failed[s], m)
-		}
-	}
+	failed := attribute(res.Failures, steps, files)
 	for _, s := range steps {
 		if msgs := failed[s]; len(msgs) > 0 {
-			e.finish(s, &ComponentError{Messages: msgs})
+			e.finish(s, &ComponentError{Where: s.Pos.String(), Messages: msgs})
 			continue
 		}
 		e.finish(s, fmt.Errorf("not deployed: %v", de))
@@ -109,4 +102,32 @@ func writePackages(ctx context.Context, e *executor, steps []*plan.Step) {
 		})
 		e.finish(s, err)
 	}
+}
+
+// attribute files each component message of a deploy under the step whose
+// file it is about: by component, else by file name; a message about the
+// package itself (package.xml) goes to the only step when there is one.
+func attribute(msgs []salesforce.ComponentMessage, steps []*plan.Step, files map[*plan.Step][]metadata.File) map[*plan.Step][]salesforce.ComponentMessage {
+	owner := map[metadata.Component]*plan.Step{}
+	byFile := map[string]*plan.Step{}
+	for _, s := range steps {
+		for _, f := range files[s] {
+			owner[f.Component] = s
+			byFile[f.Path] = s
+		}
+	}
+	out := map[*plan.Step][]salesforce.ComponentMessage{}
+	for _, m := range msgs {
+		s := owner[metadata.Component{Type: m.ComponentType, FullName: m.FullName}]
+		if s == nil {
+			s = byFile[strings.TrimPrefix(m.FileName, "unpackaged/")]
+		}
+		if s == nil && len(steps) == 1 {
+			s = steps[0]
+		}
+		if s != nil {
+			out[s] = append(out[s], m)
+		}
+	}
+	return out
 }

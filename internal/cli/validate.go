@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sfprov/sfprov/internal/apply"
 	"github.com/sfprov/sfprov/internal/diag"
 	"github.com/sfprov/sfprov/internal/render"
 	"github.com/sfprov/sfprov/internal/spec"
@@ -73,6 +74,30 @@ func validateRun(ctx context.Context, opts *ValidateOptions) error {
 	pl, err := makePlan(ctx, opts.Connect, opts.IO, &opts.Spec, s, resolve)
 	if err != nil {
 		return err
+	}
+	// The org's own rules on the metadata the plan would deploy: a
+	// check-only deploy, which commits nothing.
+	check, err := apply.CheckMetadata(ctx, pl.org.Client, pl.plan)
+	if err != nil {
+		return fmt.Errorf("validate against %s: %w", pl.plan.Target, err)
+	}
+	if len(check.Refused) > 0 {
+		var ds diag.Diagnostics
+		for _, st := range check.Checked {
+			if e := check.Refused[st]; e != nil {
+				var ce *apply.ComponentError
+				msg := e.Error()
+				if errors.As(e, &ce) {
+					msg = ce.Problems()
+				}
+				ds.Append(st.Pos.File, st.Pos.Line, st.Pos.Col, fmt.Sprintf("%s: the org would refuse it: %s", st.Title(), msg))
+			}
+		}
+		ds.Sort()
+		return report(opts.IO, ds, codeSpec, "found by a check-only deploy to "+pl.plan.Target.String())
+	}
+	if n := len(check.Checked); n > 0 && !opts.Spec.JSON {
+		defer fmt.Fprintf(opts.IO.Out, "Check-only deploy: the org accepts the metadata of %d %s (nothing was deployed).\n", n, plural(n, "step", "steps"))
 	}
 	return showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, fmt.Sprintf("%s: valid. Dry run: nothing was changed; apply would do this:", files), func(doc *render.PlanDoc) any {
 		v := render.ValidateResult(opts.Spec.Files, nil)

@@ -147,7 +147,7 @@ func (pl *planner) externalClientApp(a *spec.ExternalClientApp) {
 			pl.errorf(a.Pos, "external client app %q: %v", a.Name, err)
 			return
 		}
-		step := &Step{Action: Update, Type: TypeExternalClientApp, Name: a.Name, SObject: metadata.TypeExternalClientApp, Changes: changes, Metadata: &Metadata{Files: files}}
+		step := &Step{Action: Update, Type: TypeExternalClientApp, Name: a.Name, SObject: metadata.TypeExternalClientApp, Changes: changes, Metadata: &Metadata{Files: files}, Pos: a.Pos}
 		if have == nil {
 			step.Action = Create
 			step.Note = "consumer key printed once created"
@@ -265,7 +265,7 @@ func (pl *planner) ecaPolicies(a *spec.ExternalClientApp, have *state.ECA, label
 		mergePolicies(&keep, want)
 		want = &keep
 	}
-	step := &Step{Action: Update, Type: TypeECAPolicies, Name: a.Name, SObject: metadata.TypeECAOAuthPolicies, Changes: changes}
+	step := &Step{Action: Update, Type: TypeECAPolicies, Name: a.Name, SObject: metadata.TypeECAOAuthPolicies, Changes: changes, Pos: a.Pos}
 	if cur != nil {
 		want.FullName = cur.FullName
 	} else {

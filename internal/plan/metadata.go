@@ -68,7 +68,7 @@ func (pl *planner) orgSettings() {
 	if !on {
 		return
 	}
-	step := &Step{Type: TypeOrgSettings, Name: "Security", SObject: "SecuritySettings"}
+	step := &Step{Type: TypeOrgSettings, Name: "Security", SObject: "SecuritySettings", Pos: o.Pos}
 	if pl.auditPreferenceOn() {
 		step.Action = NoOp
 		pl.add(step)
@@ -93,7 +93,7 @@ func (pl *planner) packages() {
 		if !pl.cond(pk.If) {
 			continue
 		}
-		step := &Step{Type: TypePackage, Name: pk.Namespace, SObject: "PackageInstallRequest"}
+		step := &Step{Type: TypePackage, Name: pk.Namespace, SObject: "PackageInstallRequest", Pos: pk.Pos}
 		if v, ok := pl.st.Packages[lower(pk.Namespace)]; ok {
 			step.Action = NoOp
 			step.Note = "version " + v + " installed"
@@ -199,7 +199,7 @@ func (pl *planner) recordTypeDefaults(p *spec.Profile, created bool) {
 		pl.errorf(p.Pos, "profile %q: %v", p.Name, err)
 		return
 	}
-	pl.add(&Step{Action: Update, Type: TypeRecordTypeDefaults, Name: p.Name, SObject: "Profile", Changes: changes, Metadata: &Metadata{Files: []metadata.File{f}}})
+	pl.add(&Step{Action: Update, Type: TypeRecordTypeDefaults, Name: p.Name, SObject: "Profile", Changes: changes, Metadata: &Metadata{Files: []metadata.File{f}}, Pos: p.Pos})
 }
 
 // recordTypeWord says what a record type is on a profile now, for the plan.

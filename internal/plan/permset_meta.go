@@ -20,6 +20,7 @@ import (
 // deploy.
 type permSetMetaWant struct {
 	name        string
+	pos         spec.Pos
 	key         Key
 	recordTypes map[string]bool // Object.DeveloperName → visible
 	perms       []string
@@ -33,6 +34,11 @@ func (pl *planner) permSetMeta(name string) *permSetMetaWant {
 	w := pl.psMeta[lower(name)]
 	if w == nil {
 		w = &permSetMetaWant{name: name, key: PermSetKey(name), recordTypes: map[string]bool{}, why: map[string]string{}}
+		for _, p := range pl.s.PermissionSets {
+			if strings.EqualFold(p.Name, name) {
+				w.pos = p.Pos
+			}
+		}
 		pl.psMeta[lower(name)] = w
 		pl.psMetaOrder = append(pl.psMetaOrder, lower(name))
 	}
@@ -114,7 +120,7 @@ func (pl *planner) permSetMetadata() {
 		}
 		pl.add(&Step{Action: Update, Type: TypePermSetMetadata, Name: w.name, SObject: "PermissionSet", Changes: changes,
 			Note: "a Metadata deploy of the whole set: the sObject API cannot write these",
-			Refs: map[string]Key{"Id": w.key}, Metadata: &Metadata{PermSet: &ch}})
+			Refs: map[string]Key{"Id": w.key}, Metadata: &Metadata{PermSet: &ch}, Pos: w.pos})
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/sfprov/sfprov/internal/spec"
 )
 
 // FormatVersion is the version of the JSON plan document.
@@ -98,6 +100,9 @@ type Step struct {
 	Password *Password
 	Metadata *Metadata
 	Package  *PackageInstall
+	// Pos is where the spec asks for the step (metadata and package steps),
+	// so that what the org refuses is reported at the spec's line.
+	Pos spec.Pos
 	// CloneOf is set on the object and field access of a profile that this
 	// plan creates by copying another's: the Key of that profile step. The
 	// profile and its copied access stand or fall together, since once the
