@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -68,7 +69,7 @@ func (pl *planner) objectNeedsOf(fields []string) []objNeed {
 				byObj[k] = n
 				order = append(order, k)
 			}
-			if !containsString(n.flags, flag) {
+			if !slices.Contains(n.flags, flag) {
 				n.flags = append(n.flags, flag)
 			}
 		}
@@ -78,15 +79,6 @@ func (pl *planner) objectNeedsOf(fields []string) []objNeed {
 		out = append(out, *byObj[k])
 	}
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // deferLate moves the permissions of step that need object access out of it
@@ -110,7 +102,7 @@ func (pl *planner) deferLate(step *Step, key Key) *Step {
 	}
 	var keep []Change
 	for _, c := range step.Changes {
-		if containsString(late, c.Field) {
+		if slices.Contains(late, c.Field) {
 			ls.Changes = append(ls.Changes, c)
 			continue
 		}
