@@ -109,6 +109,9 @@ func (o *Org) serveSOAPMetadata(w http.ResponseWriter, r *http.Request, rest str
 			return
 		}
 		o.count(w)
+		// Sforce-Limit-Info is the REST API's header (facts §12); a SOAP
+		// answer does not carry it (UNCONFIRMED for the Metadata API).
+		w.Header().Del("Sforce-Limit-Info")
 	}
 	o.refreshGroups()
 	o.syncRecordTypeFields()
@@ -122,10 +125,6 @@ func (o *Org) serveSOAPMetadata(w http.ResponseWriter, r *http.Request, rest str
 		o.soapCancelDeploy(c, call)
 	case "deployRecentValidation":
 		o.soapDeployRecentValidation(c, call)
-	case "listMetadata":
-		o.soapListMetadata(c, call) // metadata_soap_read.go
-	case "readMetadata":
-		o.soapReadMetadata(c, call)
 	default:
 		// The emulator's own fault (a real org serves these calls).
 		mdFault(w, "soapenv:Client", "The emulator does not serve the Metadata API call "+call.name+"; it serves deploy, checkDeployStatus, cancelDeploy and deployRecentValidation.")

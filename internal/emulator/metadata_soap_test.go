@@ -72,8 +72,8 @@ func TestSOAPDeployAndCheckDeployStatus(t *testing.T) {
 	if want := head + `<deployResponse><result><done>false</done><id>` + id + `</id><state>Queued</state></result></deployResponse></soapenv:Body></soapenv:Envelope>`; string(r.body) != want {
 		t.Errorf("deploy answer\n got %s\nwant %s", r.body, want)
 	}
-	if o.APICalls() != calls+1 {
-		t.Errorf("deploy() counted %d calls, want 1", o.APICalls()-calls)
+	if o.APICalls() != calls+1 || r.header.Get("Sforce-Limit-Info") != "" {
+		t.Errorf("deploy() counted %d calls, want 1; Sforce-Limit-Info %q", o.APICalls()-calls, r.header.Get("Sforce-Limit-Info"))
 	}
 
 	// First read: InProgress, no completedDate; details hold only the
