@@ -125,6 +125,10 @@ func (o *Org) serveSOAPMetadata(w http.ResponseWriter, r *http.Request, rest str
 		o.soapCancelDeploy(c, call)
 	case "deployRecentValidation":
 		o.soapDeployRecentValidation(c, call)
+	case "listMetadata":
+		o.soapListMetadata(c, call) // metadata_soap_read.go
+	case "readMetadata":
+		o.soapReadMetadata(c, call)
 	default:
 		// The emulator's own fault (a real org serves these calls).
 		mdFault(w, "soapenv:Client", "The emulator does not serve the Metadata API call "+call.name+"; it serves deploy, checkDeployStatus, cancelDeploy and deployRecentValidation.")
