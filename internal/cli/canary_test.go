@@ -59,6 +59,10 @@ users:
     password: {fromEnv: CANARY_PW}
     permissionSets: [Canary_API]
     fields: {Department: "${DEPT}", Title: "${NOTE}"}
+externalClientApps:
+  - name: Canary_App
+    oauth: {callbackUrl: "https://login.salesforce.com/services/oauth2/success", scopes: [api]}
+    policy: {permittedUsers: adminApproved, preAuthorized: {permissionSets: [Canary_API]}}
 `
 
 // An apply the org refuses, echoing the secret value in its error.
@@ -158,6 +162,10 @@ func TestCanarySecrets(t *testing.T) {
 			t.Errorf("%s shows the short secret %q", where, canaryShort)
 		}
 	}
+	// The org made the app a consumer secret, which its readMetadata
+	// answers carry: it is a secret like the others.
+	appSecret := consumerSecret(t, srv.URL, "Canary_App")
+	long = append(long, appSecret)
 	check("the output", out, false)
 	if t.Failed() {
 		t.Logf("output:\n%s", out)
@@ -211,4 +219,32 @@ func orgHas(t *testing.T, url, soql, want string) bool {
 	}
 	b, _ := json.Marshal(recs)
 	return strings.Contains(string(b), want)
+}
+
+// consumerSecret reads an External Client App's consumer secret through
+// Connect (/apps/oauth/credentials), as an admin could.
+func consumerSecret(t *testing.T, url, app string) string {
+	t.Helper()
+	c := salesforce.New(salesforce.Config{InstanceURL: url, Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: canaryToken}), APIVersion: "62.0"})
+	ctx := context.Background()
+	recs, err := c.Query(ctx, "SELECT Id FROM ExternalClientApplication WHERE DeveloperName = '"+app+"'")
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("the app %s: %v %v", app, recs, err)
+	}
+	var list struct {
+		Consumers []struct {
+			ID string `json:"id"`
+		} `json:"consumers"`
+	}
+	base := c.DataPath("apps/oauth/credentials/" + recs[0].String("Id"))
+	if err := c.Do(ctx, "GET", base, nil, &list); err != nil || len(list.Consumers) != 1 {
+		t.Fatalf("the app's consumers: %v %v", list, err)
+	}
+	var cred struct {
+		Secret string `json:"secret"`
+	}
+	if err := c.Do(ctx, "GET", base+"/"+list.Consumers[0].ID+"?part=secret", nil, &cred); err != nil || len(cred.Secret) < 16 {
+		t.Fatalf("the app's secret: %v", err)
+	}
+	return cred.Secret
 }
