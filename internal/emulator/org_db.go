@@ -39,6 +39,9 @@ const dbFormat = "1"
 // on disk for them.
 var lazyObjects = map[string]bool{"User": true, "PermissionSetAssignment": true, "PermissionSetLicenseAssign": true}
 
+// keySeedUsers holds the seed's users in the meta bucket.
+var keySeedUsers = []byte("seedUsers")
+
 var (
 	bMeta = []byte("meta")
 	bIDs  = []byte("ids")
@@ -126,6 +129,23 @@ func (d *orgDB) loadMeta() (m *orgMeta, next uint64, ok bool, err error) {
 		return nil, 0, false, fmt.Errorf("emulator: store %s: %w", d.path, err)
 	}
 	return m, next, ok, nil
+}
+
+// seedUsers reads the seed's users (none when the seed had none).
+func (d *orgDB) seedUsers() ([]SeedUser, error) {
+	var users []SeedUser
+	err := d.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bMeta); b != nil {
+			if v := b.Get(keySeedUsers); v != nil {
+				return json.Unmarshal(v, &users)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("emulator: store %s: the seed's users: %w", d.path, err)
+	}
+	return users, nil
 }
 
 // loadEager reads every record of the objects that are not lazy, and the
@@ -272,7 +292,26 @@ func (s *store) write(tx *bolt.Tx, meta *orgMeta) error {
 	if err != nil {
 		return err
 	}
-	mj, err := json.Marshal(withoutSeedPasswords(meta))
+	m := withoutSeedPasswords(meta)
+	if m.Seed != nil && len(m.Seed.Users) > 0 {
+		// The seed's users are made once, with the org; they are kept
+		// apart from the meta, which every request rewrites and every
+		// open reads, and written once (an opened org's seed has none).
+		if mb.Get(keySeedUsers) == nil {
+			uj, err := json.Marshal(m.Seed.Users)
+			if err != nil {
+				return fmt.Errorf("encode the seed's users: %w", err)
+			}
+			if err := mb.Put(keySeedUsers, uj); err != nil {
+				return err
+			}
+		}
+		cp, seed := *m, *m.Seed
+		seed.Users = nil
+		cp.Seed = &seed
+		m = &cp
+	}
+	mj, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("encode meta: %w", err)
 	}

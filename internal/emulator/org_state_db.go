@@ -104,9 +104,19 @@ func ExportState(ctx context.Context, dbPath string, w io.Writer) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	users, err := o.st.db.seedUsers()
+	if err != nil {
+		return err
+	}
 	o.mu.Lock()
 	sf := o.stateFile()
 	o.mu.Unlock()
+	if len(users) > 0 {
+		cp, seed := *sf.Meta, *sf.Meta.Seed
+		seed.Users = users
+		cp.Seed = &seed
+		sf.Meta = &cp
+	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
