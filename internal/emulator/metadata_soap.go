@@ -34,8 +34,9 @@ import (
 //
 // These start and read the same jobs as the REST resource
 // (metadata_deploy.go): a deploy begun over SOAP can be read over REST and
-// the other way round. Other Metadata calls (describeMetadata, listMetadata,
-// readMetadata, retrieve, ...) are not served.
+// the other way round. listMetadata and readMetadata are in
+// metadata_soap_read.go; other Metadata calls (describeMetadata, retrieve,
+// ...) are not served.
 
 // maxSOAPBody bounds a Metadata SOAP request. The documented limit is on
 // the zip: "The maximum size of the deployed .zip file is 39 MB" (Metadata
@@ -131,7 +132,7 @@ func (o *Org) serveSOAPMetadata(w http.ResponseWriter, r *http.Request, rest str
 		o.soapReadMetadata(c, call)
 	default:
 		// The emulator's own fault (a real org serves these calls).
-		mdFault(w, "soapenv:Client", "The emulator does not serve the Metadata API call "+call.name+"; it serves deploy, checkDeployStatus, cancelDeploy and deployRecentValidation.")
+		mdFault(w, "soapenv:Client", "The emulator does not serve the Metadata API call "+call.name+"; it serves deploy, checkDeployStatus, cancelDeploy, deployRecentValidation, listMetadata and readMetadata.")
 		return
 	}
 	if c.mutated {

@@ -191,5 +191,5 @@ func TestSOAPCancelAndFaults(t *testing.T) {
 	fault(soapCall(t, o, testToken, `<checkDeployStatus><asyncProcessId>0AfEm0000000000AAA</asyncProcessId><includeDetails>true</includeDetails></checkDeployStatus>`),
 		"sf:INVALID_CROSS_REFERENCE_KEY", "INVALID_CROSS_REFERENCE_KEY: invalid cross reference id")
 	fault(soapCall(t, o, testToken, `<retrieve><retrieveRequest/></retrieve>`), "soapenv:Client",
-		"The emulator does not serve the Metadata API call retrieve; it serves deploy, checkDeployStatus, cancelDeploy and deployRecentValidation.")
+		"The emulator does not serve the Metadata API call retrieve; it serves deploy, checkDeployStatus, cancelDeploy, deployRecentValidation, listMetadata and readMetadata.")
 }
