@@ -149,10 +149,11 @@ func (e *executor) notRun(steps []*plan.Step) {
 
 // cloneWave writes the access of the profiles just created as copies of
 // others, right after them and before anything uses them; setupErr, when
-// their permission sets could not be found, fails every row. When a profile's
-// access cannot all be written, the profile is deleted again (its own
-// permission set and the rows already written go with it): a profile left
-// behind would not be cloned by a re-run, so its copy could never finish.
+// their permission sets could not be found, fails every row. A row that
+// fails is reported and the profile stays: the next plan compares the
+// profile with its source and writes what is missing (plan: a cloned
+// profile holds at least its source's access), so no undo is needed, and
+// none can fail half-way.
 func (e *executor) cloneWave(ctx context.Context, setupErr error) {
 	var keys []plan.Key
 	var all []*plan.Step
@@ -173,64 +174,8 @@ func (e *executor) cloneWave(ctx context.Context, setupErr error) {
 	for _, k := range keys {
 		prof := e.held[k]
 		delete(e.held, k)
-		failed := 0
-		for _, s := range e.clones[k] {
-			if e.res.Errors[s] != nil {
-				failed++
-			}
-		}
-		if failed == 0 || !e.transient(e.clones[k]) {
-			// Every row written, or Salesforce refused particular rows: then
-			// a re-run would be refused the same, so the profile stays with
-			// the rest of its copy and the refused rows are reported.
-			e.finish(prof, nil)
-			continue
-		}
-		// The rows written so far go with the profile: no longer done.
-		gone := map[*plan.Step]bool{}
-		for _, s := range e.clones[k] {
-			if e.res.Errors[s] == nil {
-				gone[s] = true
-				e.res.NotRun = append(e.res.NotRun, s)
-			}
-		}
-		kept := e.res.Done[:0]
-		for _, s := range e.res.Done {
-			if !gone[s] {
-				kept = append(kept, s)
-			}
-		}
-		e.res.Done = kept
-		what := fmt.Sprintf("%d of the %d writes that copy its source's access and permissions failed", failed, len(e.clones[k]))
-		if err := e.c.Do(ctx, "DELETE", e.c.DataPath("sobjects/Profile/"+e.res.Created[prof]), nil, nil); err != nil {
-			e.finish(prof, fmt.Errorf("created, but %s, and deleting it again failed (%w): delete profile %q in Setup, then re-run", what, err, prof.Name))
-			continue
-		}
-		e.finish(prof, fmt.Errorf("%s, so the new profile was deleted again; a re-run clones it afresh", what))
+		e.finish(prof, nil)
 	}
-}
-
-// transient reports whether any of the steps failed for a reason that may
-// pass on a re-run: the whole call failed (network, 5xx, limits), or a row
-// was refused with a code Salesforce uses for contention
-// (salesforce-api-facts.md §12: UNABLE_TO_LOCK_ROW; SERVER_UNAVAILABLE).
-func (e *executor) transient(steps []*plan.Step) bool {
-	for _, s := range steps {
-		err := e.res.Errors[s]
-		if err == nil {
-			continue
-		}
-		var se *StepError
-		if !errors.As(err, &se) {
-			return true
-		}
-		for _, it := range se.Errors {
-			if it.Code == "UNABLE_TO_LOCK_ROW" || it.Code == "SERVER_UNAVAILABLE" {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // release reports the profiles still held as created.

@@ -68,7 +68,16 @@ func passwordMatches(stored, pw string) bool {
 }
 
 // setPassword stores userID's password, hashed.
-func (o *Org) setPassword(userID, pw string) { o.meta.Passwords[userID] = hashPassword(pw) }
+// setPassword keeps a user's new password (hashed) and stamps
+// User.LastPasswordChangeDate ("The date and time when the user's password
+// was last changed", the User object reference; that a reset stamps it as
+// a set does is UNCONFIRMED). A user never given one keeps null there.
+func (o *Org) setPassword(userID, pw string) {
+	o.meta.Passwords[userID] = hashPassword(pw)
+	if _, _, ok := o.st.Get(userID); ok {
+		o.st.set(userID, map[string]any{"LastPasswordChangeDate": timestamp(o.now())})
+	}
+}
 
 // hashLegacyPasswords hashes the passwords an older state file kept in clear.
 func (o *Org) hashLegacyPasswords() {

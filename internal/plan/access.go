@@ -223,6 +223,22 @@ func (pl *planner) objects(list []spec.ObjectAccess, parentID string, parentKey 
 			if seenField[k] || !r.Read {
 				continue
 			}
+			// A profile that exists already (its copy unfinished) has
+			// some rows: those get what the source grants, if they lack it.
+			if cur := fieldRows[k]; cur != nil {
+				if cur.Read && (cur.Edit || !r.Edit) {
+					continue
+				}
+				step := &Step{Action: Update, Type: TypeFieldAccess, Name: r.Field, Parent: parentLabel, SObject: "FieldPermissions", Fields: map[string]any{}, ID: cur.ID, Note: clone.note()}
+				if !cur.Read {
+					step.set("PermissionsRead", false, true)
+				}
+				if r.Edit && !cur.Edit {
+					step.set("PermissionsEdit", false, true)
+				}
+				pl.add(step)
+				continue
+			}
 			step := newFieldRow(r.Field, r.Edit, parentKey, parentLabel)
 			step.Note = clone.note()
 			pl.add(step)

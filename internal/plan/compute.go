@@ -402,6 +402,27 @@ func (pl *planner) profile(p *spec.Profile) {
 	if p.Description != nil && *p.Description != cur.Description {
 		step.set("Description", cur.Description, *p.Description)
 	}
+	// A profile made by cloning holds at least its source's access and
+	// permissions: a copy that an earlier apply could not finish (a fault,
+	// a kill, Ctrl-C between the profile and its rows) is finished here,
+	// from what the org shows, not from a record of the step.
+	var clone *clonedAccess
+	if src := pl.st.Profiles[lower(p.CloneFrom)]; p.CloneFrom != "" && !p.Prune && src != nil && src.ID != cur.ID {
+		on := map[string]bool{}
+		for _, f := range perms {
+			on[f] = true
+		}
+		for f, v := range src.Perms {
+			if v && !on[f] && (len(pl.st.PermissionFields) == 0 || pl.st.PermissionFields[f]) {
+				perms = append(perms, f)
+				why[f] = "copied from " + quoteName(src.Name)
+			}
+		}
+		srcID := state.Key15(src.OwnedPermSet)
+		if objs, fields := pl.st.ObjectPerms[srcID], pl.st.FieldPerms[srcID]; len(objs)+len(fields) > 0 {
+			clone = &clonedAccess{from: src.Name, objects: objs, fields: fields}
+		}
+	}
 	switchPerms(step, cur.Perms, perms, why, p.Prune)
 	late := pl.deferLate(step, key)
 	step.Action = actionFor(step)
@@ -409,7 +430,7 @@ func (pl *planner) profile(p *spec.Profile) {
 	if late != nil {
 		pl.add(late)
 	}
-	pl.objects(p.Objects, cur.OwnedPermSet, ProfileKey(p.Name).OwnedPermSet(), "profile "+quoteName(p.Name), p.Prune, nil, pl.objectNeedsOf(perms))
+	pl.objects(p.Objects, cur.OwnedPermSet, ProfileKey(p.Name).OwnedPermSet(), "profile "+quoteName(p.Name), p.Prune, clone, pl.objectNeedsOf(perms))
 	pl.recordTypeDefaults(p, false)
 }
 

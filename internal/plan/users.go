@@ -292,13 +292,20 @@ func (pl *planner) user(u *spec.User) {
 		}
 		step.Action = actionFor(step)
 		pl.add(step)
+		if _, read := rec["LastPasswordChangeDate"]; read && rec.Get("LastPasswordChangeDate") == nil && rec.Bool("IsActive") {
+			// The user exists but never had a password: the apply that
+			// made it stopped before its password step. This one finishes
+			// it (the org keeps no other trace of a step not taken).
+			pl.password(u, key)
+		}
 	}
 	pl.userAssignments(u, cur, key)
 }
 
-// password sets a new user's password once, when the user is created: `reset`
-// has Salesforce generate one and email the user; `fromEnv` sets the value of an
-// environment variable, which never appears in a plan.
+// password sets a user's password once: when the user is created, or when
+// it exists without ever having had one. `reset` has Salesforce generate
+// one and email the user; `fromEnv` sets the value of an environment
+// variable, which never appears in a plan.
 func (pl *planner) password(u *spec.User, userKey Key) {
 	if u.Password == nil || u.Password.Mode == spec.PasswordNone || u.Password.Mode == "" {
 		return

@@ -406,7 +406,10 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	// and User.PermissionSetLicenseAssignments), one query each.
 	var groupRows, userRows []salesforce.Record
 	r1.query("permission set groups", "SELECT Id, DeveloperName, NamespacePrefix, MasterLabel, Description, Status, (SELECT Id, PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponents) FROM PermissionSetGroup WHERE DeveloperName IN "+inList(bareNames(groups))+" OR MasterLabel IN "+inList(groups), func(rs []salesforce.Record) { groupRows = rs })
-	userCols := "Id, Username, FirstName, LastName, Email, Alias, ProfileId, Profile.Name, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey, IsActive"
+	// LastPasswordChangeDate tells a user who never got a password (an
+	// apply that stopped between the user and its password): the plan
+	// gives it one.
+	userCols := "Id, Username, FirstName, LastName, Email, Alias, ProfileId, Profile.Name, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey, IsActive, LastPasswordChangeDate"
 	extra := map[string]bool{}
 	for _, u := range s.Users {
 		for f := range u.Fields {

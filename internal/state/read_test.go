@@ -211,6 +211,7 @@ func TestRead(t *testing.T) {
 			"ProfileId":      profileID,
 			"Profile":        map[string]any{"attributes": map[string]any{"type": "Profile", "url": "/services/data/v62.0/sobjects/Profile/" + profileID}, "Name": profile},
 			"TimeZoneSidKey": tz, "LocaleSidKey": locale, "LanguageLocaleKey": lang, "EmailEncodingKey": "UTF-8", "IsActive": true,
+			"LastPasswordChangeDate": nil, // made through the API, never given a password
 		}
 	}
 	k := state.Key15
