@@ -31,6 +31,10 @@ type Options struct {
 	PollInterval time.Duration
 	// OnWait is told, once per wait, what apply is waiting for.
 	OnWait func(what string)
+	// Grace is how long requests already sent may go on once ctx is
+	// cancelled (Ctrl-C), so that their results are read and reported as
+	// what the org holds; no new request starts. Default 15 s.
+	Grace time.Duration
 }
 
 // Result says what happened to each changing step, and the Ids of the
@@ -60,6 +64,10 @@ func (e *StepError) Error() string {
 }
 
 type executor struct {
+	// stop is the caller's context: once it is done, no new request starts.
+	// The requests themselves run on a context that outlives it by the
+	// grace period (Execute).
+	stop context.Context
 	c    *salesforce.Client
 	p    *plan.Plan
 	opts Options
@@ -82,7 +90,32 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 	if opts.PollInterval == 0 {
 		opts.PollInterval = time.Second
 	}
-	e := &executor{c: c, p: p, opts: opts, ids: map[plan.Key]string{}, res: &Result{Errors: map[*plan.Step]error{}, Created: map[*plan.Step]string{}, ConsumerKeys: map[string]string{}},
+	if opts.Grace == 0 {
+		opts.Grace = 15 * time.Second
+	}
+	// Ctrl-C stops new work at once; what is in flight gets the grace
+	// period to finish, so that a write the org committed is reported done,
+	// not failed.
+	stopCtx := ctx
+	ctx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-stopCtx.Done():
+		case <-finished:
+			return
+		}
+		t := time.NewTimer(opts.Grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancelWork()
+		case <-finished:
+		}
+	}()
+	e := &executor{stop: stopCtx, c: c, p: p, opts: opts, ids: map[plan.Key]string{}, res: &Result{Errors: map[*plan.Step]error{}, Created: map[*plan.Step]string{}, ConsumerKeys: map[string]string{}},
 		clones: map[plan.Key][]*plan.Step{}, held: map[plan.Key]*plan.Step{}, settled: map[*plan.Step]bool{}}
 	for k, v := range p.IDs {
 		e.ids[k] = v
@@ -113,7 +146,7 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 		}
 	}
 	for i, w := range waveNums {
-		if err := ctx.Err(); err != nil {
+		if err := stopCtx.Err(); err != nil {
 			stop(i)
 			return e.res, err
 		}
@@ -133,6 +166,10 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 			stop(i + 1)
 			break
 		}
+	}
+	if err := stopCtx.Err(); err != nil {
+		e.notRun(steps)
+		return e.res, err
 	}
 	return e.res, nil
 }
@@ -277,15 +314,25 @@ func (e *executor) wave(ctx context.Context, steps []*plan.Step) {
 
 func writeTooling(ctx context.Context, e *executor, steps []*plan.Step) {
 	for _, s := range steps {
+		if e.stopped() {
+			return // not started: left for the caller to report as not run
+		}
 		e.finish(s, e.tooling(ctx, s))
 	}
 }
 
 func writePasswords(ctx context.Context, e *executor, steps []*plan.Step) {
 	for _, s := range steps {
+		if e.stopped() {
+			return
+		}
 		e.finish(s, e.password(ctx, s))
 	}
 }
+
+// stopped reports whether apply was told to stop (Ctrl-C): no request
+// starts after that.
+func (e *executor) stopped() bool { return e.stop.Err() != nil }
 
 // writeCollections sends sObject records as sObject Collections chunks packed
 // into /composite calls: first every prune (a removed assignment can free the
@@ -358,6 +405,9 @@ func (e *executor) collections(ctx context.Context, groups [][]*plan.Step) {
 	}
 	if len(batches) == 0 {
 		return
+	}
+	if e.stopped() {
+		return // not sent: reported as not run
 	}
 	results, err := e.c.Collections(ctx, batches)
 	for i, steps := range sent {

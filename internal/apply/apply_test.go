@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -816,3 +818,60 @@ func TestExecuteCloneCopiedWhenItsWaveFails(t *testing.T) {
 		t.Errorf("re-run (-want +got):\n%s", diff)
 	}
 }
+
+// TestExecuteCancelledLetsInFlightWritesFinish: Ctrl-C while the first
+// write is with the org. The write is let finish and reported done (the
+// org holds it); nothing new starts, and the rest is reported not run.
+func TestExecuteCancelledLetsInFlightWritesFinish(t *testing.T) {
+	o := newOrg(t, nil)
+	c := o.client()
+	const src = `version: 1
+permissionSets:
+  - name: Cancel_One
+    objects:
+      - object: Account
+        access: [read]
+`
+	p := planFor(t, c, src)
+	ctx, cancel := context.WithCancel(context.Background())
+	var mu sync.Mutex
+	writes := 0
+	cc := salesforce.New(salesforce.Config{InstanceURL: o.url, Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: testToken}),
+		Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			mu.Lock()
+			writes++
+			first := writes == 1
+			mu.Unlock()
+			if first {
+				// Ctrl-C as the first write leaves: the request is on its
+				// way and must be let arrive and be answered.
+				cancel()
+				time.Sleep(20 * time.Millisecond)
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})})
+	res, err := apply.Execute(ctx, cc, p, apply.Options{Grace: 5 * time.Second})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if diff := cmp.Diff([]string{`create permission set "Cancel_One"`}, titles(res.Done)); diff != "" {
+		t.Errorf("Done (-want +got):\n%s", diff)
+	}
+	if len(res.Failed) != 0 {
+		t.Errorf("Failed = %q: the org took the write", titles(res.Failed))
+	}
+	if diff := cmp.Diff([]string{`create object access "Account" on permission set "Cancel_One"`}, titles(res.NotRun)); diff != "" {
+		t.Errorf("NotRun (-want +got):\n%s", diff)
+	}
+	if writes != 1 {
+		t.Errorf("%d requests sent, want only the one in flight", writes)
+	}
+	// And the re-run finishes the rest.
+	if done := converge(t, c, src); len(done) != 1 {
+		t.Errorf("re-run did %q", done)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -43,6 +43,9 @@ func (e *ComponentError) Problems() string {
 // nothing (rollbackOnError), waited for. A component the org refused fails
 // its step with the org's words; the others fail as rolled back.
 func writeMetadata(ctx context.Context, e *executor, steps []*plan.Step) {
+	if e.stopped() {
+		return
+	}
 	files, err := e.generatedNames(ctx, steps)
 	if err != nil {
 		for _, s := range steps {
@@ -89,6 +92,9 @@ func writeMetadata(ctx context.Context, e *executor, steps []*plan.Step) {
 // org says SUCCESS or ERROR.
 func writePackages(ctx context.Context, e *executor, steps []*plan.Step) {
 	for _, s := range steps {
+		if e.stopped() {
+			return
+		}
 		pk := s.Package
 		told := ""
 		_, err := e.c.InstallPackage(ctx, salesforce.PackageInstallOptions{
