@@ -30,7 +30,7 @@ var (
 	assignmentKeys    = []string{"permissionSet", "permissionSetGroup", "permissionSetLicense", "to", "if"}
 	targetKeys        = []string{"users", "profiles", "permissionSets", "permissionSetGroups", "where"}
 	namedRefKeys      = []string{"name", "if"}
-	manualStepKeys    = []string{"text", "if"}
+	manualStepKeys    = []string{"text", "if", "after"}
 	passwordKeys      = []string{"fromEnv"}
 	refreshTokenKeys  = []string{"expireAfter"}
 )

@@ -574,7 +574,7 @@ func (p *parser) decodeManualStep(f *file, n *yaml.Node) {
 		}
 		text, _ := p.requiredStr(f, fs, "text", "manual step")
 		if text != "" {
-			p.spec.ManualSteps = append(p.spec.ManualSteps, ManualStep{Text: text, If: p.decodeIf(f, fs), Pos: f.pos(n)})
+			p.spec.ManualSteps = append(p.spec.ManualSteps, ManualStep{Text: text, If: p.decodeIf(f, fs), After: p.decodeAfter(f, fs), Pos: f.pos(n)})
 		}
 		return
 	}

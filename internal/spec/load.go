@@ -204,6 +204,7 @@ func (p *parser) build(docs []document) (*Spec, diag.Diagnostics) {
 		p.decodeDocument(d.file, fs)
 	}
 	p.checkVarConditions()
+	p.checkAfters()
 	if !p.incomplete {
 		p.checkCommandLineVars()
 	}

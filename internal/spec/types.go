@@ -70,6 +70,7 @@ type Variable struct {
 	Description string
 	Default     *string
 	Secret      bool
+	Placeholder bool // the default is an example (placeholder.go)
 	Pos         Pos
 }
 
@@ -316,7 +317,8 @@ type Assignment struct {
 
 // ManualStep is printed after apply as a checklist item.
 type ManualStep struct {
-	Text string
-	If   *Condition
-	Pos  Pos
+	Text  string
+	If    *Condition
+	After *After // nil: not tied to a change (manual_after.go)
+	Pos   Pos
 }

@@ -82,7 +82,7 @@ func (p *parser) expand(f *file, n *yaml.Node, s string) (string, bool, bool) {
 	return b.String(), secret, ok
 }
 
-var topVariableKeys = []string{"description", "default", "secret"}
+var topVariableKeys = []string{"description", "default", "secret", "placeholder"}
 
 // decodeVariables reads one document's `variables:` block into p.spec.Variables.
 // It runs over every document before anything else is decoded, so that a
@@ -142,6 +142,7 @@ func (p *parser) decodeVariables(f *file, n *yaml.Node) {
 					p.errAt(f, vf.key("default"), "variable %q is secret: it cannot have a default in the file; set it in the environment or pass --var %s=...", name, name)
 					decl.Default = nil
 				}
+				p.decodePlaceholder(f, vf, &decl)
 			}
 		}
 		if p.define("variable", name, fmt.Sprintf("%q", name), decl.Pos) {
