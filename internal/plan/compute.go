@@ -122,6 +122,7 @@ func Compute(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnosti
 	for _, m := range s.ManualSteps {
 		if pl.cond(m.If) {
 			pl.p.ManualSteps = append(pl.p.ManualSteps, m.Text)
+			pl.followup(m.After)
 		}
 	}
 	pl.p.sortSteps()

@@ -169,6 +169,9 @@ type Plan struct {
 	Setup       []SetupChange
 	Warnings    []string
 	ManualSteps []string
+	// Followups say which ManualSteps the spec gave and what makes each
+	// necessary (followup.go).
+	Followups []Followup
 	// IDs are the Ids already known for Keys (records that exist now).
 	IDs map[Key]string
 }
