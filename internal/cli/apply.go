@@ -22,17 +22,22 @@ type ApplyOptions struct {
 	Connect func(context.Context) (*target.Org, error)
 	Spec    SpecInput
 	Yes     bool // --yes: no confirmation
+	// ConnectTo connects to a saved plan's own org; TargetNamed reports
+	// that -o (or the like) names another, which must be the same org.
+	ConnectTo   func(ctx context.Context, name, apiVersion string) (*target.Org, error)
+	TargetNamed func() bool
 }
 
 // NewCmdApply is `sfprov apply FILE...`; runF replaces applyRun in tests.
 func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
-	opts := &ApplyOptions{IO: f.IO, Connect: f.Connect}
+	opts := &ApplyOptions{IO: f.IO, Connect: f.Connect, ConnectTo: f.connectTo, TargetNamed: f.targetNamed}
 	cmd := &cobra.Command{
-		Use:   "apply FILE...",
+		Use:   "apply FILE... | PLANFILE",
 		Short: "Converge the org to the spec (shows the plan and asks first)",
 		Example: `  sfprov apply profiles/coconut.yaml --yes              # the embedded org
   sfprov apply spec.yaml -o dev                           # asks for "yes" first
-  sfprov apply spec.yaml -o ci --yes --json > apply.json  # CI`,
+  sfprov apply spec.yaml -o ci --yes --json > apply.json  # CI
+  sfprov apply dev.plan                                   # a plan saved by plan --out`,
 		Args: specFiles,
 		RunE: func(cmd *cobra.Command, files []string) error {
 			opts.Spec.Files = files
@@ -50,6 +55,9 @@ func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *c
 
 func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	stdio := opts.IO
+	if data := readPlanFile(opts.Spec.Files); data != nil {
+		return applyPlanFile(ctx, opts, opts.Spec.Files[0], data)
+	}
 	s, resolve, err := loadSpec(stdio, &opts.Spec)
 	if err != nil {
 		return err

@@ -94,6 +94,7 @@ func TestCanarySecrets(t *testing.T) {
 	specFile := filepath.Join(dir, "canary.yaml")
 	localFile := filepath.Join(dir, "local.yaml") // the local org has no package to install
 	refusedFile := filepath.Join(dir, "refused.yaml")
+	planFile := filepath.Join(dir, "canary.plan")
 	os.WriteFile(specFile, []byte(canarySpec), 0o600)
 	pkg := canarySpec[strings.Index(canarySpec, "packages:"):strings.Index(canarySpec, "profiles:")]
 	os.WriteFile(localFile, []byte(strings.Replace(canarySpec, pkg, "", 1)), 0o600)
@@ -125,6 +126,9 @@ func TestCanarySecrets(t *testing.T) {
 		{remote, []string{"validate", specFile, "-o", srv.URL, "-v"}, 0},
 		{remote, []string{"plan", specFile, "-o", srv.URL, "-v"}, 0},
 		{remote, []string{"plan", specFile, "-o", srv.URL, "--json"}, 0},
+		// A saved plan, then applied: the file and both outputs.
+		{remote, []string{"plan", specFile, "-o", srv.URL, "--out", planFile, "--json"}, 0},
+		{remote, []string{"apply", planFile, "-o", srv.URL, "-v"}, 0},
 		{remote, []string{"apply", specFile, "-o", srv.URL, "--yes", "-v"}, 0},
 		{remote, []string{"apply", specFile, "-o", srv.URL, "--yes", "--json"}, 0},
 		{remote, []string{"apply", refusedFile, "-o", srv.URL, "--yes", "-v"}, -1},
@@ -174,6 +178,17 @@ func TestCanarySecrets(t *testing.T) {
 	// The values did reach the org.
 	if !orgHas(t, srv.URL, "SELECT Department FROM User WHERE Username = 'canary.user@example.com'", canaryVar) {
 		t.Error("the secret variable did not reach the org: the test proves nothing")
+	}
+
+	saved, err := os.ReadFile(planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Plan files hold no secret at all, not even the org's data: it is
+	// (secret) where the spec's secrets went.
+	check("the plan file", string(saved), false)
+	if !strings.Contains(string(saved), `"(secret)"`) {
+		t.Error("the plan file has no (secret): the secrets did not reach it at all")
 	}
 
 	state, err := os.ReadFile(filepath.Join(home, "local-org.db"))

@@ -212,8 +212,8 @@ func TestJSONDocs(t *testing.T) {
 // in a run (the others need a broken network, a bug or a signal).
 var (
 	documentedCodes = []string{codeError, codeSpec, codeOrgMismatch, codeAPI, codeNetwork, codeTimeout, codeNotFound, codeAPIVersion,
-		codeApplyFailed, codePartial, codeAuth, codeRefused, codeUsage, codeInterrupted, codeInternal}
-	exampleCodes = []string{codeSpec, codeOrgMismatch, codeNotFound, codeApplyFailed, codeAuth, codeRefused, codeUsage}
+		codeApplyFailed, codePartial, codeAuth, codeRefused, codePlanStale, codeUsage, codeInterrupted, codeInternal}
+	exampleCodes = []string{codeSpec, codeOrgMismatch, codeNotFound, codeApplyFailed, codeAuth, codeRefused, codePlanStale, codeUsage}
 )
 
 // parseExample reads "[NAME=VALUE ...] sfprov ARGS... # exit N".

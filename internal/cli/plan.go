@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sfprov/sfprov/internal/render"
 	"github.com/sfprov/sfprov/internal/target"
 )
 
@@ -14,6 +16,8 @@ type PlanOptions struct {
 	Connect  func(context.Context) (*target.Org, error)
 	Spec     SpecInput
 	Detailed bool // --detailed-exitcode
+	// Out is --out: where to save the plan for `sfprov apply PLANFILE`.
+	Out string
 }
 
 // NewCmdPlan is `sfprov plan FILE...`; runF replaces planRun in tests.
@@ -24,7 +28,8 @@ func NewCmdPlan(f *Factory, runF func(context.Context, *PlanOptions) error) *cob
 		Short: "Show what apply would change in the org",
 		Example: `  sfprov plan profiles/coconut.yaml                     # the embedded org
   sfprov plan spec.yaml -o dev --detailed-exitcode        # exit 2 when there are changes
-  sfprov plan spec.yaml -o dev --json > plan.json`,
+  sfprov plan spec.yaml -o dev --json > plan.json
+  sfprov plan spec.yaml -o dev --out dev.plan             # then: sfprov apply dev.plan`,
 		Args: specFiles,
 		RunE: func(cmd *cobra.Command, files []string) error {
 			opts.Spec.Files = files
@@ -37,6 +42,7 @@ func NewCmdPlan(f *Factory, runF func(context.Context, *PlanOptions) error) *cob
 	addVarFlag(cmd, &opts.Spec)
 	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print the outcome (the plan, or the error) as one JSON document (docs/json.md)")
 	cmd.Flags().BoolVar(&opts.Detailed, "detailed-exitcode", false, "exit 2 when the org differs from the spec (0 when it matches)")
+	cmd.Flags().StringVar(&opts.Out, "out", "", "save the plan to `PLANFILE` for `sfprov apply PLANFILE`, which applies exactly it, or refuses if the org changed (docs/plan-file.md); no secret is saved")
 	return cmd
 }
 
@@ -49,5 +55,16 @@ func planRun(ctx context.Context, opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	return showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, "", nil)
+	if opts.Out == "" {
+		return showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, "", nil)
+	}
+	ref, err := savePlan(opts.IO, &opts.Spec, s, pl, opts.Out)
+	if err != nil {
+		return err
+	}
+	err = showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, "", func(doc *render.PlanDoc) any { return &planFileDoc{PlanDoc: doc, PlanFile: ref} })
+	if !opts.Spec.JSON {
+		fmt.Fprintf(opts.IO.Out, "\nSaved the plan to %s. Apply exactly it with: sfprov apply %s\n", ref.Path, ref.Path)
+	}
+	return err
 }
