@@ -202,6 +202,13 @@ func (o *Org) populate(seed *Seed) error {
 		if u.Password != "" {
 			o.setPassword(id, u.Password)
 		}
+		for _, name := range u.PermissionSets {
+			ps := o.seedPermissionSet(name)
+			if ps == "" {
+				return fmt.Errorf("users: %s: no permission set named %q (a package's sets come from packages[].permissionSets)", u.Username, name)
+			}
+			o.seedInsert("PermissionSetAssignment", soql.Record{"AssigneeId": id, "PermissionSetId": ps, "IsActive": true}, now)
+		}
 	}
 	o.recountLicenses()
 	o.entityDefinitions()
@@ -495,6 +502,24 @@ func nilIfEmpty(s string) any {
 // tooling-query-SubscriberPackageVersion.json), its permission sets with the
 // namespace (sf CLI queries them with NamespacePrefix, real-clients.md §3.4),
 // and its connected apps.
+// seedPermissionSet finds a permission set (not a profile's) by Name, as
+// ns__Name or Name; "" when there is none.
+func (o *Org) seedPermissionSet(name string) string {
+	for _, ps := range o.st.All("PermissionSet") {
+		if ps["IsOwnedByProfile"] == true {
+			continue
+		}
+		full := str(ps, "Name")
+		if ns := str(ps, "NamespacePrefix"); ns != "" {
+			full = ns + "__" + full
+		}
+		if strings.EqualFold(name, full) || strings.EqualFold(name, str(ps, "Name")) {
+			return str(ps, "Id")
+		}
+	}
+	return ""
+}
+
 func (o *Org) seedPackage(p SeedPackage, now string) {
 	v, _ := parseVersion(p.Version)
 	if p.Version == "" {

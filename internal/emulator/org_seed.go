@@ -143,6 +143,10 @@ type SeedUser struct {
 	Profile   string `yaml:"profile" json:"profile"`
 	Password  string `yaml:"password" json:"password,omitempty"`
 	Active    *bool  `yaml:"active" json:"active,omitempty"`
+	// PermissionSets are assigned to the user, by Name (a package's with or
+	// without its namespace: ns__Name or Name), so that an org can hold, say,
+	// a vendor's agents.
+	PermissionSets []string `yaml:"permissionSets" json:"permissionSets,omitempty"`
 }
 
 // seedKeys lists the keys each mapping of the seed file may hold.
@@ -160,7 +164,7 @@ var seedKeys = map[string][]string{
 	"connectedApps":          {"name", "permittedUsers", "ipRelaxation"},
 	"objects":                {"name", "label", "fields"},
 	"fields":                 {"name", "type", "externalId"},
-	"users":                  {"username", "firstName", "lastName", "email", "alias", "profile", "password", "active"},
+	"users":                  {"username", "firstName", "lastName", "email", "alias", "profile", "password", "active", "permissionSets"},
 }
 
 var permDepKeys = []string{"permission", "permissionType", "requiredPermission", "requiredPermissionType"}
