@@ -294,6 +294,12 @@ type UserInfo struct {
 	UserID         string `json:"user_id"`
 	OrganizationID string `json:"organization_id"`
 	Username       string `json:"preferred_username"`
+	// The user's settings: TimeZoneSidKey, LocaleSidKey and
+	// LanguageLocaleKey (OpenID Connect userinfo's zoneinfo, locale and
+	// language, as Salesforce fills them).
+	TimeZone string `json:"zoneinfo"`
+	Locale   string `json:"locale"`
+	Language string `json:"language"`
 }
 
 // UserInfo asks who the token belongs to.

@@ -300,25 +300,21 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		close(depsDone)
 	}
 	defer func() { <-depsDone }() // no read outlives Read
-	ui, err := c.UserInfo(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st.OrgID, st.Username = ui.OrganizationID, ui.Username
-	// External Client Apps are read through the Metadata API, beside the
-	// rest: nothing there needs an Id from it.
+	// Everything that needs no answer of another read goes out at once,
+	// beside the first round: who the token belongs to, the External Client
+	// Apps (Metadata API), the installed packages and remote sites
+	// (Tooling). Reading the org then costs two round trips on the critical
+	// path: this one, and the second round below.
+	var ui *salesforce.UserInfo
 	var ecas map[string]*ECA
-	var ecaErr error
-	ecaDone := make(chan struct{})
-	go func() {
-		defer close(ecaDone)
-		ecas, ecaErr = readECAs(ctx, c, s)
-	}()
-	defer func() { <-ecaDone }()
-	if needsAdminSets(s) {
-		// The running user's assignments come with the spec's users'.
-		n.users[ui.Username] = true
+	side := &sideReads{}
+	side.run(func() (err error) { ui, err = c.UserInfo(ctx); return })
+	side.run(func() (err error) { ecas, err = readECAs(ctx, c, s); return })
+	if n.needPackages {
+		side.run(func() error { return readPackages(ctx, c, st) })
 	}
+	side.run(func() error { return readRemoteSites(ctx, c, s, st) })
+	defer side.wait() // no read outlives Read
 
 	// Round 1: describes and the queries that need no Ids.
 	r1 := newRound(c)
@@ -362,25 +358,6 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 			return nil
 		})
 	}
-	// A /composite call takes at most 5 queries (salesforce.CompositeQueryLimit),
-	// so records known by Id are fetched as sObject rows, and each round
-	// keeps to 5 queries where it can: then reading costs 3 calls.
-	r1.get("Organization", c.DataPath("sobjects/Organization/"+ui.OrganizationID+"?fields=Id,Name,IsSandbox"), func(b []byte) error {
-		var org salesforce.Record
-		if err := decode(b, &org); err != nil {
-			return err
-		}
-		st.OrgName, st.IsSandbox = org.String("Name"), org.Bool("IsSandbox")
-		return nil
-	})
-	r1.get("running user", c.DataPath("sobjects/User/"+ui.UserID+"?fields=Id,Username,TimeZoneSidKey,LocaleSidKey,LanguageLocaleKey,EmailEncodingKey"), func(b []byte) error {
-		var u salesforce.Record
-		if err := decode(b, &u); err != nil {
-			return err
-		}
-		st.RunningUser, st.Username = u, u.String("Username")
-		return nil
-	})
 	r1.query("user licences", "SELECT Id, Name, TotalLicenses, UsedLicenses FROM UserLicense", func(rs []salesforce.Record) {
 		for _, r := range rs {
 			st.UserLicenses[Key15(r.String("Id"))] = &UserLicense{ID: r.String("Id"), Name: r.String("Name"), Total: toInt(r.Get("TotalLicenses")), Used: toInt(r.Get("UsedLicenses"))}
@@ -421,14 +398,16 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	for _, f := range sortedKeys(extra) {
 		userCols += ", " + f
 	}
-	r1.query("users", "SELECT "+userCols+
-		", (SELECT Id, AssigneeId, PermissionSetLicenseId FROM PermissionSetLicenseAssignments)"+
-		", (SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, PermissionSet.IsOwnedByProfile, PermissionSet.Name, PermissionSet.NamespacePrefix, PermissionSetGroup.DeveloperName FROM PermissionSetAssignments)"+
-		" FROM User WHERE Username IN "+inList(users), func(rs []salesforce.Record) { userRows = rs })
+	r1.query("users", "SELECT "+userCols+userChildren+" FROM User WHERE Username IN "+inList(users), func(rs []salesforce.Record) { userRows = rs })
 	if err := r1.run(ctx); err != nil {
+		// When the identity failed too (a refused session, a spent
+		// allowance, an org that does not answer), its error says it best.
+		if serr := side.wait(); serr != nil {
+			return nil, serr
+		}
 		return nil, err
 	}
-	var comps, psla, psa []salesforce.Record
+	var comps []salesforce.Record
 	for _, r := range groupRows {
 		g := &Group{ID: r.String("Id"), DeveloperName: r.String("DeveloperName"), NamespacePrefix: r.String("NamespacePrefix"), MasterLabel: r.String("MasterLabel"), Description: r.String("Description"), Status: r.String("Status"), Components: map[string]string{}}
 		st.Groups[strings.ToLower(g.FullName())] = g
@@ -438,26 +417,19 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		}
 		comps = append(comps, kids...)
 	}
-	for _, r := range userRows {
-		kids, err := children(ctx, c, r, "PermissionSetLicenseAssignments")
-		if err != nil {
-			return nil, fmt.Errorf("read licence assignments: %w", err)
-		}
-		psla = append(psla, kids...)
-		if kids, err = children(ctx, c, r, "PermissionSetAssignments"); err != nil {
-			return nil, fmt.Errorf("read assignments: %w", err)
-		}
-		psa = append(psa, kids...)
-		st.Users[strings.ToLower(r.String("Username"))] = &User{ID: r.String("Id"), Record: r, PSLs: map[string]string{}, Sets: map[string]string{}, Groups: map[string]string{}}
-	}
-	if n.needPackages {
-		if err := readPackages(ctx, c, st); err != nil {
-			return nil, err
-		}
-	}
-	if err := readRemoteSites(ctx, c, s, st); err != nil {
+	if err := readUsers(ctx, c, st, userRows); err != nil {
 		return nil, err
 	}
+	if err := side.wait(); err != nil {
+		return nil, err
+	}
+	st.OrgID, st.Username = ui.OrganizationID, ui.Username
+	// The running admin's settings, which new users take (as Setup's New
+	// User form does), come with the identity: userinfo's zoneinfo, locale
+	// and language are the user's TimeZoneSidKey, LocaleSidKey and
+	// LanguageLocaleKey (Salesforce's OpenID Connect userinfo).
+	st.RunningUser = salesforce.Record{"Id": ui.UserID, "Username": ui.Username,
+		"TimeZoneSidKey": ui.TimeZone, "LocaleSidKey": ui.Locale, "LanguageLocaleKey": ui.Language}
 	if d := st.Describes["account"]; d != nil && d.HasField("IsPersonAccount") {
 		// Person Accounts add IsPersonAccount to Account (CumulusCI's check;
 		// salesforce-api-facts.md §13).
@@ -472,6 +444,20 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	}
 	permSets := sortedKeys(n.permSets)
 	r2 := newRound(c)
+	r2.get("Organization", c.DataPath("sobjects/Organization/"+ui.OrganizationID+"?fields=Id,Name,IsSandbox"), func(b []byte) error {
+		var org salesforce.Record
+		if err := decode(b, &org); err != nil {
+			return err
+		}
+		st.OrgName, st.IsSandbox = org.String("Name"), org.Bool("IsSandbox")
+		return nil
+	})
+	var adminRows []salesforce.Record
+	if needsAdminSets(s) && !containsFold(n.users, ui.Username) {
+		// An app's policy may pre-authorise only sets the deploying admin
+		// holds (eca.go): the admin's assignments, as the spec's users'.
+		r2.query("your assignments", "SELECT "+userCols+userChildren+" FROM User WHERE Id = "+quote(ui.UserID), func(rs []salesforce.Record) { adminRows = rs })
+	}
 	var psRows []salesforce.Record
 	r2.query("permission sets", "SELECT Id, Name, NamespacePrefix, Label, Description, LicenseId, IsOwnedByProfile, ProfileId, Profile.Name"+permCols+
 		" FROM PermissionSet WHERE Name IN "+inList(bareNames(permSets))+" OR Label IN "+inList(permSets)+" OR Profile.Name IN "+inList(profiles), func(rs []salesforce.Record) { psRows = rs })
@@ -521,30 +507,17 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	}
 	readSelections(r2, s, st)
 	readRecords(r2, s, st)
-	// Profile Metadata comes one profile per request (Salesforce refuses
-	// Metadata over several rows), so those requests go out together, beside
-	// the second round.
-	metaDone := make(chan error, 1)
-	go func() { metaDone <- readProfileMeta(ctx, c, s, st) }()
-	psMetaDone := make(chan error, 1)
-	go func() {
-		var err error
-		st.PermSetMeta, err = readPermSetMeta(ctx, c, s, st)
-		psMetaDone <- err
-	}()
+	// Profile and permission set Metadata come one row per request
+	// (Salesforce refuses Metadata over several rows), beside the second
+	// round: they need the profiles' Ids and the describe it brought.
+	side.run(func() error { return readProfileMeta(ctx, c, s, st) })
+	side.run(func() (err error) { st.PermSetMeta, err = readPermSetMeta(ctx, c, s, st); return })
 	err2 := r2.run(ctx)
-	if err := <-metaDone; err != nil && err2 == nil {
-		err2 = err
-	}
-	if err := <-psMetaDone; err != nil && err2 == nil {
+	if err := side.wait(); err != nil && err2 == nil {
 		err2 = err
 	}
 	if err2 != nil {
 		return nil, err2
-	}
-	<-ecaDone
-	if ecaErr != nil {
-		return nil, ecaErr
 	}
 	st.ECAs = ecas
 	aliasProfiles(st)
@@ -565,31 +538,8 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 			}
 		}
 	}
-	byID := map[string]*User{}
-	for _, u := range st.Users {
-		byID[Key15(u.ID)] = u
-	}
-	for _, r := range psla {
-		if u := byID[Key15(r.String("AssigneeId"))]; u != nil {
-			u.PSLs[Key15(r.String("PermissionSetLicenseId"))] = r.String("Id")
-		}
-	}
-	for _, r := range psa {
-		u := byID[Key15(r.String("AssigneeId"))]
-		if u == nil || r.Bool("PermissionSet.IsOwnedByProfile") {
-			continue
-		}
-		if g := r.String("PermissionSetGroupId"); g != "" {
-			u.Groups[Key15(g)] = r.String("Id")
-			st.AssignedNames[Key15(g)] = r.String("PermissionSetGroup.DeveloperName")
-			continue
-		}
-		u.Sets[Key15(r.String("PermissionSetId"))] = r.String("Id")
-		name := r.String("PermissionSet.Name")
-		if ns := r.String("PermissionSet.NamespacePrefix"); ns != "" {
-			name = ns + "__" + name
-		}
-		st.AssignedNames[Key15(r.String("PermissionSetId"))] = name
+	if err := readUsers(ctx, c, st, adminRows); err != nil {
+		return nil, err
 	}
 	<-depsDone
 	if depsErr != nil {
@@ -760,4 +710,53 @@ func children(ctx context.Context, c *salesforce.Client, r salesforce.Record, re
 		return c.FollowQuery(ctx, recs, next)
 	}
 	return recs, nil
+}
+
+// userChildren are the child queries that come with each user: its licence
+// and permission set (and group) assignments.
+const userChildren = ", (SELECT Id, AssigneeId, PermissionSetLicenseId FROM PermissionSetLicenseAssignments)" +
+	", (SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, PermissionSet.IsOwnedByProfile, PermissionSet.Name, PermissionSet.NamespacePrefix, PermissionSetGroup.DeveloperName FROM PermissionSetAssignments)"
+
+// readUsers files user rows (with their assignments, paged further when
+// Salesforce cut a child list short) in st.Users.
+func readUsers(ctx context.Context, c *salesforce.Client, st *State, rows []salesforce.Record) error {
+	var psla, psa []salesforce.Record
+	byID := map[string]*User{}
+	for _, r := range rows {
+		kids, err := children(ctx, c, r, "PermissionSetLicenseAssignments")
+		if err != nil {
+			return fmt.Errorf("read licence assignments: %w", err)
+		}
+		psla = append(psla, kids...)
+		if kids, err = children(ctx, c, r, "PermissionSetAssignments"); err != nil {
+			return fmt.Errorf("read assignments: %w", err)
+		}
+		psa = append(psa, kids...)
+		u := &User{ID: r.String("Id"), Record: r, PSLs: map[string]string{}, Sets: map[string]string{}, Groups: map[string]string{}}
+		st.Users[strings.ToLower(r.String("Username"))] = u
+		byID[Key15(u.ID)] = u
+	}
+	for _, r := range psla {
+		if u := byID[Key15(r.String("AssigneeId"))]; u != nil {
+			u.PSLs[Key15(r.String("PermissionSetLicenseId"))] = r.String("Id")
+		}
+	}
+	for _, r := range psa {
+		u := byID[Key15(r.String("AssigneeId"))]
+		if u == nil || r.Bool("PermissionSet.IsOwnedByProfile") {
+			continue
+		}
+		if g := r.String("PermissionSetGroupId"); g != "" {
+			u.Groups[Key15(g)] = r.String("Id")
+			st.AssignedNames[Key15(g)] = r.String("PermissionSetGroup.DeveloperName")
+			continue
+		}
+		u.Sets[Key15(r.String("PermissionSetId"))] = r.String("Id")
+		name := r.String("PermissionSet.Name")
+		if ns := r.String("PermissionSet.NamespacePrefix"); ns != "" {
+			name = ns + "__" + name
+		}
+		st.AssignedNames[Key15(r.String("PermissionSetId"))] = name
+	}
+	return nil
 }

@@ -223,10 +223,10 @@ func TestRead(t *testing.T) {
 		OrgID:       ui.OrganizationID,
 		OrgName:     "sfprov Emulator Org",
 		Username:    emulator.AdminUsername,
+		// The admin's settings come with the identity (userinfo).
 		RunningUser: salesforce.Record{
-			"attributes": map[string]any{"type": "User", "url": "/services/data/v62.0/sobjects/User/" + ui.UserID},
-			"Id":         ui.UserID, "Username": emulator.AdminUsername,
-			"TimeZoneSidKey": "America/Los_Angeles", "LocaleSidKey": "en_US", "LanguageLocaleKey": "en_US", "EmailEncodingKey": "UTF-8",
+			"Id": ui.UserID, "Username": emulator.AdminUsername,
+			"TimeZoneSidKey": "America/Los_Angeles", "LocaleSidKey": "en_US", "LanguageLocaleKey": "en_US",
 		},
 		Packages: map[string]string{},
 		ObjectPermFields: map[string]bool{"PermissionsRead": true, "PermissionsCreate": true, "PermissionsEdit": true, "PermissionsDelete": true,
