@@ -75,8 +75,9 @@ func noArgs(cmd *cobra.Command, args []string) error {
 
 // specFiles requires at least one spec file, as a usage error.
 func specFiles(cmd *cobra.Command, args []string) error {
-	if len(args) == 0 {
-		return &usageError{fmt.Errorf("%s needs at least one spec file (for example: %s profiles/coconut.yaml)", cmd.CommandPath(), cmd.CommandPath())}
+	// A built-in profile (--profile NAME) is a spec file too.
+	if len(args) == 0 && !cmd.Flags().Changed("profile") {
+		return &usageError{fmt.Errorf("%s needs at least one spec file or --profile NAME (for example: %s profiles/coconut.yaml)", cmd.CommandPath(), cmd.CommandPath())}
 	}
 	return nil
 }

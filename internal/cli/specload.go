@@ -14,23 +14,57 @@ import (
 	"github.com/sfprov/sfprov/internal/spec"
 	"github.com/sfprov/sfprov/internal/state"
 	"github.com/sfprov/sfprov/internal/target"
+	"github.com/sfprov/sfprov/profiles"
 )
 
 // SpecInput is the part of every spec-reading command's options that names
 // the files and variables.
 type SpecInput struct {
 	Files []string
-	Vars  []string // NAME=value
+	// Profiles are built-in profiles (--profile NAME) read as spec files,
+	// before Files.
+	Profiles []string
+	Vars     []string // NAME=value
 	// JSON: the outcome is printed on stdout as the JSON envelope.
 	JSON bool
 }
 
 // addVarFlag adds --var (completed with the variables the spec files
-// declare) and completion of the spec files themselves.
+// declare), --profile and completion of the spec files themselves. Every
+// command that reads a spec calls it, so each one takes --profile too.
 func addVarFlag(cmd *cobra.Command, in *SpecInput) {
 	cmd.Flags().StringArrayVar(&in.Vars, "var", nil, "set a spec variable: --var NAME=value (wins over the environment; repeatable)")
 	_ = cmd.RegisterFlagCompletionFunc("var", completeVars(in))
+	cmd.Flags().StringArrayVar(&in.Profiles, "profile", nil, "read a built-in profile as a spec file (sfprov profiles lists them; repeatable, with or without FILE arguments)")
+	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfileNames)
 	cmd.ValidArgsFunction = completeSpecFiles
+}
+
+// profileSource names a built-in profile in diagnostics: not a path, so
+// that no one looks for it on disk.
+func profileSource(name string) string { return name + " (built-in profile)" }
+
+// sources returns the --profile specs as in-memory files; an unknown name
+// is an error that suggests the nearest one.
+func (in *SpecInput) sources() ([]spec.Source, error) {
+	var out []spec.Source
+	for _, name := range in.Profiles {
+		data, err := profiles.Open(name)
+		if err != nil {
+			return nil, &exitError{code: ExitError, kind: codeNotFound, msg: "--profile: " + err.Error()}
+		}
+		out = append(out, spec.Source{Name: profileSource(strings.TrimSuffix(name, ".yaml")), Data: data})
+	}
+	return out, nil
+}
+
+// names are the spec's sources as messages name them: profiles, then files.
+func (in *SpecInput) names() []string {
+	var out []string
+	for _, p := range in.Profiles {
+		out = append(out, profileSource(strings.TrimSuffix(p, ".yaml")))
+	}
+	return append(out, in.Files...)
 }
 
 func (in *SpecInput) parseVars() (map[string]string, error) {
@@ -52,7 +86,11 @@ func loadSpec(stdio IO, in *SpecInput) (*spec.Spec, func(string) string, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	s, ds := spec.Load(in.Files, spec.Options{Vars: vars, Getenv: stdio.Getenv})
+	srcs, err := in.sources()
+	if err != nil {
+		return nil, nil, err
+	}
+	s, ds := spec.LoadSources(srcs, in.Files, spec.Options{Vars: vars, Getenv: stdio.Getenv})
 	if ds.HasErrors() {
 		ds.Sort()
 		return nil, nil, report(stdio, ds, codeSpec, "in the spec")
@@ -130,6 +168,9 @@ func planOrg(ctx context.Context, o *target.Org, stdio IO, in *SpecInput, s *spe
 	p, ds := plan.Compute(s, st, plan.Options{Target: t, Var: resolve, Requires: perms.Requires, Label: permLabel, MetadataOnly: metadataOnly, Getenv: stdio.Getenv})
 	if ds.HasErrors() {
 		return nil, report(stdio, ds, codeOrgMismatch, "between the spec and "+t.String())
+	}
+	if w := placeholderWarning(placeholdersWritten(stdio, in, s, p, o), p.Target); w != "" {
+		p.Warnings = append(p.Warnings, w)
 	}
 	return p, nil
 }

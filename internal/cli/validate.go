@@ -59,13 +59,13 @@ func validateRun(ctx context.Context, opts *ValidateOptions) error {
 	if err != nil {
 		var ee *exitError
 		if errors.As(err, &ee) && ee.kind == codeSpec {
-			opts.IO.setResult(render.ValidateResult(opts.Spec.Files, ee.problems))
+			opts.IO.setResult(render.ValidateResult(opts.Spec.names(), ee.problems))
 		}
 		return err
 	}
-	files := strings.Join(opts.Spec.Files, ", ")
+	files := strings.Join(opts.Spec.names(), ", ")
 	if !opts.DryRun {
-		opts.IO.setResult(render.ValidateResult(opts.Spec.Files, nil))
+		opts.IO.setResult(render.ValidateResult(opts.Spec.names(), nil))
 		if !opts.Spec.JSON {
 			fmt.Fprintf(opts.IO.Out, "%s: valid\n", files)
 		}
@@ -100,7 +100,7 @@ func validateRun(ctx context.Context, opts *ValidateOptions) error {
 		defer fmt.Fprintf(opts.IO.Out, "Check-only deploy: the org accepts the metadata of %d %s (nothing was deployed).\n", n, plural(n, "step", "steps"))
 	}
 	return showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, fmt.Sprintf("%s: valid. Dry run: nothing was changed; apply would do this:", files), func(doc *render.PlanDoc) any {
-		v := render.ValidateResult(opts.Spec.Files, nil)
+		v := render.ValidateResult(opts.Spec.names(), nil)
 		v.Plan = doc
 		return v
 	})

@@ -62,6 +62,16 @@ type parser struct {
 // inside a file (csv, certificates) resolve against that file's directory.
 func Load(files []string, opts Options) (*Spec, diag.Diagnostics) {
 	p := newParser(opts)
+	docs := p.readFiles(files)
+	if len(files) == 0 {
+		p.diags.Append("", 0, 0, "no spec file given")
+	}
+	return p.build(docs)
+}
+
+// readFiles reads and splits each file; one that cannot be read is reported
+// and leaves the spec incomplete.
+func (p *parser) readFiles(files []string) []document {
 	var docs []document
 	for _, name := range files {
 		data, err := readLimited(name, MaxFileSize)
@@ -77,10 +87,7 @@ func Load(files []string, opts Options) (*Spec, diag.Diagnostics) {
 		docs = append(docs, p.split(name, data)...)
 		p.spec.Files = append(p.spec.Files, name)
 	}
-	if len(files) == 0 {
-		p.diags.Append("", 0, 0, "no spec file given")
-	}
-	return p.build(docs)
+	return docs
 }
 
 // Parse parses one file's contents; name is used in diagnostics and as the
