@@ -22,6 +22,11 @@ type ApplyOptions struct {
 	Connect func(context.Context) (*target.Org, error)
 	Spec    SpecInput
 	Yes     bool // --yes: no confirmation
+	// AcceptDefaults: --accept-defaults, write placeholder defaults
+	// (placeholders.go) without a terminal.
+	AcceptDefaults bool
+	// done is what earlier passes of this apply executed, for the checklist.
+	done []*plan.Step
 	// ConnectTo connects to a saved plan's own org; TargetNamed reports
 	// that -o (or the like) names another, which must be the same org.
 	ConnectTo   func(ctx context.Context, name, apiVersion string) (*target.Org, error)
@@ -50,6 +55,7 @@ func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *c
 	addVarFlag(cmd, &opts.Spec)
 	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print the outcome (the plan with every step's status, or the error) as one JSON document on stdout (docs/json.md); progress goes to stderr")
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "apply without asking for confirmation (required without a terminal)")
+	cmd.Flags().BoolVar(&opts.AcceptDefaults, "accept-defaults", false, "write the spec's placeholder defaults (example.com...) to an org other than local without a terminal")
 	return cmd
 }
 
@@ -68,6 +74,9 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	}
 	p, err := planOrg(ctx, o, stdio, &opts.Spec, s, resolve)
 	if err != nil {
+		return err
+	}
+	if err := refusePlaceholders(stdio, &opts.Spec, s, p, o, opts.AcceptDefaults); err != nil {
 		return err
 	}
 	first, installed, err := applyPass(ctx, opts, o, p, true)
@@ -104,7 +113,7 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 	if len(p.Changing()) == 0 {
 		// Nothing to write; what only Setup can do is in the checklist.
 		if !opts.Spec.JSON {
-			render.ManualSteps(out, p.ManualSteps, stdio.outStyle())
+			checklistAfter(out, &opts.Spec, p, opts.done, stdio.outStyle())
 		}
 		return render.ApplyResult(p, render.Outcome{APICalls: o.Client.Calls()}), false, nil
 	}
@@ -166,8 +175,11 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 	fmt.Fprintf(out, "\nApply complete: %d created, %d updated, %d pruned in %s.\n", sum.Create, sum.Update, sum.Prune, p.Target)
 	fmt.Fprintf(out, "API calls: %d (reading the org and writing the changes).\n", o.Client.Calls())
 	render.ConsumerKeys(out, p, outcome.ConsumerKeys)
+	// A package install plans again: the checklist comes after that pass,
+	// and counts what both passes did.
+	opts.done = append(opts.done, outcome.Done...)
 	if !installed {
-		render.ManualSteps(out, p.ManualSteps, outStyle)
+		checklistAfter(out, &opts.Spec, p, opts.done, outStyle)
 	}
 	return doc, installed, nil
 }
