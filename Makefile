@@ -3,7 +3,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/sfprov/sfprov/internal/cli.Version=$(VERSION)
 
-.PHONY: build test vet lint-workflows bench conformance fuzz clean
+.PHONY: build test vet lint-workflows bench conformance contract fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/sfprov ./cmd/sfprov
@@ -40,6 +40,15 @@ bench:
 
 conformance:
 	bash .ci/conformance.sh
+
+# The contract suite (docs/contract.md): against SFPROV_CONTRACT_ORG when set
+# (an alias, an sf CLI org, or a URL with credentials in the environment),
+# else a fresh `sfprov emulator serve`. SFPROV_CONTRACT_RECORD=DIR keeps the
+# run's requests and answers, scrubbed, as fixtures; CONTRACT_ARGS passes
+# flags to the suite, e.g. CONTRACT_ARGS=-allow-production.
+CONTRACT_ARGS ?=
+contract:
+	$(GO) test -tags contract -count=1 -timeout 30m -v ./internal/contract -args $(CONTRACT_ARGS)
 
 # Each fuzz target runs FUZZTIME (CI: 10s each, about a minute in all); the
 # seeds are in the targets (f.Add), and a failing input is written under the
