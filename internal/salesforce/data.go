@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Record is one sObject record as the REST API returns it. Parent relationships
@@ -255,14 +257,42 @@ func compositeChunks(reqs []SubRequest) [][]int {
 // (25 subrequests each, at most 5 of them queries or collections;
 // allOrNone=false) and returns the answers in input order. Requests must not
 // refer to each other: they may travel in different calls.
+//
+// The calls go one after the other, in order: a later subrequest may rely on
+// an earlier one having run (a licence before the assignment that needs it).
+// Reads that need nothing of each other use CompositeReads.
 func (c *Client) Composite(ctx context.Context, reqs []SubRequest) ([]SubResponse, error) {
+	return c.composite(ctx, reqs, 1)
+}
+
+// ReadConcurrency bounds how many calls of one batched read go out at once.
+// Salesforce sets no limit on concurrent requests shorter than 20 s
+// (integration-metadata-facts.md §3.4); the bound is sfprov's courtesy.
+const ReadConcurrency = 4
+
+// CompositeReads is Composite for independent reads (GETs): its calls go out
+// together, ReadConcurrency at a time, so a read of many queries costs one
+// round trip, not one per call.
+func (c *Client) CompositeReads(ctx context.Context, reqs []SubRequest) ([]SubResponse, error) {
+	for _, r := range reqs {
+		if r.Method != http.MethodGet {
+			return nil, fmt.Errorf("composite reads: %s %s is not a read", r.Method, pathOnly(r.URL))
+		}
+	}
+	return c.composite(ctx, reqs, ReadConcurrency)
+}
+
+func (c *Client) composite(ctx context.Context, reqs []SubRequest, parallel int) ([]SubResponse, error) {
 	for i := range reqs {
 		if reqs[i].ReferenceID == "" {
 			reqs[i].ReferenceID = fmt.Sprintf("r%d", i)
 		}
 	}
 	out := make([]SubResponse, len(reqs))
-	for _, idx := range compositeChunks(reqs) {
+	chunks := compositeChunks(reqs)
+	errs := make([]error, len(chunks))
+	send := func(k int) {
+		idx := chunks[k]
 		chunk := make([]SubRequest, len(idx))
 		for j, i := range idx {
 			chunk[j] = reqs[i]
@@ -272,7 +302,8 @@ func (c *Client) Composite(ctx context.Context, reqs []SubRequest) ([]SubRespons
 			CompositeResponse []SubResponse `json:"compositeResponse"`
 		}
 		if err := c.Do(ctx, "POST", c.DataPath("composite"), body, &res); err != nil {
-			return nil, err
+			errs[k] = err
+			return
 		}
 		byRef := map[string]SubResponse{}
 		for _, r := range res.CompositeResponse {
@@ -281,9 +312,35 @@ func (c *Client) Composite(ctx context.Context, reqs []SubRequest) ([]SubRespons
 		for j, r := range chunk {
 			sr, ok := byRef[r.ReferenceID]
 			if !ok {
-				return nil, fmt.Errorf("composite answer lacks subrequest %q", r.ReferenceID)
+				errs[k] = fmt.Errorf("composite answer lacks subrequest %q", r.ReferenceID)
+				return
 			}
 			out[idx[j]] = sr
+		}
+	}
+	if parallel <= 1 || len(chunks) == 1 {
+		for k := range chunks {
+			if send(k); errs[k] != nil {
+				return nil, errs[k]
+			}
+		}
+		return out, nil
+	}
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for k := range chunks {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			send(k)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

@@ -84,7 +84,7 @@ func (r *round) run(ctx context.Context) error {
 		return nil
 	}
 	r.ctx = ctx
-	resps, err := r.c.Composite(ctx, r.reqs)
+	resps, err := r.c.CompositeReads(ctx, r.reqs)
 	if err != nil {
 		return fmt.Errorf("batched read of %d queries and describes: %w", len(r.reqs), err)
 	}
