@@ -100,7 +100,7 @@ func TestConditionalParts(t *testing.T) {
 					"Parent.Name=ScreenMeet_Console_Access SetupEntityType=ConnectedApplication",
 				},
 			},
-			steps:   []string{"Edit Policies", "Assign ScreenMeet Console Access"},
+			steps:   []string{"Edit Policies", "ScreenMeet Console Access went to the users who hold"},
 			noSteps: []string{"Reset My Security Token"},
 		},
 		{
@@ -128,6 +128,7 @@ func TestConditionalParts(t *testing.T) {
 						{Name: "BGIntegration__Salesforce_Field_Name__c", Type: "string"},
 					}},
 					{Name: "BGIntegration__Appliance__c", Fields: []emulator.SeedField{{Name: "BGIntegration__Hostname__c", Type: "string"}}},
+					{Name: "BGIntegration__Support_Session__c", Fields: []emulator.SeedField{{Name: "BGIntegration__Case__c", Type: "string"}}},
 				},
 			},
 			queries: map[string][]string{
@@ -151,7 +152,8 @@ func TestConditionalParts(t *testing.T) {
 			}
 			srv := httptest.NewServer(org)
 			defer srv.Close()
-			args := append([]string{"apply", tt.profile, "--yes", "--instance-url", srv.URL}, tt.vars...)
+			// The example defaults go to a throw-away emulator org.
+			args := append([]string{"apply", tt.profile, "--yes", "--accept-defaults", "--instance-url", srv.URL}, tt.vars...)
 
 			out, code := run(t, args)
 			if code != 0 {
@@ -206,7 +208,7 @@ func TestFreshOrg(t *testing.T) {
 			}
 			srv := httptest.NewServer(org)
 			defer srv.Close()
-			args := []string{"apply", p.File, "--yes", "--instance-url", srv.URL}
+			args := []string{"apply", p.File, "--yes", "--accept-defaults", "--instance-url", srv.URL}
 			if out, code := run(t, args); code != 0 {
 				t.Fatalf("first apply: exit %d\n%s", code, out)
 			}
