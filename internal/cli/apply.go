@@ -31,6 +31,8 @@ type ApplyOptions struct {
 	// that -o (or the like) names another, which must be the same org.
 	ConnectTo   func(ctx context.Context, name, apiVersion string) (*target.Org, error)
 	TargetNamed func() bool
+	// Full is --full: the plan lists every step of long runs.
+	Full bool
 }
 
 // NewCmdApply is `sfprov apply FILE...`; runF replaces applyRun in tests.
@@ -55,6 +57,7 @@ func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *c
 	addVarFlag(cmd, &opts.Spec)
 	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print the outcome (the plan with every step's status, or the error) as one JSON document on stdout (docs/json.md); progress goes to stderr")
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "apply without asking for confirmation (required without a terminal)")
+	cmd.Flags().BoolVar(&opts.Full, "full", false, "list every step of long runs (the same set given to many users) in the plan and the progress, instead of a count and the first few")
 	cmd.Flags().BoolVar(&opts.AcceptDefaults, "accept-defaults", false, "write the spec's placeholder defaults (example.com...) to an org other than local without a terminal")
 	return cmd
 }
@@ -108,7 +111,7 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 		out = stdio.Err // progress; stdout carries only the JSON envelope
 		stdio.addWarnings(p.Warnings...)
 	} else {
-		render.Plan(out, p, stdio.outStyle())
+		render.PlanFull(out, p, stdio.outStyle(), opts.Full)
 	}
 	if len(p.Changing()) == 0 {
 		// Nothing to write; what only Setup can do is in the checklist.
@@ -132,16 +135,17 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 	if opts.Spec.JSON {
 		outStyle = stdio.errStyle()
 	}
-	progress := &render.Progress{W: out, Style: outStyle}
+	progress := &render.Progress{W: out, Style: outStyle, Plan: p, Full: opts.Full, Live: liveProgress(stdio, opts.Spec.JSON)}
 	res, err := apply.Execute(ctx, o.Client, p, apply.Options{
 		Getenv: stdio.Getenv,
 		OnStep: progress.Step,
 		OnWait: func(what string) {
 			progress.Flush()
+			progress.Pause()
 			fmt.Fprintln(out, outStyle.Text("  … waiting: "+what))
 		},
 	})
-	progress.Flush()
+	progress.Done()
 	outcome := render.Outcome{APICalls: o.Client.Calls()}
 	if res != nil {
 		outcome.Done, outcome.Failed, outcome.NotRun, outcome.Errors, outcome.Created = res.Done, res.Failed, res.NotRun, res.Errors, res.Created
@@ -182,6 +186,22 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 		checklistAfter(out, &opts.Spec, p, opts.done, outStyle)
 	}
 	return doc, installed, nil
+}
+
+// liveProgress: apply's progress goes to a terminal that can rewrite a
+// line (stderr with --json, stdout otherwise), so a wave's meter is one line
+// updated in place rather than a line per tenth.
+func liveProgress(stdio IO, json bool) bool {
+	if stdio.term == nil {
+		return false
+	}
+	if v, _ := stdio.Getenv("TERM"); v == "dumb" {
+		return false
+	}
+	if json {
+		return stdio.term.errTTY
+	}
+	return stdio.term.outTTY
 }
 
 // sessionEnded returns the authentication failure that stopped an apply, if

@@ -18,6 +18,8 @@ type PlanOptions struct {
 	Detailed bool // --detailed-exitcode
 	// Out is --out: where to save the plan for `sfprov apply PLANFILE`.
 	Out string
+	// Full is --full: every step of long runs, not a count and the first few.
+	Full bool
 }
 
 // NewCmdPlan is `sfprov plan FILE...`; runF replaces planRun in tests.
@@ -42,6 +44,7 @@ func NewCmdPlan(f *Factory, runF func(context.Context, *PlanOptions) error) *cob
 	addVarFlag(cmd, &opts.Spec)
 	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print the outcome (the plan, or the error) as one JSON document (docs/json.md)")
 	cmd.Flags().BoolVar(&opts.Detailed, "detailed-exitcode", false, "exit 2 when the org differs from the spec (0 when it matches)")
+	cmd.Flags().BoolVar(&opts.Full, "full", false, "list every step of long runs (the same set given to many users) instead of a count and the first few")
 	cmd.Flags().StringVar(&opts.Out, "out", "", "save the plan to `PLANFILE` for `sfprov apply PLANFILE`, which applies exactly it, or refuses if the org changed (docs/plan-file.md); no secret is saved")
 	return cmd
 }
@@ -55,6 +58,16 @@ func planRun(ctx context.Context, opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Full && !opts.Spec.JSON {
+		// showPlan folds long runs; --full lists them, and the rest is the same.
+		render.PlanFull(opts.IO.Out, pl.plan, opts.IO.outStyle(), true)
+		if opts.Out == "" {
+			if opts.Detailed && pl.plan.HasChanges() {
+				return &exitError{code: ExitChanges}
+			}
+			return nil
+		}
+	}
 	if opts.Out == "" {
 		return showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, "", nil)
 	}
@@ -62,7 +75,13 @@ func planRun(ctx context.Context, opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	err = showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, "", func(doc *render.PlanDoc) any { return &planFileDoc{PlanDoc: doc, PlanFile: ref} })
+	if opts.Full && !opts.Spec.JSON {
+		if opts.Detailed && pl.plan.HasChanges() {
+			err = &exitError{code: ExitChanges}
+		}
+	} else {
+		err = showPlan(opts.IO, &opts.Spec, pl.plan, opts.Detailed, "", func(doc *render.PlanDoc) any { return &planFileDoc{PlanDoc: doc, PlanFile: ref} })
+	}
 	if !opts.Spec.JSON {
 		fmt.Fprintf(opts.IO.Out, "\nSaved the plan to %s. Apply exactly it with: sfprov apply %s\n", ref.Path, ref.Path)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/sfprov/sfprov/internal/plan"
 )
@@ -18,8 +19,11 @@ const NoChanges = "No changes."
 // shown as one summary line instead of one line each.
 const fieldGroupMin = 4
 
-// Plan writes the human rendering of p in style st.
-func Plan(w io.Writer, p *plan.Plan, st Style) {
+// Plan writes the human rendering of p in style st, long runs folded.
+func Plan(w io.Writer, p *plan.Plan, st Style) { PlanFull(w, p, st, false) }
+
+// PlanFull is Plan, with every step of long runs listed when full.
+func PlanFull(w io.Writer, p *plan.Plan, st Style, full bool) {
 	w = st.writer(w)
 	fmt.Fprintf(w, "Target org: %s\n", p.Target)
 	for _, warn := range p.Warnings {
@@ -31,24 +35,20 @@ func Plan(w io.Writer, p *plan.Plan, st Style) {
 		return
 	}
 	fmt.Fprintln(w)
-	for _, g := range runs(steps, nil) {
-		if len(g) >= fieldGroupMin {
+	for _, g := range entries(steps, full) {
+		switch {
+		case len(g) >= FoldMin && g[0].Type != plan.TypeFieldAccess && !full:
+			writeFold(w, g, st)
+		case len(g) >= fieldGroupMin:
 			writeFieldGroup(w, g, st)
-			continue
-		}
-		for _, s := range g {
-			writeStep(w, s, st)
+		default:
+			writeStep(w, g[0], st)
 		}
 	}
 	for _, c := range p.Setup {
 		writeSetup(w, c, st)
 	}
-	sum := p.Summary()
-	line := fmt.Sprintf("Plan: %d to create, %d to update, %d to prune", sum.Create, sum.Update, sum.Prune)
-	if sum.Setup > 0 {
-		line += fmt.Sprintf(", %d to change in Setup", sum.Setup)
-	}
-	fmt.Fprintf(w, "\n%s.\n", line)
+	fmt.Fprintf(w, "\n%s.\n", summaryLine(p, full))
 }
 
 // SetupSymbol marks a change that only Setup can make.
@@ -138,10 +138,82 @@ type Progress struct {
 	Style   Style
 	pending []*plan.Step
 	err     error // the outcome of the pending steps
+
+	// Plan, when set, is the plan being applied: a wave of FoldMin steps
+	// or more gets a meter (Live: one line rewritten in place, on a
+	// terminal; otherwise a line per tenth), and the steps of a long run
+	// (one set given to many users) are counted, not listed, unless Full
+	// or they fail. Now is the clock (nil: time.Now).
+	Plan *plan.Plan
+	Live bool
+	Full bool
+	Now  func() time.Time
+
+	bulk     *bulkState
+	curWave  int
+	waveSeen bool
+}
+
+// bulkState is what Progress knows of the plan's long runs and waves.
+type bulkState struct {
+	folded  map[*plan.Step]int // step → its run's index in runs
+	runs    [][]*plan.Step
+	done    []int // successful steps of each run
+	waveLen map[int]int
+	meter   *waveMeter
+}
+
+func (p *Progress) init() {
+	if p.bulk != nil || p.Plan == nil {
+		return
+	}
+	b := &bulkState{folded: map[*plan.Step]int{}, waveLen: map[int]int{}}
+	now := p.Now
+	if now == nil {
+		now = time.Now
+	}
+	b.meter = &waveMeter{w: p.Style.writer(p.W), live: p.Live, now: now}
+	steps := p.Plan.Changing()
+	for _, s := range steps {
+		b.waveLen[plan.Wave(s.Type)]++
+	}
+	if !p.Full {
+		for _, g := range foldRuns(steps) {
+			if len(g) < FoldMin {
+				continue
+			}
+			for _, s := range g {
+				b.folded[s] = len(b.runs)
+			}
+			b.runs = append(b.runs, g)
+			b.done = append(b.done, 0)
+		}
+	}
+	p.bulk = b
 }
 
 // Step reports a finished step.
 func (p *Progress) Step(s *plan.Step, err error) {
+	p.init()
+	if b := p.bulk; b != nil {
+		wave := plan.Wave(s.Type)
+		if !p.waveSeen || wave != p.curWave {
+			p.Flush()
+			p.endWave()
+			p.curWave, p.waveSeen = wave, true
+			if b.waveLen[wave] >= FoldMin {
+				b.meter.begin(wave, b.waveLen[wave])
+			}
+		}
+		if b.meter.total > 0 && b.meter.wave == wave {
+			defer b.meter.step()
+		}
+		if i, ok := b.folded[s]; ok && err == nil {
+			b.done[i]++
+			return
+		}
+		b.meter.end()
+	}
 	if s.Type == plan.TypeFieldAccess {
 		if n := len(p.pending); n > 0 && !sameRun(p.pending[n-1], s, p.err, err) {
 			p.Flush()
@@ -164,6 +236,32 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// endWave writes the summary of the long runs of the wave that ended.
+func (p *Progress) endWave() {
+	b := p.bulk
+	if b == nil || !p.waveSeen {
+		return
+	}
+	b.meter.end()
+	b.meter.total = 0
+	for i, g := range b.runs {
+		if b.done[i] == 0 || plan.Wave(g[0].Type) != p.curWave {
+			continue
+		}
+		s := g[0]
+		verb := map[plan.Action]string{plan.Create: "created", plan.Update: "updated", plan.Prune: "pruned"}[s.Action]
+		fmt.Fprintf(p.Style.writer(p.W), "  %s %s %s × %s %q\n", p.Style.symbol("✓"), verb, count(b.done[i]), plan.KindOf(s.Type).Noun, s.Name)
+		b.done[i] = 0
+	}
+}
+
+// Done ends the report: the last wave's summary. Call it once apply ends.
+func (p *Progress) Done() {
+	p.Flush()
+	p.endWave()
+	p.waveSeen = false
 }
 
 // Flush writes the pending summary line, if any.
