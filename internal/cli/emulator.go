@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sfprov/sfprov/internal/contract"
 	"github.com/sfprov/sfprov/internal/emulator/emucmd"
 	"github.com/sfprov/sfprov/internal/target"
 )
@@ -19,7 +22,7 @@ import (
 // and the local org's state exported or reset.
 func newEmulatorCmd() *cobra.Command {
 	cmd := emucmd.New()
-	cmd.AddCommand(newEmulatorExportCmd(), newEmulatorResetCmd())
+	cmd.AddCommand(newEmulatorExportCmd(), newEmulatorResetCmd(), newEmulatorRecordCmd())
 	return cmd
 }
 
@@ -124,4 +127,57 @@ func confirmReset(in io.Reader, errOut io.Writer) error {
 		return exitWith(ExitRefused, "reset cancelled; nothing was changed")
 	}
 	return nil
+}
+
+// newEmulatorRecordCmd is `sfprov emulator record`: a recording proxy in
+// front of a real org, so that what any client sends it (the contract
+// suite, sfprov, the sf CLI) is kept as fixtures the emulator is compared
+// with (docs/contract.md).
+func newEmulatorRecordCmd() *cobra.Command {
+	var org, out, addr string
+	cmd := &cobra.Command{
+		Use:   "record",
+		Short: "Record an org's answers, scrubbed, as fixtures for the emulator",
+		Long: `Serve a recording proxy for --target-org on this machine until interrupted
+(SIGINT or SIGTERM), then write every request and answer it saw into --out, in
+the fixtures format of internal/emulator/testdata/fixtures, with index.json and
+INDEX.md. Tokens, secrets, Ids, usernames and the org's name are scrubbed.
+Point a client at the proxy's URL with its token as SF_ACCESS_TOKEN; the proxy
+sends each request on with the org's own session. docs/contract.md says how to
+contribute a recording.`,
+		Example: `  sfprov emulator record --target-org dev --out recording/
+  SF_ACCESS_TOKEN=TOKEN sfprov apply profiles/coconut.yaml -o http://127.0.0.1:PORT --yes`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if org == "" || out == "" {
+				return exitWith(ExitUsage, "sfprov emulator record needs --target-org ORG and --out DIR")
+			}
+			opts := localOptions(cmd)
+			opts.TargetOrg = org
+			o, err := target.Connect(cmd.Context(), opts)
+			if err != nil {
+				return targetError(err)
+			}
+			defer o.Close()
+			p, err := contract.OrgProxy(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			err = contract.Record(ctx, p, addr, out, func(url string) {
+				fmt.Fprintf(cmd.OutOrStdout(), "Recording proxy for %s listening at %s\n", org, url)
+				fmt.Fprintf(cmd.ErrOrStderr(), "Access token: %s\n", p.Session)
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Recorded %d exchanges in %s\n", len(p.Recording().Exchanges), out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&org, "target-org", "o", "", "the org to record (an alias, an sf CLI org, or an instance URL with credentials in the environment)")
+	cmd.Flags().StringVar(&out, "out", "", "directory to write the recording into")
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "address the proxy listens on (127.0.0.1:0 picks a free port)")
+	return cmd
 }

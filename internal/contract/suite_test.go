@@ -100,8 +100,7 @@ func run(m *testing.M) int {
 
 	var proxy *Proxy
 	if recordDir != "" {
-		scrub := NewScrubber()
-		proxy, err = startProxy(ctx, org, id, scrub, kind)
+		proxy, err = OrgProxy(ctx, org)
 		if err != nil {
 			return fail(err)
 		}
@@ -212,29 +211,6 @@ func sfprovEnv(dir, token string) []string {
 
 func envOf(m map[string]string) target.Getenv {
 	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
-}
-
-// startProxy makes the recording proxy for org, telling scrub what of the
-// org a recording must not show.
-func startProxy(ctx context.Context, org *target.Org, id *salesforce.Identity, scrub *Scrubber, kind string) (*Proxy, error) {
-	var users []salesforce.Record
-	users, err := org.Client.Query(ctx, "SELECT Name, Email FROM User WHERE Id = '"+id.UserID+"'")
-	if err != nil {
-		return nil, fmt.Errorf("read the running user: %w", err)
-	}
-	var name, email string
-	if len(users) == 1 {
-		name, email = users[0].String("Name"), users[0].String("Email")
-	}
-	ScrubOrg(scrub, org.InstanceURL, id.Username, email, name, id.OrgName)
-	describe := "emulator"
-	if kind != target.KindEmulator {
-		describe = id.OrgType
-		if id.IsSandbox {
-			describe += " sandbox"
-		}
-	}
-	return NewProxy(org.Client, scrub, describe)
 }
 
 // replayOnEmulator replays rec against a second fresh emulator.
