@@ -481,11 +481,11 @@ users:
 }
 
 // TestExecuteWholeCallFails: when a whole call carrying sObject Collections
-// (the 4th /composite: two reads, the sets' wave, then access and members) fails (an
-// org too busy to answer), every step of that batch fails with the org's
+// (the 4th /composite: two reads, the sets' wave, then access and members) fails (a
+// locked row, which a create is not sent again for; the org's 503 would be), every step of that batch fails with the org's
 // error, later waves do not run, and a re-run converges.
 func TestExecuteWholeCallFails(t *testing.T) {
-	o := newOrgWith(t, emulator.Options{Faults: []string{"nth=4,status=503,path=/services/data/*/composite"}})
+	o := newOrgWith(t, emulator.Options{Faults: []string{"nth=4,status=500,code=UNABLE_TO_LOCK_ROW,path=/services/data/*/composite"}})
 	c := o.client()
 	p := planFor(t, c, fixedSpec)
 	res, err := apply.Execute(context.Background(), c, p, apply.Options{})
@@ -506,8 +506,8 @@ func TestExecuteWholeCallFails(t *testing.T) {
 	for _, f := range res.Failed {
 		err := res.Errors[f]
 		var apiErr *salesforce.APIError
-		if !errors.As(err, &apiErr) || apiErr.Status != 503 || !apiErr.HasCode("SERVER_UNAVAILABLE") {
-			t.Errorf("error = %#v, want the org's 503 SERVER_UNAVAILABLE", err)
+		if !errors.As(err, &apiErr) || apiErr.Status != 500 || !apiErr.HasCode("UNABLE_TO_LOCK_ROW") {
+			t.Errorf("error = %#v, want the org's 500 UNABLE_TO_LOCK_ROW", err)
 		}
 	}
 	o.clk.Advance(time.Minute)
@@ -743,7 +743,7 @@ func TestExecuteCloneFinishedByTheNextRun(t *testing.T) {
 	ctx := context.Background()
 	// Two composite calls read the org, the third creates the profile, the
 	// fourth writes its copied access.
-	o := newOrgWith(t, emulator.Options{Faults: []string{"nth=4,status=503,path=/services/data/*/composite"}})
+	o := newOrgWith(t, emulator.Options{Faults: []string{"nth=4,status=500,code=UNABLE_TO_LOCK_ROW,path=/services/data/*/composite"}})
 	c := o.client()
 	p := planFor(t, c, cloneSpec)
 	var copied int
@@ -793,7 +793,7 @@ func TestExecuteCloneFinishedByTheNextRun(t *testing.T) {
 // would write.
 func TestExecuteCloneCopiedWhenItsWaveFails(t *testing.T) {
 	ctx := context.Background()
-	o := newOrgWith(t, emulator.Options{Faults: []string{"nth=1,status=503,path=/services/data/*/tooling/sobjects/RemoteProxy"}})
+	o := newOrgWith(t, emulator.Options{Faults: []string{"nth=1,status=500,code=UNABLE_TO_LOCK_ROW,path=/services/data/*/tooling/sobjects/RemoteProxy"}})
 	c := o.client()
 	src := cloneSpec + `remoteSites:
   - name: Acme_Site

@@ -176,7 +176,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, try
 		case !transient || ctx.Err() != nil:
 			c.writeTrace(log, "")
 			return err
-		case !repeatable && !notSent(err):
+		case !repeatable && !notSent(err) && !refusedUnserved(err):
 			c.writeTrace(log, " (not retried: the org may have done it)")
 			return err
 		case n > p.maxRetries:
@@ -316,6 +316,18 @@ func notSent(err error) bool {
 	}
 	var de *net.DNSError
 	return errors.As(err, &de)
+}
+
+// refusedUnserved is the org's own answer that it took the request in no
+// further than its door: 503 with Salesforce's SERVER_UNAVAILABLE error
+// array ("Server too busy", the org down or overloaded), which it sends
+// instead of running the request, so that even a create can be sent again.
+// A 503 without that body (a proxy or load balancer in front of the org),
+// 502 and 504 (a gateway that may have given up on a request the org went on
+// with), a lost connection and a timeout prove nothing of the kind.
+func refusedUnserved(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusServiceUnavailable && ae.HasCode("SERVER_UNAVAILABLE")
 }
 
 // gone is a whole-request answer that the record is not there (any more).

@@ -169,7 +169,14 @@ func TestWhatIsRetried(t *testing.T) {
 		{"GET 500 is not transient", "GET", "/services/data/v62.0/sobjects/Account/001000000000001AAA", nil, 500, "UNKNOWN_EXCEPTION", 1},
 		{"GET UNABLE_TO_LOCK_ROW", "GET", "/services/data/v62.0/query?q=x", nil, 400, "UNABLE_TO_LOCK_ROW", 2},
 		{"GET 400 other", "GET", "/services/data/v62.0/query?q=x", nil, 400, "MALFORMED_QUERY", 1},
-		{"POST create 503", "POST", "/services/data/v62.0/sobjects/Account", account, 503, "SERVER_UNAVAILABLE", 1},
+		// The org's own "Server too busy" is a refusal before any work:
+		// even a create is sent again. A bare 503 (a proxy's) is not.
+		{"POST create 503 SERVER_UNAVAILABLE", "POST", "/services/data/v62.0/sobjects/Account", account, 503, "SERVER_UNAVAILABLE", 2},
+		{"POST create 503 without the org's error", "POST", "/services/data/v62.0/sobjects/Account", account, 503, "", 1},
+		{"POST create 502", "POST", "/services/data/v62.0/sobjects/Account", account, 502, "", 1},
+		{"composite with a create 503 SERVER_UNAVAILABLE", "POST", "/services/data/v62.0/composite", map[string]any{"compositeRequest": []any{
+			map[string]any{"method": "POST", "url": "/services/data/v62.0/composite/sobjects", "referenceId": "r1", "body": map[string]any{}}}}, 503, "SERVER_UNAVAILABLE", 2},
+		{"DELETE password (reset) 503 SERVER_UNAVAILABLE", "DELETE", "/services/data/v62.0/sobjects/User/005000000000001AAA/password", nil, 503, "SERVER_UNAVAILABLE", 2},
 		{"POST create UNABLE_TO_LOCK_ROW", "POST", "/services/data/v62.0/sobjects/Account", account, 400, "UNABLE_TO_LOCK_ROW", 1},
 		{"POST collections create 503", "POST", "/services/data/v62.0/composite/sobjects", map[string]any{"records": []any{account}}, 503, "", 1},
 		{"PATCH by Id 503", "PATCH", "/services/data/v62.0/sobjects/Account/001000000000001AAA", map[string]any{"Name": "B"}, 503, "", 2},
