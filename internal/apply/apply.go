@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sfprov/sfprov/internal/plan"
@@ -69,6 +70,13 @@ type executor struct {
 	// grace period (Execute).
 	stop context.Context
 	c    *salesforce.Client
+	// mu guards what the writers of one wave, which run at the same time,
+	// share: ids, res and the clone bookkeeping.
+	mu sync.Mutex
+	// buffered: the channels whose outcomes wait for the end of the wave
+	// (all but the first when a wave has several); later holds them.
+	buffered map[plan.Channel]bool
+	later    []finished
 	p    *plan.Plan
 	opts Options
 	ids  map[plan.Key]string
@@ -176,6 +184,8 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 
 // notRun records the steps that have not been settled as not run.
 func (e *executor) notRun(steps []*plan.Step) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	for _, s := range steps {
 		if !e.settled[s] {
 			e.settled[s] = true
@@ -231,6 +241,8 @@ func sortedKeys[V any](m map[plan.Key]V) []plan.Key {
 // created records the Id of a record a step created: in the result, and for
 // the Refs of later steps.
 func (e *executor) created(s *plan.Step, id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	e.res.Created[s] = id
 	if !s.Key.IsZero() {
 		e.ids[s.Key] = id
@@ -238,6 +250,25 @@ func (e *executor) created(s *plan.Step, id string) {
 }
 
 func (e *executor) finish(s *plan.Step, err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.buffered[plan.KindOf(s.Type).Channel] {
+		// Written at the same time as another channel's steps: reported
+		// when the wave ends, in writer order, so that what apply prints
+		// and returns does not depend on which answer came first.
+		e.later = append(e.later, finished{s, err})
+		return
+	}
+	e.report(s, err)
+}
+
+type finished struct {
+	s   *plan.Step
+	err error
+}
+
+// report records a step's outcome and tells OnStep; e.mu is held.
+func (e *executor) report(s *plan.Step, err error) {
 	if err == nil && s.Type == plan.TypeProfile && s.Action == plan.Create && len(e.clones[s.Key]) > 0 && !e.settled[s] {
 		e.held[s.Key] = s // reported by cloneWave, once its access is written
 		e.settled[s] = true
@@ -263,7 +294,7 @@ func (e *executor) record(s *plan.Step) (salesforce.Record, error) {
 	}
 	refs := slices.Sorted(maps.Keys(s.Refs))
 	for _, f := range refs {
-		id := e.ids[s.Refs[f]]
+		id := e.id(s.Refs[f])
 		if id == "" {
 			return nil, fmt.Errorf("needs %s, which does not exist (an earlier step did not create it)", s.Refs[f])
 		}
@@ -292,19 +323,59 @@ var writers = []struct {
 	{plan.ChannelCollections, writeCollections},
 }
 
-// wave runs one wave, each channel's steps through its writer.
+// wave runs one wave, each channel's steps through its writer. Packages go
+// first (what they bring is planned after them); the other channels' steps
+// need nothing of each other within a wave (kinds.go), so their writers run
+// at the same time: a wave costs the round trips of its slowest channel,
+// not their sum.
 func (e *executor) wave(ctx context.Context, steps []*plan.Step) {
 	byChannel := map[plan.Channel][]*plan.Step{}
 	for _, s := range steps {
 		ch := plan.KindOf(s.Type).Channel
 		byChannel[ch] = append(byChannel[ch], s)
 	}
-	for _, w := range writers {
+	// The first channel with steps reports as it goes (a long wave shows
+	// its progress live); the others are reported after it, in order.
+	e.mu.Lock()
+	e.buffered = map[plan.Channel]bool{}
+	first := true
+	for _, w := range writers[1:] {
 		if len(byChannel[w.channel]) > 0 {
-			w.write(ctx, e, byChannel[w.channel])
+			e.buffered[w.channel] = !first
+			first = false
+		}
+	}
+	e.mu.Unlock()
+	var wg sync.WaitGroup
+	for i, w := range writers {
+		if todo := byChannel[w.channel]; len(todo) > 0 {
+			if i == 0 {
+				w.write(ctx, e, todo) // packages, before the rest
+			} else {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					w.write(ctx, e, todo)
+				}()
+			}
 		}
 		delete(byChannel, w.channel)
 	}
+	wg.Wait()
+	e.mu.Lock()
+	later := e.later
+	e.buffered, e.later = nil, nil
+	rank := map[plan.Channel]int{}
+	for i, w := range writers {
+		rank[w.channel] = i
+	}
+	sort.SliceStable(later, func(i, j int) bool {
+		return rank[plan.KindOf(later[i].s.Type).Channel] < rank[plan.KindOf(later[j].s.Type).Channel]
+	})
+	for _, f := range later {
+		e.report(f.s, f.err)
+	}
+	e.mu.Unlock()
 	for ch, rest := range byChannel {
 		for _, s := range rest {
 			e.finish(s, fmt.Errorf("no writer for the %s channel in this version of sfprov", ch))
@@ -312,22 +383,61 @@ func (e *executor) wave(ctx context.Context, steps []*plan.Step) {
 	}
 }
 
-func writeTooling(ctx context.Context, e *executor, steps []*plan.Step) {
-	for _, s := range steps {
-		if e.stopped() {
-			return // not started: left for the caller to report as not run
-		}
-		e.finish(s, e.tooling(ctx, s))
-	}
+// id is the Id known for k ("" when none yet).
+func (e *executor) id(k plan.Key) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.ids[k]
 }
 
+func (e *executor) setID(k plan.Key, id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.ids[k] = id
+}
+
+func (e *executor) createdID(s *plan.Step) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.res.Created[s]
+}
+
+// writeTooling writes Tooling records, one request each (Tooling has no
+// sObject Collections), WriteConcurrency at a time: they are independent.
+func writeTooling(ctx context.Context, e *executor, steps []*plan.Step) {
+	e.each(steps, func(s *plan.Step) { e.finish(s, e.tooling(ctx, s)) })
+}
+
+// writePasswords sets or resets passwords, one request each (one password
+// per request, salesforce-api-facts.md §1), WriteConcurrency at a time.
 func writePasswords(ctx context.Context, e *executor, steps []*plan.Step) {
+	e.each(steps, func(s *plan.Step) { e.finish(s, e.password(ctx, s)) })
+}
+
+// WriteConcurrency bounds the single-record writes of a wave that go out at
+// once (Tooling records, passwords). Salesforce sets no limit on concurrent
+// requests shorter than 20 s (integration-metadata-facts.md §3.4).
+const WriteConcurrency = 4
+
+// each runs do for each step, WriteConcurrency at a time, and starts none
+// once apply is told to stop (those are reported as not run).
+func (e *executor) each(steps []*plan.Step, do func(*plan.Step)) {
+	sem := make(chan struct{}, WriteConcurrency)
+	var wg sync.WaitGroup
 	for _, s := range steps {
+		sem <- struct{}{}
 		if e.stopped() {
-			return
+			<-sem
+			break
 		}
-		e.finish(s, e.password(ctx, s))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			do(s)
+		}()
 	}
+	wg.Wait()
 }
 
 // stopped reports whether apply was told to stop (Ctrl-C): no request
@@ -433,6 +543,11 @@ func (e *executor) settle(steps []*plan.Step, results []salesforce.SaveResult, c
 				ok(s, results[i])
 			}
 			e.finish(s, nil)
+		case i < len(results) && alreadyAssigned(s, results[i].Errors):
+			// The assignment exists: an earlier apply's write that landed
+			// after this plan read the org (killed, or cut off while the org
+			// still worked on it). What the step wanted holds.
+			e.finish(s, nil)
 		case i < len(results) && len(results[i].Errors) > 0:
 			e.finish(s, &StepError{Errors: results[i].Errors})
 		case callErr != nil:
@@ -449,7 +564,7 @@ func (e *executor) ownedPermSets(ctx context.Context, steps []*plan.Step) error 
 	byID := map[string]plan.Key{}
 	var ids []string
 	for _, s := range steps {
-		if id := e.res.Created[s]; s.Action == plan.Create && len(id) >= 15 {
+		if id := e.createdID(s); s.Action == plan.Create && len(id) >= 15 {
 			byID[id[:15]] = s.Key
 			ids = append(ids, "'"+id+"'")
 		}
@@ -465,7 +580,7 @@ func (e *executor) ownedPermSets(ctx context.Context, steps []*plan.Step) error 
 		pid := r.String("ProfileId")
 		if len(pid) >= 15 {
 			if key, ok := byID[pid[:15]]; ok {
-				e.ids[key.OwnedPermSet()] = r.String("Id")
+				e.setID(key.OwnedPermSet(), r.String("Id"))
 			}
 		}
 	}
@@ -479,7 +594,7 @@ func (e *executor) waitForGroups(ctx context.Context, steps []*plan.Step) error 
 	seen := map[string]bool{}
 	var ids []string
 	for _, s := range steps {
-		id := e.ids[s.Refs["PermissionSetGroupId"]]
+		id := e.id(s.Refs["PermissionSetGroupId"])
 		if id != "" && !seen[id] {
 			seen[id] = true
 			ids = append(ids, "'"+id+"'")
@@ -527,7 +642,7 @@ func (e *executor) waitForGroups(ctx context.Context, steps []*plan.Step) error 
 // environment, or generated by a reset) is never kept or printed.
 func (e *executor) password(ctx context.Context, s *plan.Step) error {
 	pw := s.Password
-	id := e.ids[pw.User]
+	id := e.id(pw.User)
 	if id == "" {
 		return fmt.Errorf("user %q was not created", s.Name)
 	}
@@ -569,4 +684,21 @@ func (e *executor) tooling(ctx context.Context, s *plan.Step) error {
 		return e.c.Do(ctx, "DELETE", base+"/"+s.ID, nil, nil)
 	}
 	return nil
+}
+
+// alreadyAssigned reports whether an assignment create was refused only
+// because the user holds it already: "A duplicate assignment gives
+// DUPLICATE_VALUE" (salesforce-api-facts.md, PermissionSetAssignment; the
+// emulator's licence assignments answer the same, UNCONFIRMED for a real
+// org). An assignment has no fields beyond who and what, so the existing
+// row is the wanted one.
+func alreadyAssigned(s *plan.Step, errs []salesforce.ErrorItem) bool {
+	if s.Action != plan.Create || len(errs) != 1 || errs[0].Code != "DUPLICATE_VALUE" {
+		return false
+	}
+	switch s.Type {
+	case plan.TypePermSetAssign, plan.TypeGroupAssign, plan.TypeLicenseAssign:
+		return true
+	}
+	return false
 }

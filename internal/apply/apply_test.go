@@ -875,3 +875,51 @@ permissionSets:
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestExecuteAssignmentThatLandedMeanwhile: an assignment the plan did not
+// see (an earlier apply's write that reached the org after this plan read
+// it) is refused as DUPLICATE_VALUE; the user holds what the step wanted,
+// so the step is done, not failed.
+func TestExecuteAssignmentThatLandedMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	o := newOrg(t, nil)
+	c := o.client()
+	const src = `version: 1
+permissionSets:
+  - name: Meanwhile_Set
+users:
+  - username: meanwhile@example.com
+    lastName: Meanwhile
+    email: meanwhile@example.com
+    profile: Standard User
+    permissionSets: [Meanwhile_Set]
+`
+	converge(t, c, `version: 1
+permissionSets:
+  - name: Meanwhile_Set
+users:
+  - username: meanwhile@example.com
+    lastName: Meanwhile
+    email: meanwhile@example.com
+    profile: Standard User
+`)
+	p := planFor(t, c, src)
+	users, err := c.Query(ctx, "SELECT Id FROM User WHERE Username = 'meanwhile@example.com'")
+	if err != nil || len(users) != 1 {
+		t.Fatal(users, err)
+	}
+	sets, err := c.Query(ctx, "SELECT Id FROM PermissionSet WHERE Name = 'Meanwhile_Set'")
+	if err != nil || len(sets) != 1 {
+		t.Fatal(sets, err)
+	}
+	if err := c.Do(ctx, "POST", c.DataPath("sobjects/PermissionSetAssignment"), map[string]any{"AssigneeId": users[0].String("Id"), "PermissionSetId": sets[0].String("Id")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := apply.Execute(ctx, c, p, apply.Options{})
+	if err != nil || len(res.Failed) != 0 {
+		t.Fatalf("Execute: %v, failed %q: %v", err, titles(res.Failed), res.Errors)
+	}
+	if diff := cmp.Diff([]string{`create permission set "Meanwhile_Set" on user "meanwhile@example.com"`}, titles(res.Done)); diff != "" {
+		t.Errorf("Done (-want +got):\n%s", diff)
+	}
+}

@@ -141,9 +141,9 @@ func (e *executor) readBack(ctx context.Context, steps []*plan.Step, files map[*
 				if typ == metadata.TypeECAGlobalOAuth {
 					g, err := metadata.DecodeECAGlobalOAuth(doc)
 					if err == nil && g.ConsumerKey != "" {
-						mu.Lock()
+						e.mu.Lock()
 						e.res.ConsumerKeys[s.Name] = g.ConsumerKey
-						mu.Unlock()
+						e.mu.Unlock()
 					}
 				}
 			}
@@ -171,7 +171,7 @@ func (e *executor) mergedPermSets(ctx context.Context, steps []*plan.Step, out m
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			id := e.ids[s.Refs["Id"]]
+			id := e.id(s.Refs["Id"])
 			if id == "" {
 				errs[i] = fmt.Errorf("permission set %q does not exist (an earlier step did not create it)", s.Name)
 				return
