@@ -77,10 +77,10 @@ type executor struct {
 	// (all but the first when a wave has several); later holds them.
 	buffered map[plan.Channel]bool
 	later    []finished
-	p    *plan.Plan
-	opts Options
-	ids  map[plan.Key]string
-	res  *Result
+	p        *plan.Plan
+	opts     Options
+	ids      map[plan.Key]string
+	res      *Result
 	// clones: a profile being created by copying another (by step Key) →
 	// the steps that write its access; held: those profiles, created but not
 	// yet reported, until their access is written (cloneWave).
