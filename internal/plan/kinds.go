@@ -50,7 +50,10 @@ func init() {
 		{TypeProfile, "profile", 0, 0, ChannelCollections},
 		{TypeRemoteSite, "remote site", 0, 0, ChannelTooling},
 		{TypePermissionSet, "permission set", 1, 1, ChannelCollections},
-		{TypeRecordTypeDefaults, "record type defaults", 1, 1, ChannelMetadata},
+		// Record type defaults need only the profile (wave 0), but go in
+		// the last wave, in the one deploy with the permission sets'
+		// Metadata: every deploy costs a request and its polls.
+		{TypeRecordTypeDefaults, "record type defaults", 1, 4, ChannelMetadata},
 		{TypeObjectAccess, "object access", 2, 2, ChannelCollections},
 		{TypeSetupEntity, "app access", 2, 2, ChannelCollections},
 		{TypeFieldAccess, "field access", 3, 2, ChannelCollections},
