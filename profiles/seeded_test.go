@@ -117,7 +117,7 @@ var seededChecks = map[string]map[string][]string{
 }
 
 // readVars turns vars.env (NAME=value lines, # comments) into --var flags.
-func readVars(t *testing.T, path string) []string {
+func readVars(t testing.TB, path string) []string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

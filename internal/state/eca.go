@@ -42,12 +42,20 @@ func readECAs(ctx context.Context, c *salesforce.Client, s *spec.Spec) (map[stri
 	if len(names) == 0 {
 		return out, nil
 	}
-	var headers, oauth, global map[string][]byte
+	var headers, oauth, global, guessed map[string][]byte
 	var listed []salesforce.FileProperties
+	// The policies' names are Salesforce's; the names it is seen to give
+	// are read at once, beside the list, so that a second round trip is
+	// needed only when the org chose another.
+	var guesses []string
+	for _, name := range names {
+		guesses = append(guesses, metadata.PolicyNameCandidates(name)...)
+	}
 	jobs := []func() error{
 		func() (err error) { headers, err = c.ReadMetadata(ctx, metadata.TypeExternalClientApp, names); return },
 		func() (err error) { oauth, err = c.ReadMetadata(ctx, metadata.TypeECAOAuthSettings, names); return },
 		func() (err error) { global, err = c.ReadMetadata(ctx, metadata.TypeECAGlobalOAuth, names); return },
+		func() (err error) { guessed, err = c.ReadMetadata(ctx, metadata.TypeECAOAuthPolicies, guesses); return },
 		func() (err error) {
 			var qs []salesforce.ListQuery
 			for _, t := range ecaPolicyTypes {
@@ -96,9 +104,23 @@ func readECAs(ctx context.Context, c *salesforce.Client, s *spec.Spec) (map[stri
 	if len(policyNames) == 0 {
 		return out, nil
 	}
-	docs, err := c.ReadMetadata(ctx, metadata.TypeECAOAuthPolicies, policyNames)
-	if err != nil {
-		return nil, fmt.Errorf("read external client app policies: %w", err)
+	docs := map[string][]byte{}
+	var missing []string
+	for _, name := range policyNames {
+		if doc := guessed[name]; doc != nil {
+			docs[name] = doc
+		} else {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		more, err := c.ReadMetadata(ctx, metadata.TypeECAOAuthPolicies, missing)
+		if err != nil {
+			return nil, fmt.Errorf("read external client app policies: %w", err)
+		}
+		for k, v := range more {
+			docs[k] = v
+		}
 	}
 	for _, name := range policyNames {
 		doc := docs[name]
