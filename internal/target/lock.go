@@ -10,9 +10,11 @@ import (
 	"time"
 )
 
-// The local org's state file is read whole when sfprov starts and written
-// after every change, so two sfprov processes using one data directory at
-// once would each write over the other's work. The first to start holds an
+// The local org's state (local-org.db, a bbolt store) is loaded when sfprov
+// starts and written after every change; two sfprov processes working from
+// one data directory at once would each plan and write against an org the
+// other is changing, and bbolt lets one process open the file for writing
+// anyway. The first to start holds an
 // OS lock on local-org.lock in that directory until it ends (the OS lets go
 // when the process dies, however it dies); a second waits for it, saying
 // so, for at most the wait (SFPROV_LOCK_WAIT, default DefaultLockWait),
