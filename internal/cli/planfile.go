@@ -15,6 +15,7 @@ import (
 	"github.com/sfprov/sfprov/internal/render"
 	"github.com/sfprov/sfprov/internal/spec"
 	"github.com/sfprov/sfprov/internal/target"
+	"github.com/sfprov/sfprov/profiles"
 )
 
 // codePlanStale: apply refused a saved plan because the org changed since
@@ -82,6 +83,19 @@ func specSource(stdio IO, in *SpecInput, s *spec.Spec) (planfile.Spec, error) {
 			return out, fmt.Errorf("save the plan: %s: %w", name, err)
 		}
 		out.Files = append(out.Files, planfile.SpecFile{Name: name, Path: abs, Content: string(b)})
+		for _, m := range varRefRE.FindAllStringSubmatch(string(b), -1) {
+			named[m[1]+m[2]] = true
+		}
+	}
+	// A built-in profile read with --profile is saved like a file, so that
+	// the plan replays without the binary that made it.
+	for _, name := range in.Profiles {
+		b, err := profiles.Open(name)
+		if err != nil {
+			return out, fmt.Errorf("save the plan: --profile %s: %w", name, err)
+		}
+		base := strings.TrimSuffix(name, ".yaml")
+		out.Files = append(out.Files, planfile.SpecFile{Name: profileSource(base), Path: "/built-in-profiles/" + base + ".yaml", Content: string(b)})
 		for _, m := range varRefRE.FindAllStringSubmatch(string(b), -1) {
 			named[m[1]+m[2]] = true
 		}
@@ -253,7 +267,7 @@ func applyPlanFile(ctx context.Context, opts *ApplyOptions, name string, data []
 	}
 	defer os.RemoveAll(dir)
 	in := opts.Spec
-	in.Files = nil
+	in.Files, in.Profiles = nil, nil // the plan's own copies stand in for both
 	for i, sf := range append(append([]planfile.SpecFile{}, f.Spec.Files...), f.Spec.Data...) {
 		p := filepath.Join(dir, sf.Path)
 		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
