@@ -143,8 +143,6 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 		byWave[w] = append(byWave[w], s)
 	}
 	sort.Ints(waveNums)
-	// A profile still held when apply ends was created; say so.
-	defer e.release()
 	stop := func(from int) {
 		for _, rest := range waveNums[from:] {
 			e.notRun(byWave[rest])
@@ -219,18 +217,7 @@ func (e *executor) cloneWave(ctx context.Context, setupErr error) {
 		e.wave(ctx, all)
 	}
 	for _, k := range keys {
-		prof := e.held[k]
 		delete(e.held, k)
-		e.finish(prof, nil)
-	}
-}
-
-// release reports the profiles still held as created.
-func (e *executor) release() {
-	for _, k := range sortedKeys(e.held) {
-		s := e.held[k]
-		delete(e.held, k)
-		e.finish(s, nil)
 	}
 }
 
@@ -269,10 +256,8 @@ type finished struct {
 
 // report records a step's outcome and tells OnStep; e.mu is held.
 func (e *executor) report(s *plan.Step, err error) {
-	if err == nil && s.Type == plan.TypeProfile && s.Action == plan.Create && len(e.clones[s.Key]) > 0 && !e.settled[s] {
-		e.held[s.Key] = s // reported by cloneWave, once its access is written
-		e.settled[s] = true
-		return
+	if err == nil && s.Type == plan.TypeProfile && s.Action == plan.Create && len(e.clones[s.Key]) > 0 {
+		e.held[s.Key] = s // its copy is written right after this wave (cloneWave)
 	}
 	e.settled[s] = true
 	if err != nil {

@@ -738,7 +738,7 @@ users:
 // created by cloning cannot be written, the profile stays and the failed
 // rows are reported; the next plan finds the profile short of its source's
 // access and writes the rest, with nothing to undo. When the copy succeeds,
-// the profile is reported once, after it.
+// the profile is reported once, before it.
 func TestExecuteCloneFinishedByTheNextRun(t *testing.T) {
 	ctx := context.Background()
 	// Two composite calls read the org, the third creates the profile, the
@@ -810,8 +810,8 @@ func TestExecuteCloneCopiedWhenItsWaveFails(t *testing.T) {
 	if diff := cmp.Diff([]string{`create user "acme.agent@example.com"`}, titles(res.NotRun)); diff != "" {
 		t.Errorf("NotRun (-want +got):\n%s", diff)
 	}
-	if done := titles(res.Done); len(done) != 138 || done[137] != `create profile "Acme Agent"` {
-		t.Errorf("Done: %d steps, last %q; want the 136 copied rows and the late permissions, then the profile", len(done), done[len(done)-1])
+	if done := titles(res.Done); len(done) != 138 || done[0] != `create profile "Acme Agent"` {
+		t.Errorf("Done: %d steps, first %q; want the profile, then the 136 copied rows and the late permissions", len(done), done[0])
 	}
 	done := converge(t, c, src)
 	if diff := cmp.Diff([]string{`create remote site "Acme_Site"`, `create user "acme.agent@example.com"`}, done); diff != "" {
