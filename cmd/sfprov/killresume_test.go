@@ -474,7 +474,8 @@ func TestInterruptAndResumeHTTP(t *testing.T) {
 	}
 	// The call in flight is reported done (the org did it), never failed;
 	// what had not started is reported not run.
-	if !strings.Contains(errs, " done, 0 failed, ") || !strings.Contains(errs, "\nNot run:\n") {
+	if !strings.Contains(errs, " done, 0 failed, ") || !strings.Contains(errs, "\nNot run:\n") ||
+		!strings.Contains(errs, " not run; what was done stays done, and the same apply run again continues from there") {
 		t.Errorf("the interrupted apply's report:\n%s", errs)
 	}
 	t.Logf("interrupted at call %d; %d calls after it", k, p.afterK.Load())

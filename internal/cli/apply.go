@@ -163,6 +163,11 @@ func applyPass(ctx context.Context, opts *ApplyOptions, o *target.Org, p *plan.P
 		if len(outcome.Done) == 0 {
 			code, kind = ExitError, codeApplyFailed
 		}
+		if errors.Is(err, context.Canceled) {
+			// Ctrl-C: what was in flight was let finish (apply's grace).
+			return doc, false, &exitError{code: ExitInterrupted, kind: codeInterrupted, cause: err,
+				msg: fmt.Sprintf("apply to %s interrupted: %d done, %d not run; what was done stays done, and the same apply run again continues from there", p.Target.Name, len(outcome.Done), len(outcome.NotRun))}
+		}
 		if err != nil {
 			return doc, false, &exitError{code: code, kind: kind, cause: err, msg: fmt.Sprintf("apply to %s stopped: %v", p.Target.Name, err)}
 		}
