@@ -28,6 +28,7 @@ var seededCommands = []struct {
 	args   []string
 }{
 	{"checklist.golden", []string{"checklist"}},
+	{"verify.golden", []string{"verify"}},
 }
 
 // TestSeeded applies each built-in profile, as shipped, with the admin's

@@ -14,21 +14,22 @@ import (
 // Error codes of the JSON envelope's error object (docs/json.md). Each
 // belongs to one exit code.
 const (
-	codeError       = "ERROR"         // 1: anything else
-	codeSpec        = "SPEC_INVALID"  // 1: the spec has problems (error.details)
-	codeOrgMismatch = "ORG_MISMATCH"  // 1: the spec names what the org does not have
-	codeAPI         = "API_ERROR"     // 1: the org refused a request (error.salesforce)
-	codeNetwork     = "NETWORK"       // 1: the org could not be reached
-	codeTimeout     = "TIMEOUT"       // 1: the org did not answer in time
-	codeNotFound    = "NOT_FOUND"     // 1: no such built-in profile
-	codeAPIVersion  = "API_VERSION"   // 1: --api-version is not one the org serves
-	codeApplyFailed = "APPLY_FAILED"  // 1: apply stopped before changing anything
-	codePartial     = "APPLY_PARTIAL" // 3: apply stopped after changing part of the org
-	codeAuth        = "AUTH"          // 4: no credentials, or the org refused them
-	codeRefused     = "REFUSED"       // 5: apply not confirmed
-	codeUsage       = "USAGE"         // 64: bad command line
-	codeInterrupted = "INTERRUPTED"   // 130
-	codeInternal    = "INTERNAL"      // 1: a bug in sfprov
+	codeError        = "ERROR"         // 1: anything else
+	codeSpec         = "SPEC_INVALID"  // 1: the spec has problems (error.details)
+	codeOrgMismatch  = "ORG_MISMATCH"  // 1: the spec names what the org does not have
+	codeAPI          = "API_ERROR"     // 1: the org refused a request (error.salesforce)
+	codeNetwork      = "NETWORK"       // 1: the org could not be reached
+	codeTimeout      = "TIMEOUT"       // 1: the org did not answer in time
+	codeNotFound     = "NOT_FOUND"     // 1: no such built-in profile
+	codeAPIVersion   = "API_VERSION"   // 1: --api-version is not one the org serves
+	codeApplyFailed  = "APPLY_FAILED"  // 1: apply stopped before changing anything
+	codePartial      = "APPLY_PARTIAL" // 3: apply stopped after changing part of the org
+	codeAuth         = "AUTH"          // 4: no credentials, or the org refused them
+	codeRefused      = "REFUSED"       // 5: apply not confirmed
+	codeUsage        = "USAGE"         // 64: bad command line
+	codeInterrupted  = "INTERRUPTED"   // 130
+	codeInternal     = "INTERNAL"      // 1: a bug in sfprov
+	codeVerifyFailed = "VERIFY_FAILED" // 1: verify found a check that failed (result.checks)
 )
 
 // jsonDoc is what a command run with --json has to say; Run prints it in

@@ -157,9 +157,16 @@ func makePlan(ctx context.Context, connect func(context.Context) (*target.Org, e
 
 // planOrg reads the org and computes the plan for s.
 func planOrg(ctx context.Context, o *target.Org, stdio IO, in *SpecInput, s *spec.Spec, resolve func(string) string) (*plan.Plan, error) {
+	p, _, err := planOrgState(ctx, o, stdio, in, s, resolve)
+	return p, err
+}
+
+// planOrgState is planOrg that also returns the state the plan was made
+// from (verify checks both).
+func planOrgState(ctx context.Context, o *target.Org, stdio IO, in *SpecInput, s *spec.Spec, resolve func(string) string) (*plan.Plan, *state.State, error) {
 	st, err := state.Read(ctx, o.Client, s)
 	if err != nil {
-		return nil, orgError(o, o.Name, "read the org", err)
+		return nil, nil, orgError(o, o.Name, "read the org", err)
 	}
 	t := plan.Target{Name: o.Name, Kind: o.Kind(st.IsSandbox), Username: st.Username, OrgID: st.OrgID}
 	if !o.Embedded {
@@ -167,12 +174,12 @@ func planOrg(ctx context.Context, o *target.Org, stdio IO, in *SpecInput, s *spe
 	}
 	p, ds := plan.Compute(s, st, plan.Options{Target: t, Var: resolve, Requires: perms.Requires, Label: permLabel, MetadataOnly: metadataOnly, Getenv: stdio.Getenv})
 	if ds.HasErrors() {
-		return nil, report(stdio, ds, codeOrgMismatch, "between the spec and "+t.String())
+		return nil, nil, report(stdio, ds, codeOrgMismatch, "between the spec and "+t.String())
 	}
 	if w := placeholderWarning(placeholdersWritten(stdio, in, s, p, o), p.Target); w != "" {
 		p.Warnings = append(p.Warnings, w)
 	}
-	return p, nil
+	return p, st, nil
 }
 
 // permLabel is a system permission's Setup label from the catalog.

@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sfprov/sfprov/internal/perms"
+	"github.com/sfprov/sfprov/internal/state"
+	"github.com/sfprov/sfprov/internal/target"
+	"github.com/sfprov/sfprov/internal/verify"
+)
+
+// VerifyOptions are `sfprov verify`'s inputs.
+type VerifyOptions struct {
+	IO      IO
+	Connect func(context.Context) (*target.Org, error)
+	Spec    SpecInput
+}
+
+// NewCmdVerify is `sfprov verify FILE... -o ORG`; runF replaces verifyRun
+// in tests.
+func NewCmdVerify(f *Factory, runF func(context.Context, *VerifyOptions) error) *cobra.Command {
+	opts := &VerifyOptions{IO: f.IO, Connect: f.Connect}
+	cmd := &cobra.Command{
+		Use:   "verify FILE...",
+		Short: "Check that the org holds what the spec says, as a guide's troubleshooting does",
+		Long: `verify reads the org and checks, without changing anything: that every block of
+the spec holds (each step apply would take is a failed check naming it), that
+each user is active, that each permission set group is Updated, and which
+powerful permissions (Modify All Data, View All Data, Manage Users, Customize
+Application, Author Apex) a user holds: beyond what the spec asks for they
+fail the check (least privilege). Exit 1 when a check fails.`,
+		Example: `  sfprov verify spec.yaml -o dev
+  sfprov verify --profile coconut -o dev --json`,
+		Args: specFiles,
+		RunE: func(cmd *cobra.Command, files []string) error {
+			opts.Spec.Files = files
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return verifyRun(cmd.Context(), opts)
+		},
+	}
+	addVarFlag(cmd, &opts.Spec)
+	cmd.Flags().BoolVar(&opts.Spec.JSON, "json", false, "print the checks as one JSON document (docs/json.md)")
+	return cmd
+}
+
+// verifyDoc is verify's JSON result.
+type verifyDoc struct {
+	Target string         `json:"target"`
+	Passed bool           `json:"passed"`
+	Checks []verify.Check `json:"checks"`
+}
+
+func verifyRun(ctx context.Context, opts *VerifyOptions) error {
+	s, resolve, err := loadSpec(opts.IO, &opts.Spec)
+	if err != nil {
+		return err
+	}
+	o, err := opts.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	p, st, err := planOrgState(ctx, o, opts.IO, &opts.Spec, s, resolve)
+	if err != nil {
+		return err
+	}
+	var users []string
+	for _, u := range s.Users {
+		users = append(users, u.Username.Value)
+	}
+	held, err := state.ReadHeld(ctx, o.Client, users, verify.Fields())
+	if err != nil {
+		return orgError(o, o.Name, "verify", err)
+	}
+	checks := verify.Run(s, st, p, perms.Requires, held)
+	failed := verify.Failed(checks)
+	if opts.Spec.JSON {
+		opts.IO.setResult(verifyDoc{Target: p.Target.String(), Passed: !failed, Checks: checks})
+	} else {
+		out := opts.IO.Out
+		fmt.Fprintf(out, "Target org: %s\n\n", p.Target)
+		var table strings.Builder
+		tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
+		for _, c := range checks {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Status, c.Check, c.Detail)
+		}
+		tw.Flush()
+		for _, line := range strings.SplitAfter(table.String(), "\n") {
+			// A check without detail would end in the padding of its column.
+			if line != "" {
+				fmt.Fprintln(out, strings.TrimRight(line, " \n"))
+			}
+		}
+	}
+	if failed {
+		n := 0
+		for _, c := range checks {
+			if c.Status == verify.Fail {
+				n++
+			}
+		}
+		return &exitError{code: ExitError, kind: codeVerifyFailed, msg: fmt.Sprintf("%d of %d checks failed against %s", n, len(checks), p.Target)}
+	}
+	if !opts.Spec.JSON {
+		fmt.Fprintf(opts.IO.Out, "\nAll %d checks passed.\n", len(checks))
+	}
+	return nil
+}
