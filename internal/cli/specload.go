@@ -168,18 +168,23 @@ func planOrgState(ctx context.Context, o *target.Org, stdio IO, in *SpecInput, s
 	if err != nil {
 		return nil, nil, orgError(o, o.Name, "read the org", err)
 	}
-	t := plan.Target{Name: o.Name, Kind: o.Kind(st.IsSandbox), Username: st.Username, OrgID: st.OrgID}
-	if !o.Embedded {
-		t.InstanceURL = o.InstanceURL
-	}
-	p, ds := plan.Compute(s, st, plan.Options{Target: t, Var: resolve, Requires: perms.Requires, Label: permLabel, MetadataOnly: metadataOnly, Getenv: stdio.Getenv})
+	p, ds := plan.Compute(s, st, planOptions(o, st, stdio, resolve))
 	if ds.HasErrors() {
-		return nil, nil, report(stdio, ds, codeOrgMismatch, "between the spec and "+t.String())
+		return nil, nil, report(stdio, ds, codeOrgMismatch, "between the spec and "+p.Target.String())
 	}
 	if w := placeholderWarning(placeholdersWritten(stdio, in, s, p, o), p.Target); w != "" {
 		p.Warnings = append(p.Warnings, w)
 	}
 	return p, st, nil
+}
+
+// planOptions are the planner's options for the org o, read as st.
+func planOptions(o *target.Org, st *state.State, stdio IO, resolve func(string) string) plan.Options {
+	t := plan.Target{Name: o.Name, Kind: o.Kind(st.IsSandbox), Username: st.Username, OrgID: st.OrgID}
+	if !o.Embedded {
+		t.InstanceURL = o.InstanceURL
+	}
+	return plan.Options{Target: t, Var: resolve, Requires: perms.Requires, Label: permLabel, MetadataOnly: metadataOnly, Getenv: stdio.Getenv}
 }
 
 // permLabel is a system permission's Setup label from the catalog.
