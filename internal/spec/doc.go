@@ -8,6 +8,13 @@
 // Unknown keys, enum values, system permissions and standard objects get a
 // "did you mean" from the nearest valid choice.
 //
+// The files are organised by domain: each block of the format (packages.go,
+// profiles.go, permsets.go, access.go for the object, field and system access
+// both take, apps.go, remotesites.go, records.go, orgsettings.go, users.go,
+// assignments.go, manualsteps.go) holds its types, its keys and its decoder;
+// decode.go walks a document; names.go checks names offline; defaults.go holds
+// every default; encode.go writes a Spec back as YAML.
+//
 // Choices this package makes where spec-v1.md leaves room:
 //   - ${NAME} is expanded in every scalar value except `if:` conditions and the
 //     `variables:` block itself; `$${` is a literal `${`. --var wins over the

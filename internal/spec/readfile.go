@@ -6,6 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+
+	"gopkg.in/yaml.v3"
 )
 
 // MaxFileSize is the most sfprov reads of one spec or CSV file: far more
@@ -119,3 +122,22 @@ func (l *limitedFile) Read(p []byte) (int, error) {
 }
 
 func (l *limitedFile) Close() error { return l.f.Close() }
+
+// existingFile resolves a path against the spec file's directory and checks
+// that a regular file is there; it returns the absolute path.
+func (p *parser) existingFile(f *file, n *yaml.Node, what, s string) string {
+	path := s
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(f.dir, path)
+	}
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		p.errAt(f, n, "%s file %q does not exist (paths are relative to the spec file)", what, s)
+	case err != nil:
+		p.errAt(f, n, "%s file %q: %v", what, s, unwrapPathError(err))
+	case !st.Mode().IsRegular():
+		p.errAt(f, n, "%s file %q is not a regular file", what, s)
+	}
+	return path
+}

@@ -3,6 +3,8 @@ package spec
 import (
 	"fmt"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // After ties a manual step to the change that makes it necessary: the
@@ -121,4 +123,31 @@ func (s *Spec) afterNames(kind string) []string {
 		}
 	}
 	return out
+}
+
+// ManualStep is printed after apply as a checklist item.
+type ManualStep struct {
+	Text  string
+	If    *Condition
+	After *After // nil: not tied to a change (manual_after.go)
+	Pos   Pos
+}
+
+var manualStepKeys = []string{"text", "if", "after"}
+
+func (p *parser) decodeManualStep(f *file, n *yaml.Node) {
+	if n.Kind == yaml.MappingNode {
+		fs, ok := p.item(f, n, "manual step", manualStepKeys)
+		if !ok {
+			return
+		}
+		text, _ := p.requiredStr(f, fs, "text", "manual step")
+		if text != "" {
+			p.spec.ManualSteps = append(p.spec.ManualSteps, ManualStep{Text: text, If: p.decodeIf(f, fs), After: p.decodeAfter(f, fs), Pos: f.pos(n)})
+		}
+		return
+	}
+	if s, ok := p.str(f, n, "manual step"); ok && strings.TrimSpace(s) != "" {
+		p.spec.ManualSteps = append(p.spec.ManualSteps, ManualStep{Text: s, Pos: f.pos(n)})
+	}
 }
