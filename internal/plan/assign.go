@@ -66,6 +66,11 @@ func (pl *planner) assignments() {
 			if _, ok := picked[lower(u.Username.Value)]; ok || !selects(&a.To, &u) {
 				continue
 			}
+			// The org's users who hold the target already are not read
+			// (the selection's anti-join): ask the spec user's own row.
+			if pl.holds(u.Username.Value, typ, pl.p.IDs[targetKey]) {
+				continue
+			}
 			picked[lower(u.Username.Value)] = ""
 			names = append(names, u.Username.Value)
 		}
@@ -87,6 +92,25 @@ func (pl *planner) assignments() {
 				Changes: []Change{{Field: changeField, After: targetName}}})
 		}
 	}
+}
+
+// holds reports whether the org's user username (read as a spec user) holds
+// the permission set, group or licence targetID through an assignment of
+// type typ.
+func (pl *planner) holds(username, typ, targetID string) bool {
+	u := pl.st.Users[lower(username)]
+	if u == nil || targetID == "" {
+		return false
+	}
+	rows := u.Sets
+	switch typ {
+	case TypeGroupAssign:
+		rows = u.Groups
+	case TypeLicenseAssign:
+		rows = u.PSLs
+	}
+	_, ok := rows[state.Key15(targetID)]
+	return ok
 }
 
 // plan records that an assignment of target to user is planned and reports

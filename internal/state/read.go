@@ -641,9 +641,15 @@ func readProfileMeta(ctx context.Context, c *salesforce.Client, s *spec.Spec, st
 	return nil
 }
 
-// readSelections adds, for every `assignments:` entry, the queries for the users
-// its selectors pick and for the current holders of what it assigns. Each
-// selector is its own query: SOQL does not allow semi-joins under OR.
+// readSelections adds, for every `assignments:` entry, the queries for the
+// active users its selectors pick who do not hold what it assigns yet: each
+// selector is its own query (SOQL allows no semi-join under OR) with an
+// anti-join on the assignments, so that a re-apply to an org of 50,000 users
+// reads none of them rather than every user and every holder. A `where:`
+// with a sub-select of its own could take the query past SOQL's two
+// semi- and anti-joins per WHERE clause ("Semi-Join and Anti-Join
+// Considerations", SOQL and SOSL Reference); such a block reads the holders
+// instead, with a query of their own.
 func readSelections(r *round, s *spec.Spec, st *State) {
 	for _, a := range s.Assignments {
 		sel := &Selection{Users: map[string]string{}, Holders: map[string]string{}}
@@ -653,38 +659,49 @@ func readSelections(r *round, s *spec.Spec, st *State) {
 				sel.Users[Key15(u.String("Id"))] = u.String("Username")
 			}
 		}
-		const users = "SELECT Id, Username FROM User WHERE IsActive = true AND "
+		// from names the rows that hold what the block assigns.
+		var from string
+		switch {
+		case a.PermissionSet != "":
+			from = "FROM PermissionSetAssignment WHERE PermissionSet.Name IN " + inList(bareNames([]string{a.PermissionSet})) + " OR PermissionSet.Label = " + quote(a.PermissionSet)
+		case a.PermissionSetGroup != "":
+			from = "FROM PermissionSetAssignment WHERE PermissionSetGroup.DeveloperName = " + quote(a.PermissionSetGroup)
+		case a.PermissionSetLicense != "":
+			from = "FROM PermissionSetLicenseAssign WHERE PermissionSetLicense.DeveloperName = " + quote(a.PermissionSetLicense) + " OR PermissionSetLicense.MasterLabel = " + quote(a.PermissionSetLicense)
+		}
+		antiJoin := from != "" && !strings.Contains(strings.ToLower(a.To.Where), "select")
+		users := func(cond string) string {
+			q := "SELECT Id, Username FROM User WHERE IsActive = true AND " + cond
+			if antiJoin {
+				q += " AND Id NOT IN (SELECT AssigneeId " + from + ")"
+			}
+			return q
+		}
 		var names []string
 		for _, u := range a.To.Users {
 			names = append(names, u.Value)
 		}
 		if len(names) > 0 {
-			r.selQuery(sel, users+"Username IN "+inList(names), addUsers)
+			r.selQuery(sel, users("Username IN "+inList(names)), addUsers)
 		}
 		if len(a.To.Profiles) > 0 {
-			r.selQuery(sel, users+"Profile.Name IN "+inList(a.To.Profiles), addUsers)
+			r.selQuery(sel, users("Profile.Name IN "+inList(a.To.Profiles)), addUsers)
 		}
 		if len(a.To.PermissionSets) > 0 {
-			r.selQuery(sel, users+"Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name IN "+inList(bareNames(a.To.PermissionSets))+")", addUsers)
+			r.selQuery(sel, users("Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name IN "+inList(bareNames(a.To.PermissionSets))+")"), addUsers)
 		}
 		if len(a.To.PermissionSetGroups) > 0 {
-			r.selQuery(sel, users+"Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSetGroup.DeveloperName IN "+inList(a.To.PermissionSetGroups)+")", addUsers)
+			r.selQuery(sel, users("Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSetGroup.DeveloperName IN "+inList(a.To.PermissionSetGroups)+")"), addUsers)
 		}
 		if strings.TrimSpace(a.To.Where) != "" {
-			r.selQuery(sel, users+"("+a.To.Where+")", addUsers)
+			r.selQuery(sel, users("("+a.To.Where+")"), addUsers)
 		}
-		addHolders := func(rs []salesforce.Record) {
-			for _, h := range rs {
-				sel.Holders[Key15(h.String("AssigneeId"))] = h.String("Id")
-			}
-		}
-		switch {
-		case a.PermissionSet != "":
-			r.selQuery(sel, "SELECT Id, AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name IN "+inList(bareNames([]string{a.PermissionSet}))+" OR PermissionSet.Label = "+quote(a.PermissionSet), addHolders)
-		case a.PermissionSetGroup != "":
-			r.selQuery(sel, "SELECT Id, AssigneeId FROM PermissionSetAssignment WHERE PermissionSetGroup.DeveloperName = "+quote(a.PermissionSetGroup), addHolders)
-		case a.PermissionSetLicense != "":
-			r.selQuery(sel, "SELECT Id, AssigneeId FROM PermissionSetLicenseAssign WHERE PermissionSetLicense.DeveloperName = "+quote(a.PermissionSetLicense)+" OR PermissionSetLicense.MasterLabel = "+quote(a.PermissionSetLicense), addHolders)
+		if !antiJoin && from != "" {
+			r.selQuery(sel, "SELECT Id, AssigneeId "+from, func(rs []salesforce.Record) {
+				for _, h := range rs {
+					sel.Holders[Key15(h.String("AssigneeId"))] = h.String("Id")
+				}
+			})
 		}
 	}
 }

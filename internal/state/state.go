@@ -240,9 +240,10 @@ func (s *State) ProfileByID(id string) *Profile {
 }
 
 // Selection is what the org holds for one `assignments:` block: the active users
-// its selectors pick, and who holds its permission set, group or licence now.
+// its selectors pick who lack its permission set, group or licence (or, for a
+// block whose `where:` has a sub-select, every user picked and the holders).
 type Selection struct {
 	Users   map[string]string // user Id(15) → Username
-	Holders map[string]string // assignee Id(15) → assignment row Id
+	Holders map[string]string // assignee Id(15) → assignment row Id; read only when Users has holders too
 	Err     error             // the org refused a selector (a bad `where:`, say)
 }
