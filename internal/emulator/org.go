@@ -127,6 +127,9 @@ type orgMeta struct {
 	// restarts and sessions; issued access tokens are not kept (see package
 	// oauth).
 	RefreshTokens map[string]oauth.RefreshToken `json:"refreshTokens,omitempty"`
+	// TokenKeys links each OauthToken row (by Id) to the refresh token it
+	// lists, by oauth.RefreshKey (audit.go).
+	TokenKeys map[string]string `json:"tokenKeys,omitempty"`
 	// Metadata is what Metadata deploys and package installs changed that
 	// no record holds (metadata_state.go).
 	Metadata *mdState `json:"metadata,omitempty"`

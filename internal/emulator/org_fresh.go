@@ -210,6 +210,9 @@ func (o *Org) populate(seed *Seed) error {
 			o.seedInsert("PermissionSetAssignment", soql.Record{"AssigneeId": id, "PermissionSetId": ps, "IsActive": true}, now)
 		}
 	}
+	if err := o.seedAudit(seed); err != nil {
+		return err
+	}
 	o.recountLicenses()
 	o.entityDefinitions()
 	// A seed cannot give a licence more active users than it has seats, any

@@ -36,6 +36,10 @@ type Seed struct {
 	// PermissionDependencies changes the org's PermissionDependency rows
 	// (org_permdeps.go): the fresh org's, less Remove, plus Add.
 	PermissionDependencies *SeedPermissionDependencies `yaml:"permissionDependencies" json:"permissionDependencies,omitempty"`
+	// OAuthTokens and LoginHistory plant OauthToken and LoginHistory rows
+	// (audit.go) for the seed's users or the admin.
+	OAuthTokens  []SeedOAuthToken `yaml:"oauthTokens" json:"oauthTokens,omitempty"`
+	LoginHistory []SeedLogin      `yaml:"loginHistory" json:"loginHistory,omitempty"`
 }
 
 // SeedOrgPreferences are org preferences, by their Metadata API names.
@@ -152,7 +156,9 @@ type SeedUser struct {
 // seedKeys lists the keys each mapping of the seed file may hold.
 var seedKeys = map[string][]string{
 	"": {"personAccounts", "sandbox", "licenses", "packages", "availablePackages", "objects", "users", "soapLogin", "oauthApp",
-		"orgPreferences", "permissionDependencies"},
+		"orgPreferences", "permissionDependencies", "oauthTokens", "loginHistory"},
+	"oauthTokens":            {"username", "app", "created", "lastUsed", "useCount", "refreshToken"},
+	"loginHistory":           {"username", "time", "status", "loginType", "application", "sourceIp"},
 	"orgPreferences":         {"enableAuditFieldsInactiveOwner"},
 	"permissionDependencies": {"remove", "add"},
 	"remove":                 permDepKeys,

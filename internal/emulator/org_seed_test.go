@@ -74,7 +74,7 @@ func TestLoadSeedErrors(t *testing.T) {
 	tests := []struct {
 		name, text, want string
 	}{
-		{"unknown top key", "personAccounts: true\nsandboxx: false\n", "SEED:2:1: unknown key \"sandboxx\"; did you mean \"sandbox\"? (allowed: personAccounts, sandbox, licenses, packages, availablePackages, objects, users, soapLogin, oauthApp, orgPreferences, permissionDependencies)"},
+		{"unknown top key", "personAccounts: true\nsandboxx: false\n", "SEED:2:1: unknown key \"sandboxx\"; did you mean \"sandbox\"? (allowed: personAccounts, sandbox, licenses, packages, availablePackages, objects, users, soapLogin, oauthApp, orgPreferences, permissionDependencies, oauthTokens, loginHistory)"},
 		{"unknown nested key", "packages:\n  - namespace: x\n    permsets: [A]\n", "SEED:3:5: unknown key \"permsets\"; did you mean \"permissionSets\"? (allowed: versionId, namespace, name, version, permissionSets, connectedApps, objects)"},
 		{"unknown field key", "objects:\n  - name: A__c\n    fields: [{name: B__c, type: string, unique: true}]\n", "SEED:3:41: unknown key \"unique\" (allowed: name, type, externalId)"},
 		{"unknown user key", "users:\n  - {username: a@b.c, lastName: A, profile: Standard User, role: x}\n", "SEED:2:60: unknown key \"role\" (allowed: username, firstName, lastName, email, alias, profile, password, active, permissionSets)"},

@@ -136,13 +136,18 @@ func numbers(r soql.Record) error {
 // made once, when the org is new, and their passwords are kept hashed in
 // Passwords, so the seed's copy of them is left out.
 func withoutSeedPasswords(m *orgMeta) *orgMeta {
-	if m.Seed == nil || len(m.Seed.Users) == 0 {
+	if m.Seed == nil || len(m.Seed.Users)+len(m.Seed.OAuthTokens) == 0 {
 		return m
 	}
 	cp, seed := *m, *m.Seed
 	seed.Users = append([]SeedUser(nil), seed.Users...)
 	for i := range seed.Users {
 		seed.Users[i].Password = ""
+	}
+	// The same for planted refresh tokens (kept hashed in RefreshTokens).
+	seed.OAuthTokens = append([]SeedOAuthToken(nil), seed.OAuthTokens...)
+	for i := range seed.OAuthTokens {
+		seed.OAuthTokens[i].RefreshToken = ""
 	}
 	cp.Seed = &seed
 	return &cp

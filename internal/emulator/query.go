@@ -98,6 +98,8 @@ func (o *Org) runQuery(c *reqCtx, q string, all bool) (any, *apiError) {
 	}
 	if c.tooling {
 		st = toolingStore{o, st} // Profile's FullName and Metadata (realorg.go)
+	} else if auditObject(parsed.Object()) {
+		st = auditStore{o, st, c.user.ID, c.ver} // who sees which rows (audit.go)
 	}
 	res, err := soql.Execute(parsed, view, st, soql.Options{APIVersion: c.ver, Tooling: c.tooling, Now: o.now().UTC()})
 	if err != nil {

@@ -56,6 +56,7 @@ func (o *Org) serveSOAPLogin(w http.ResponseWriter, r *http.Request, ver string)
 	tr := httptest.NewRequest(http.MethodPost, "http://"+r.Host+"/services/oauth2/token", strings.NewReader(form.Encode()))
 	tr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	tr.Host = r.Host
+	tr.RemoteAddr = r.RemoteAddr // the LoginHistory row's SourceIp (audit.go)
 	rec := httptest.NewRecorder()
 	o.auth.ServeToken(rec, tr)
 	var tok struct {

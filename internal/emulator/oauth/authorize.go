@@ -221,6 +221,13 @@ func (s *Server) ServeAuthorize(w http.ResponseWriter, r *http.Request) {
 	// API logins from outside the trusted IP ranges, not for the page.
 	pw := r.PostForm.Get("pw")
 	if !ok || pw == "" || !s.dir.CheckPassword(u.ID, pw) || !s.dir.IsActive(u.ID) {
+		if ok {
+			status := StatusInvalidPassword
+			if pw != "" && s.dir.CheckPassword(u.ID, pw) {
+				status = StatusInactive
+			}
+			s.logLogin(r, u.ID, status)
+		}
 		data.Error = loginFailed
 		// UNCONFIRMED: the status of the failed login page (200 here).
 		writeLoginPage(w, data)

@@ -99,9 +99,11 @@ func (s *Server) authorizationCodeGrant(r *http.Request) (tokenResponse, *oauthE
 	if !s.dir.IsActive(u.ID) {
 		// Deactivated since the login (restforce/restforce#303's wording for
 		// a refresh; UNCONFIRMED for a code).
+		s.logLogin(r, u.ID, StatusInactive)
 		return tokenResponse{}, &errInactive
 	}
 	if ap, ok := s.dir.(Approvals); ok && !ap.Approved(u.ID) {
+		s.logLogin(r, u.ID, StatusNotApproved)
 		return tokenResponse{}, &errAppAccess
 	}
 	g := grant{user: u, scope: strings.Join(c.scopes, " "), signature: true}
@@ -112,17 +114,24 @@ func (s *Server) authorizationCodeGrant(r *http.Request) (tokenResponse, *oauthE
 		}
 		g.refreshToken, g.family = rt, RefreshKey(rt)
 	}
-	resp, oerr := s.grantResponse(r, g)
+	resp, oerr := s.loggedGrant(r, g)
 	if oerr != nil || g.refreshToken == "" {
 		return resp, oerr
 	}
-	s.mu.Lock()
-	s.refresh[g.family] = RefreshToken{
+	t := RefreshToken{
 		UserID: u.ID, OrgID: s.orgID(u), Username: u.Username,
 		ClientID: clientID, Scope: g.scope, IssuedAt: now.UTC(),
 	}
+	s.mu.Lock()
+	s.refresh[g.family] = t
 	s.mu.Unlock()
 	s.saveRefresh()
+	if a := s.audit(); a != nil {
+		// The org lists the token as an OauthToken ("Each time that a user
+		// grants access to an application, the application obtains a new
+		// access token", OauthToken object reference).
+		a.RefreshIssued(g.family, t)
+	}
 	return resp, nil
 }
 

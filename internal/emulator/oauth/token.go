@@ -164,10 +164,18 @@ func (s *Server) passwordGrant(r *http.Request) (tokenResponse, *oauthError) {
 	// Every failure about the user is the same generic answer, so that a
 	// caller cannot tell a wrong password from an unknown or inactive user
 	// (ForceCLI lib/jwt.go expects "authentication failure" for all of them).
-	if !ok || !s.passwordMatches(u.ID, f.Get("password")) || !s.dir.IsActive(u.ID) {
+	if !ok {
 		return tokenResponse{}, &errAuthFailure
 	}
-	return s.grantResponse(r, grant{user: u, signature: true})
+	if !s.passwordMatches(u.ID, f.Get("password")) {
+		s.logLogin(r, u.ID, StatusInvalidPassword)
+		return tokenResponse{}, &errAuthFailure
+	}
+	if !s.dir.IsActive(u.ID) {
+		s.logLogin(r, u.ID, StatusInactive)
+		return tokenResponse{}, &errAuthFailure
+	}
+	return s.loggedGrant(r, grant{user: u, signature: true})
 }
 
 // passwordMatches accepts the password alone, or the password followed by the
@@ -210,9 +218,18 @@ func (s *Server) refreshGrant(r *http.Request) (tokenResponse, *oauthError) {
 		return tokenResponse{}, &errExpiredToken
 	}
 	if s.dir != nil && u.ID != "" && !s.dir.IsActive(u.ID) {
+		s.logLogin(r, u.ID, StatusInactive)
 		return tokenResponse{}, &errInactive
 	}
-	return s.grantResponse(r, grant{user: u, scope: scope, signature: true, family: family})
+	resp, oerr := s.loggedGrant(r, grant{user: u, scope: scope, signature: true, family: family})
+	if oerr == nil && family != staticFamily {
+		// The token's UseCount and LastUsedDate (OauthToken: "How often the
+		// token was used", "The date when the OAuth token was last used").
+		if a := s.audit(); a != nil {
+			a.RefreshUsed(family)
+		}
+	}
+	return resp, oerr
 }
 
 // jwtGrant: grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer,
@@ -255,12 +272,14 @@ func (s *Server) jwtGrant(r *http.Request) (tokenResponse, *oauthError) {
 		return tokenResponse{}, &errNotApproved
 	}
 	if !s.dir.IsActive(u.ID) {
+		s.logLogin(r, u.ID, StatusInactive)
 		return tokenResponse{}, &errInactive
 	}
 	if ap, ok := s.dir.(Approvals); ok && !ap.Approved(u.ID) {
+		s.logLogin(r, u.ID, StatusNotApproved)
 		return tokenResponse{}, &errNotApproved
 	}
-	return s.grantResponse(r, grant{user: u, scope: s.appScope()})
+	return s.loggedGrant(r, grant{user: u, scope: s.appScope()})
 }
 
 // clientCredentialsGrant: grant_type=client_credentials with the client id
@@ -290,9 +309,10 @@ func (s *Server) clientCredentialsGrant(r *http.Request) (tokenResponse, *oauthE
 		}
 	}
 	if s.dir != nil && u.ID != "" && !s.dir.IsActive(u.ID) {
+		s.logLogin(r, u.ID, StatusInactive)
 		return tokenResponse{}, &errInactive
 	}
-	return s.grantResponse(r, grant{user: u, scope: s.appScope(), signature: true})
+	return s.loggedGrant(r, grant{user: u, scope: s.appScope(), signature: true})
 }
 
 func (s *Server) lookup(username string) (User, bool) {
@@ -318,6 +338,16 @@ type grant struct {
 	family string
 	// refreshToken is issued alongside ("" = none).
 	refreshToken string
+}
+
+// loggedGrant is grantResponse with the login recorded (LoginHistory: "the
+// login history for all successful and failed login attempts").
+func (s *Server) loggedGrant(r *http.Request, g grant) (tokenResponse, *oauthError) {
+	resp, oerr := s.grantResponse(r, g)
+	if oerr == nil {
+		s.logLogin(r, g.user.ID, StatusSuccess)
+	}
+	return resp, oerr
 }
 
 // grantResponse issues an access token for g.user and builds the reply. The id
@@ -401,9 +431,35 @@ func (s *Server) ServeRevoke(w http.ResponseWriter, r *http.Request) {
 		s.revokeFamilyLocked(key)
 		s.mu.Unlock()
 		s.saveRefresh()
+		if a := s.audit(); a != nil {
+			a.RefreshRevoked(key)
+		}
 		w.WriteHeader(http.StatusOK)
 		return
 	}
+	s.mu.Unlock()
+	// An OauthToken's DeleteToken revokes the token it lists ("DeleteToken:
+	// A token that can be used at the revoke OAuth token endpoint to delete
+	// this token"; "To delete an AccessToken, send a request to the revoke
+	// OAuth token endpoint with DeleteToken as a parameter", OauthToken
+	// object reference, Usage).
+	if a := s.audit(); a != nil {
+		if rk, ok := a.RevokeDeleteToken(token); ok {
+			s.mu.Lock()
+			_, had := s.refresh[rk]
+			delete(s.refresh, rk)
+			if rk != "" {
+				s.revokeFamilyLocked(rk)
+			}
+			s.mu.Unlock()
+			if had {
+				s.saveRefresh()
+			}
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+	}
+	s.mu.Lock()
 	_, known := s.access[token]
 	delete(s.access, token)
 	s.mu.Unlock()
