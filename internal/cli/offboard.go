@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -17,10 +18,12 @@ func NewCmdOffboard(f *Factory, runF func(context.Context, *ApplyOptions) error)
 	cmd := &cobra.Command{
 		Use:     "offboard FILE...",
 		Aliases: []string{"destroy"},
-		Short:   "Remove what the spec gave: users deactivated, their assignments, the spec's sets, groups and remote sites",
+		Short:   "Remove what the spec gave: users deactivated, their tokens and assignments, the spec's sets, groups and remote sites",
 		Long: `offboard plans, shows and then removes what the spec gave, when a vendor's
 contract ends: the spec's users are deactivated (Salesforce never deletes
-users) and lose the permission sets, groups and licences the spec names; the
+users), every OAuth token they granted an app is revoked (the running user
+needs Customize Application to see other users' tokens), and they lose the
+permission sets, groups and licences the spec names; the
 spec's own permission set groups, permission sets and remote sites are
 deleted. Nothing the spec did not create or name is touched (a managed
 package's sets, the user's other assignments, the spec's profiles, which an
@@ -56,7 +59,18 @@ func offboardRun(ctx context.Context, opts *ApplyOptions) error {
 	if err != nil {
 		return orgError(o, o.Name, "read the org", err)
 	}
-	p, ds := plan.Offboard(s, st, planOptions(o, st, stdio, resolve))
+	// The spec's users' OAuth tokens: one query more.
+	users := map[string]string{}
+	for _, u := range s.Users {
+		if cur := st.Users[strings.ToLower(u.Username.Value)]; cur != nil {
+			users[u.Username.Value] = cur.ID
+		}
+	}
+	tokens, err := state.ReadTokens(ctx, o.Client, users)
+	if err != nil {
+		return orgError(o, o.Name, "read the users' OAuth tokens", err)
+	}
+	p, ds := plan.Offboard(s, st, tokens, planOptions(o, st, stdio, resolve))
 	if ds.HasErrors() {
 		return report(stdio, ds, codeOrgMismatch, "between the spec and "+p.Target.String())
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -29,11 +30,20 @@ func NewCmdVerify(f *Factory, runF func(context.Context, *VerifyOptions) error) 
 		Use:   "verify FILE...",
 		Short: "Check that the org holds what the spec says, as a guide's troubleshooting does",
 		Long: `verify reads the org and checks, without changing anything: that every block of
-the spec holds (each step apply would take is a failed check naming it), that
-each user is active, that each permission set group is Updated, and which
-powerful permissions (Modify All Data, View All Data, Manage Users, Customize
-Application, Author Apex) a user holds: beyond what the spec asks for they
-fail the check (least privilege). Exit 1 when a check fails.`,
+the spec holds (each step apply would take is a failed check naming it,
+configuration records and remote sites included), that each user is active,
+which powerful permissions (Modify All Data, View All Data, Manage Users,
+Customize Application, Author Apex) a user holds (beyond what the spec asks
+for they fail the check: least privilege), how each user's logins of the
+last 30 days went (the last one failed: fail; an earlier failure: warn),
+the user's OAuth tokens (app, when granted and last used, uses): none for an
+app the spec gives the user warns (the vendor has not connected), one unused
+for 90 days warns (stale), one older than the app's refreshToken expireAfter
+fails (expired: the vendor must reconnect), when the password of a user the
+spec gives one expires (Password Never Expires, or 90 days after its last
+change, Salesforce's default; expired fails, within 14 days warns), that
+each remote site is active, and that each permission set group is Updated.
+Exit 1 when a check fails.`,
 		Example: `  sfprov verify spec.yaml -o dev
   sfprov verify --profile coconut -o dev --json`,
 		Args: specFiles,
@@ -70,15 +80,21 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 	if err != nil {
 		return err
 	}
-	var users []string
+	// One more round trip, whatever the spec: the users' assignments,
+	// tokens, logins and password expiry, four queries in one composite.
+	users := map[string]string{}
 	for _, u := range s.Users {
-		users = append(users, u.Username.Value)
+		id := ""
+		if cur := st.Users[strings.ToLower(u.Username.Value)]; cur != nil {
+			id = cur.ID
+		}
+		users[u.Username.Value] = id
 	}
-	held, err := state.ReadHeld(ctx, o.Client, users, verify.Fields())
+	audit, err := state.ReadAudit(ctx, o.Client, users, verify.Fields())
 	if err != nil {
 		return orgError(o, o.Name, "verify", err)
 	}
-	checks := verify.Run(s, st, p, perms.Requires, held)
+	checks := verify.Run(s, st, p, perms.Requires, audit, time.Now())
 	failed := verify.Failed(checks)
 	if opts.Spec.JSON {
 		opts.IO.setResult(verifyDoc{Target: p.Target.String(), Passed: !failed, Checks: checks})

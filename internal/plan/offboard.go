@@ -1,14 +1,16 @@
 package plan
 
 import (
+	"time"
+
 	"github.com/sfprov/sfprov/internal/diag"
 	"github.com/sfprov/sfprov/internal/spec"
 	"github.com/sfprov/sfprov/internal/state"
 )
 
 // Offboarding removes what a spec gave, when a vendor's contract ends: its
-// users deactivated (Salesforce never deletes users), the assignments the
-// spec names taken from them, and the spec's own permission set groups,
+// users deactivated (Salesforce never deletes users) and their OAuth tokens
+// revoked, the assignments the spec names taken from them, and the spec's own permission set groups,
 // permission sets and remote sites deleted. What the spec did not create
 // or name is left alone: a managed package's sets stay, and so do the
 // user's other assignments and the spec's profiles (a user, even inactive,
@@ -21,7 +23,18 @@ const (
 	TypeLicenseRelease = "permissionSetLicenseRelease"
 	TypeGroupDelete    = "permissionSetGroupDelete"
 	TypePermSetDelete  = "permissionSetDelete"
+	// TypeOAuthRevoke revokes an OAuth token a spec user granted an app.
+	TypeOAuthRevoke = "oauthTokenRevoke"
 )
+
+// ChannelRevoke: OAuth tokens, revoked at the org's OAuth revoke endpoint
+// with their OauthToken DeleteToken ("To delete an AccessToken, send a
+// request to the revoke OAuth token endpoint with DeleteToken as a
+// parameter", OauthToken object reference: the object supports only
+// describeSObjects() and query(), no delete). The step holds no
+// DeleteToken: the writer reads the token's at apply time, so that no
+// plan, printed or saved, carries one.
+const ChannelRevoke Channel = "revoke"
 
 func init() {
 	for _, k := range []Kind{
@@ -30,18 +43,25 @@ func init() {
 		{TypeLicenseRelease, "licence", 14, 5, ChannelCollections},
 		{TypeGroupDelete, "permission set group", 15, 6, ChannelCollections},
 		{TypePermSetDelete, "permission set", 16, 7, ChannelCollections},
+		// Tokens with the user's deactivation: both end the vendor's
+		// access, and need nothing of each other.
+		{TypeOAuthRevoke, "OAuth token", 6, 1, ChannelRevoke},
 	} {
 		kinds[k.Type] = k
 	}
 }
 
-// Offboard plans the removal of what s gave in the org st describes. A
+// Offboard plans the removal of what s gave in the org st describes; a
+// holds the spec users' OAuth tokens (state.ReadTokens; nil: none read). A
 // second run, once it is done, has no steps that change anything.
-func Offboard(s *spec.Spec, st *state.State, opts Options) (*Plan, diag.Diagnostics) {
+func Offboard(s *spec.Spec, st *state.State, a *state.Audit, opts Options) (*Plan, diag.Diagnostics) {
 	pl := &planner{s: s, st: st, opts: opts, p: &Plan{Target: opts.Target, IDs: map[Key]string{}}}
 	for _, u := range s.Users {
 		if pl.cond(u.If) {
 			pl.offboardUser(&u)
+			if a != nil {
+				pl.revokeTokens(&u, a.Tokens[lower(u.Username.Value)])
+			}
 		}
 	}
 	for i := range s.PermissionSetGroups {
@@ -122,5 +142,20 @@ func (pl *planner) offboardUser(u *spec.User) {
 				pl.add(&Step{Action: Prune, Type: TypeLicenseRelease, Name: l.MasterLabel, Parent: parent, SObject: "PermissionSetLicenseAssign", ID: aid})
 			}
 		}
+	}
+}
+
+// revokeTokens revokes every OAuth token of a spec user, whatever the app:
+// the user exists for the vendor, so any token it granted is the vendor's
+// way in (a vendor may connect through a packaged app the spec does not
+// name), and the issue's offboarding leaves it "inactive with no
+// assignments or tokens". Tokens of users the spec does not name are not
+// touched.
+func (pl *planner) revokeTokens(u *spec.User, tokens []state.OAuthToken) {
+	for _, t := range tokens {
+		created := t.Created.UTC().Format("2006-01-02T15:04:05.000+0000")
+		pl.add(&Step{Action: Prune, Type: TypeOAuthRevoke, Name: t.App, Parent: "user " + quoteName(u.Username.Value),
+			SObject: "OauthToken", Note: "granted " + t.Created.UTC().Format(time.DateOnly),
+			Fields: map[string]any{"UserId": t.UserID, "AppName": t.App, "CreatedDate": created}})
 	}
 }

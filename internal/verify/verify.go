@@ -1,15 +1,20 @@
 // Package verify turns a spec, the org's state and the plan between them
 // into the checks a vendor guide's troubleshooting asks for: does the org
-// hold what the spec says (every pending step is a failed check naming it),
-// is each user active, is each permission set group Updated, and which
-// powerful permissions a user holds beyond what the spec asks for. It is
-// pure: the caller reads the org and computes the plan.
+// hold what the spec says (every pending step is a failed check naming it,
+// configuration records and remote sites included), is each user active,
+// which powerful permissions a user holds beyond what the spec asks for,
+// how its recent logins went, whether the vendor's app holds a live OAuth
+// token for it, when its password expires (when the spec gives it one), is
+// each remote site active and each permission set group Updated. It is
+// pure: the caller reads the org (state.Read, state.ReadAudit) and computes
+// the plan.
 package verify
 
 import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sfprov/sfprov/internal/plan"
 	"github.com/sfprov/sfprov/internal/spec"
@@ -45,15 +50,20 @@ var Powerful = []struct{ Field, Label string }{
 }
 
 // Run returns the checks, in a fixed order: the spec against the org, then
-// per user, then per group.
+// per user, then per remote site and per group.
 // requires is sfprov's table of prerequisites (plan.Options.Requires); the
 // org's own PermissionDependency, when read, counts too: a permission the
 // spec's permissions need is asked for.
 //
-// held is what each user (lower username) holds of the Powerful fields
-// through all its assignments (state.ReadHeld); a user missing from it is
-// judged by its profile and the spec's sets the state read.
-func Run(s *spec.Spec, st *state.State, p *plan.Plan, requires func(string) []string, held map[string]map[string]bool) []Check {
+// a is what state.ReadAudit read of the spec's users (nil: nothing):
+// Held, what each holds of Fields() through all its assignments (a user
+// missing from it is judged by its profile and the spec's sets the state
+// read), its tokens, logins and password expiry. now is the time the
+// checks are judged at.
+func Run(s *spec.Spec, st *state.State, p *plan.Plan, requires func(string) []string, a *state.Audit, now time.Time) []Check {
+	if a == nil {
+		a = &state.Audit{}
+	}
 	var out []Check
 	changing := p.Changing()
 	for _, c := range p.Setup {
@@ -78,7 +88,7 @@ func Run(s *spec.Spec, st *state.State, p *plan.Plan, requires func(string) []st
 		} else {
 			out = append(out, Check{Fail, "user " + quote(name) + " is active", "the user is inactive: it cannot log in or call the API"})
 		}
-		has := held[strings.ToLower(name)]
+		has := a.Held[strings.ToLower(name)]
 		for f := range heldBy(st, cur) {
 			if has == nil {
 				has = map[string]bool{}
@@ -95,7 +105,9 @@ func Run(s *spec.Spec, st *state.State, p *plan.Plan, requires func(string) []st
 			}
 			out = append(out, Check{Fail, "user " + quote(name) + " holds " + pw.Label, "beyond what the spec asks for (least privilege): remove it from the profile or set that grants it"})
 		}
+		out = append(out, accessChecks(s, &u, cur, a, has, now)...)
 	}
+	out = append(out, remoteSiteChecks(s, st)...)
 	var groups []string
 	for name, g := range st.Groups {
 		if g.Status != "" {
@@ -202,11 +214,12 @@ func heldBy(st *state.State, u *state.User) map[string]bool {
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 
-// Fields are the PermissionSet fields of Powerful, for state.ReadHeld.
+// Fields are the PermissionSet fields state.ReadAudit reads for Run: those
+// of Powerful, and Password Never Expires (the password check).
 func Fields() []string {
-	out := make([]string, len(Powerful))
+	out := make([]string, len(Powerful), len(Powerful)+1)
 	for i, p := range Powerful {
 		out[i] = p.Field
 	}
-	return out
+	return append(out, "PermissionsPasswordNeverExpires")
 }
