@@ -43,7 +43,8 @@ fails (expired: the vendor must reconnect), when the password of a user the
 spec gives one expires (Password Never Expires, or 90 days after its last
 change, Salesforce's default; expired fails, within 14 days warns), that
 each remote site is active, and that each permission set group is Updated.
-Exit 1 when a check fails.`,
+Exit 1 when a check fails. The running user sees other users' login history
+only with Manage Users, and their tokens only with Customize Application.`,
 		Example: `  sfprov verify spec.yaml -o dev
   sfprov verify --profile coconut -o dev --json`,
 		Args: specFiles,
