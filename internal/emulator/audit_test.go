@@ -113,6 +113,7 @@ func TestSeededTokensAndLogins(t *testing.T) {
 		LoginHistory: []SeedLogin{
 			{Username: "int@example.com", Time: "-3h", Status: "Invalid Password", SourceIP: "203.0.113.9"},
 			{Username: "int@example.com", Time: "-1d"},
+			{Username: "int@example.com", Time: "-200d"},
 		},
 	}
 	o, _ := newTestOrg(t, Options{Seed: seed, StatePath: state})
@@ -128,13 +129,17 @@ func TestSeededTokensAndLogins(t *testing.T) {
 		t.Errorf("seeded logins %v", lh)
 	}
 
-	// Restarted from its state file: the token still works, and counts.
+	// Restarted from its state file: the token still works, and counts;
+	// the login it is (a refresh is a login) prunes rows past six months.
 	o2, _ := newTestOrg(t, Options{StatePath: state})
 	srv := httptest.NewServer(o2)
 	defer srv.Close()
 	res := webPost(t, srv.URL+"/services/oauth2/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"5Aep861seeded"}, "client_id": {"any"}})
 	if res.status != http.StatusOK {
 		t.Fatalf("refresh with the seeded token: %d %s", res.status, res.body)
+	}
+	if n := len(query(t, o2, "SELECT Id FROM LoginHistory")); n != 3 {
+		t.Errorf("%d LoginHistory rows after a refresh, want 3 (the 200-day-old one pruned, the refresh's added)", n)
 	}
 	r := row(t, query(t, o2, "SELECT UseCount, DeleteToken FROM OauthToken"), 0)
 	if r["UseCount"] != 8.0 {
