@@ -237,7 +237,7 @@ func (b *builder) profile(h *state.AccessHolder) spec.Profile {
 		d := h.Description
 		p.Description = &d
 	}
-	p.SystemPermissions = b.systemPermissions(h, "profile "+quote(h.Name))
+	p.SystemPermissions = b.systemPermissions(h, "profile "+quote(h.Name), true)
 	p.Objects = b.objects(h, "profile "+quote(h.Name), false)
 	return p
 }
@@ -252,7 +252,7 @@ func (b *builder) permissionSet(h *state.AccessHolder) spec.PermissionSet {
 		d := h.Description
 		p.Description = &d
 	}
-	p.SystemPermissions = b.systemPermissions(h, what)
+	p.SystemPermissions = b.systemPermissions(h, what, false)
 	p.Objects = b.objects(h, what, true)
 	for _, a := range h.ConnectedApps {
 		p.ConnectedApps = append(p.ConnectedApps, spec.NamedRef{Name: a})
@@ -268,10 +268,12 @@ func quote(s string) string { return fmt.Sprintf("%q", s) }
 // systemPermissions names each permission that is on by its Setup label
 // (the API name where the label is not unique); a permission the catalog
 // does not know is left out with a warning, since the spec could not name it.
-func (b *builder) systemPermissions(h *state.AccessHolder, what string) []spec.SystemPermission {
+// On a profile, a permission only Setup can set is left out too: sfprov
+// cannot read it there, and would list it as a change in Setup every time.
+func (b *builder) systemPermissions(h *state.AccessHolder, what string, profile bool) []spec.SystemPermission {
 	var out []spec.SystemPermission
 	seen := map[string]bool{}
-	var unknown []string
+	var unknown, setupOnly []string
 	add := func(name string, metadataOnly bool) {
 		p, ok := perms.Lookup(name)
 		if !ok {
@@ -279,6 +281,10 @@ func (b *builder) systemPermissions(h *state.AccessHolder, what string) []spec.S
 			return
 		}
 		if seen[p.Name] || (metadataOnly && !p.MetadataOnly) {
+			return
+		}
+		if profile && p.MetadataOnly {
+			setupOnly = append(setupOnly, p.Label)
 			return
 		}
 		seen[p.Name] = true
@@ -296,6 +302,9 @@ func (b *builder) systemPermissions(h *state.AccessHolder, what string) []spec.S
 	}
 	if len(unknown) > 0 {
 		b.warnf("%s: left out %d system permission(s) that sfprov does not know: %s", what, len(unknown), strings.Join(unknown, ", "))
+	}
+	if len(setupOnly) > 0 {
+		b.warnf("%s: left out %s: on a profile only Setup sets it, and sfprov cannot read it", what, strings.Join(setupOnly, ", "))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return strings.ToLower(out[i].Written) < strings.ToLower(out[j].Written) })
 	return out

@@ -17,7 +17,7 @@ func access() *state.UserAccess {
 		},
 		Profile: &state.AccessHolder{ID: "0PS000000000001AAA", Name: "Svc Profile", Custom: true, AccessRead: true,
 			Description: "made by hand",
-			Perms:       []string{"PermissionsApiEnabled", "PermissionsNoSuchThing"},
+			Perms:       []string{"PermissionsApiEnabled", "PermissionsCanApproveUninstalledApps", "PermissionsNoSuchThing"},
 			Objects:     map[string][]string{"Account": {"PermissionsRead"}, "Mystery": {"PermissionsRead"}},
 			Fields:      map[string]map[string]string{"Account": {"Phone": "edit"}},
 		},
@@ -78,6 +78,7 @@ func TestBuild(t *testing.T) {
 	}
 	want := []string{
 		`profile "Svc Profile": left out 1 system permission(s) that sfprov does not know: NoSuchThing`,
+		`profile "Svc Profile": left out Approve Uninstalled Connected Apps: on a profile only Setup sets it, and sfprov cannot read it`,
 		`profile "Svc Profile": left out the access to Mystery: not a standard object sfprov knows, nor a custom one`,
 	}
 	if strings.Join(res.Warnings, "\n") != strings.Join(want, "\n") {
