@@ -178,11 +178,33 @@ func appsOf(s *spec.Spec, u *spec.User) []vendorApp {
 		}
 	}
 	for _, a := range s.ExternalClientApps {
-		if preAuth(a.Policy) {
+		if preAuth(a.Policy) && issuesRefreshTokens(a) {
 			addApp(ecaLabel(a), a.Policy)
 		}
 	}
 	return out
+}
+
+// issuesRefreshTokens reports whether a vendor using an external client
+// app holds a refresh token for its user: not when the app's scopes leave
+// out refresh_token (offline_access), without which no flow returns one
+// ("Allows a refresh token to be returned when the requesting client is
+// eligible to receive one", Salesforce Help "OAuth Tokens and Scopes"), nor
+// when it has a certificate for the JWT bearer flow, which "never issues a
+// refresh token" (the vendor signs a new assertion each time).
+func issuesRefreshTokens(a spec.ExternalClientApp) bool {
+	if a.JWTCertificate != "" {
+		return false
+	}
+	if len(a.Scopes) == 0 {
+		return true // the spec says nothing of the app's OAuth settings
+	}
+	for _, sc := range a.Scopes {
+		if strings.EqualFold(sc, "refresh_token") || strings.EqualFold(sc, "offline_access") {
+			return true
+		}
+	}
+	return false
 }
 
 // policyOf is the spec's policy for the app of this name, if it has one.

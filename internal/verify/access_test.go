@@ -89,12 +89,17 @@ func TestPasswordCheck(t *testing.T) {
 
 // The apps of a user: its sets' connected apps and the apps whose policy
 // pre-authorises its set or profile, not one that runs as it with client
-// credentials.
+// credentials, uses the JWT bearer flow or has no refresh_token scope.
 func TestAppsOf(t *testing.T) {
 	s := &spec.Spec{
-		PermissionSets:     []spec.PermissionSet{{Name: "Vendor", ConnectedApps: []spec.NamedRef{{Name: "Vendor Connect"}}}},
-		ConnectedApps:      []spec.ConnectedApp{{Name: "Vendor Connect", Policy: &spec.AppPolicy{RefreshToken: &spec.RefreshTokenPolicy{Mode: "expireAfter", ExpireAfter: "90d"}}}},
-		ExternalClientApps: []spec.ExternalClientApp{{Name: "Eca", Label: "Vendor ECA", Policy: &spec.AppPolicy{PreAuthorizedProfiles: []spec.NamedRef{{Name: "Integration"}}}}, {Name: "Cc", Policy: &spec.AppPolicy{PreAuthorizedProfiles: []spec.NamedRef{{Name: "Integration"}}, ClientCredentialsUser: &spec.Value{Value: "u@x"}}}},
+		PermissionSets: []spec.PermissionSet{{Name: "Vendor", ConnectedApps: []spec.NamedRef{{Name: "Vendor Connect"}}}},
+		ConnectedApps:  []spec.ConnectedApp{{Name: "Vendor Connect", Policy: &spec.AppPolicy{RefreshToken: &spec.RefreshTokenPolicy{Mode: "expireAfter", ExpireAfter: "90d"}}}},
+		ExternalClientApps: []spec.ExternalClientApp{
+			{Name: "Eca", Label: "Vendor ECA", Scopes: []string{"api", "refresh_token"}, Policy: &spec.AppPolicy{PreAuthorizedProfiles: []spec.NamedRef{{Name: "Integration"}}}},
+			{Name: "Cc", Policy: &spec.AppPolicy{PreAuthorizedProfiles: []spec.NamedRef{{Name: "Integration"}}, ClientCredentialsUser: &spec.Value{Value: "u@x"}}},
+			{Name: "Jwt", JWTCertificate: "/x/cert.pem", Policy: &spec.AppPolicy{PreAuthorizedProfiles: []spec.NamedRef{{Name: "Integration"}}}},
+			{Name: "ApiOnly", Scopes: []string{"api"}, Policy: &spec.AppPolicy{PreAuthorizedProfiles: []spec.NamedRef{{Name: "Integration"}}}},
+		},
 	}
 	u := &spec.User{Username: spec.Value{Value: "u@x"}, Profile: "Integration", PermissionSets: []spec.NamedRef{{Name: "vendor"}}}
 	apps := appsOf(s, u)
