@@ -1,15 +1,15 @@
-// Package apply executes a plan against an org. It runs the plan's steps wave
-// by wave, batching every wave's records of one type into sObject Collections
-// calls, resolves the Ids that later steps need from what earlier steps
-// created, and stops after the first wave that has a failure, so that a re-run
-// (which plans again from the org) continues where this one stopped.
+// Package apply executes a plan against an org. It chains the plan's
+// sObject writes, wave after wave, into as few /composite calls as the
+// org's limits allow, a later write naming the Id an earlier one creates;
+// deploys and Tooling records go beside them. A step whose dependency
+// failed is not run, so that a re-run (which plans again from the org)
+// continues where this one stopped.
 package apply
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -70,27 +70,46 @@ type executor struct {
 	// grace period (Execute).
 	stop context.Context
 	c    *salesforce.Client
-	// mu guards what the writers of one wave, which run at the same time,
-	// share: ids, res and the clone bookkeeping.
-	mu sync.Mutex
-	// buffered: the channels whose outcomes wait for the end of the wave
-	// (all but the first when a wave has several); later holds them.
-	buffered map[plan.Channel]bool
-	later    []finished
-	p        *plan.Plan
-	opts     Options
-	ids      map[plan.Key]string
-	res      *Result
-	// clones: a profile being created by copying another (by step Key) →
-	// the steps that write its access; held: those profiles, created but not
-	// yet reported, until their access is written (cloneWave).
-	clones  map[plan.Key][]*plan.Step
-	held    map[plan.Key]*plan.Step
-	settled map[*plan.Step]bool
+	// mu guards what the lanes, which run at the same time, share: ids,
+	// res and the outcomes; cond is signalled at each outcome.
+	mu   sync.Mutex
+	cond *sync.Cond
+	p    *plan.Plan
+	opts Options
+	ids  map[plan.Key]string
+	res  *Result
+	// order is every changing step in reporting order (ranked); an outcome
+	// is reported once every step before it has one, so that what apply
+	// prints and returns does not depend on which answer came first.
+	order   []*plan.Step
+	next    int
+	outcome map[*plan.Step]outcome
+	// deployed: metadata steps whose deploy succeeded, being read back.
+	deployed map[*plan.Step]bool
+	// producer: the step that creates each key; owner: the new profile
+	// whose own permission set a key is; referenced: the keys some step
+	// takes an Id from (chain.go).
+	producer, owner map[plan.Key]*plan.Step
+	referenced      map[plan.Key]bool
+}
+
+// outcome is how a step ended: done (err nil), failed, or not run.
+type outcome struct {
+	err    error
+	notRun bool
 }
 
 // Execute applies p's changing steps. It returns an error only when it could not
 // run at all; failed steps are in the Result.
+//
+// Steps go out as soon as what they need exists, in as few round trips as
+// the org allows: the sObject writes of every wave are chained into one
+// /composite call, a later subrequest naming an Id an earlier one creates
+// (chain.go); Tooling records and the first wave's deploy go beside it; a
+// later wave's deploy starts once the waves before it are done. A step
+// whose dependency failed, or that needs a wave that failed before its
+// deploy, is reported not run: the next run, which plans again from the
+// org, does it.
 func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Options) (*Result, error) {
 	if opts.GroupWait == 0 {
 		opts.GroupWait = 5 * time.Minute
@@ -124,248 +143,262 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 		}
 	}()
 	e := &executor{stop: stopCtx, c: c, p: p, opts: opts, ids: map[plan.Key]string{}, res: &Result{Errors: map[*plan.Step]error{}, Created: map[*plan.Step]string{}, ConsumerKeys: map[string]string{}},
-		clones: map[plan.Key][]*plan.Step{}, held: map[plan.Key]*plan.Step{}, settled: map[*plan.Step]bool{}}
+		outcome: map[*plan.Step]outcome{}, deployed: map[*plan.Step]bool{}}
+	e.cond = sync.NewCond(&e.mu)
 	for k, v := range p.IDs {
 		e.ids[k] = v
 	}
 	steps := p.Changing()
-	byWave := map[int][]*plan.Step{}
-	var waveNums []int
-	for _, s := range steps {
-		if !s.CloneOf.IsZero() {
-			e.clones[s.CloneOf] = append(e.clones[s.CloneOf], s)
-			continue
-		}
-		w := plan.Wave(s.Type)
-		if _, ok := byWave[w]; !ok {
-			waveNums = append(waveNums, w)
-		}
-		byWave[w] = append(byWave[w], s)
-	}
-	sort.Ints(waveNums)
-	stop := func(from int) {
-		for _, rest := range waveNums[from:] {
-			e.notRun(byWave[rest])
-		}
-		for _, k := range sortedKeys(e.clones) {
-			e.notRun(e.clones[k])
-		}
-	}
-	for i, w := range waveNums {
-		if err := stopCtx.Err(); err != nil {
-			stop(i)
-			return e.res, err
-		}
-		e.wave(ctx, byWave[w])
-		if w == plan.Wave(plan.TypeProfile) {
-			// Profiles created here get their copied access even when
-			// something else in the wave failed: once a profile exists, no
-			// re-run would copy it.
-			err := e.ownedPermSets(ctx, byWave[w])
-			e.cloneWave(ctx, err)
-			if err != nil {
-				stop(i + 1)
-				return e.res, err
-			}
-		}
-		if len(e.res.Failed) > 0 {
-			stop(i + 1)
-			break
-		}
-	}
+	e.order = ranked(steps)
+	e.producers()
 	if err := stopCtx.Err(); err != nil {
-		e.notRun(steps)
+		e.skip(e.order...)
 		return e.res, err
 	}
-	return e.res, nil
-}
-
-// notRun records the steps that have not been settled as not run.
-func (e *executor) notRun(steps []*plan.Step) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, s := range steps {
-		if !e.settled[s] {
-			e.settled[s] = true
-			e.res.NotRun = append(e.res.NotRun, s)
+	var pkgs, tooling, rest, groupAssigns, records []*plan.Step
+	meta := map[int][]*plan.Step{}
+	var metaWaves []int
+	others := map[laneKey][]*plan.Step{}
+	var otherKeys []laneKey
+	for _, s := range e.order {
+		switch ch := plan.KindOf(s.Type).Channel; {
+		case ch == plan.ChannelPackage:
+			pkgs = append(pkgs, s)
+		case ch == plan.ChannelMetadata:
+			w := plan.Wave(s.Type)
+			if _, ok := meta[w]; !ok {
+				metaWaves = append(metaWaves, w)
+			}
+			meta[w] = append(meta[w], s)
+		case ch == plan.ChannelTooling:
+			tooling = append(tooling, s)
+		case s.Type == plan.TypeRecord:
+			records = append(records, s)
+		case s.Type == plan.TypeGroupAssign && s.Action != plan.Prune:
+			groupAssigns = append(groupAssigns, s)
+		case ch == plan.ChannelCollections, ch == plan.ChannelPassword:
+			rest = append(rest, s)
+		default:
+			if writerOf(ch) == nil {
+				e.finish(s, fmt.Errorf("no writer for the %s channel in this version of sfprov", ch))
+				continue
+			}
+			k := laneKey{ch, plan.Wave(s.Type)}
+			if _, ok := others[k]; !ok {
+				otherKeys = append(otherKeys, k)
+			}
+			others[k] = append(others[k], s)
 		}
 	}
-}
-
-// cloneWave writes the access of the profiles just created as copies of
-// others, right after them and before anything uses them; setupErr, when
-// their permission sets could not be found, fails every row. A row that
-// fails is reported and the profile stays: the next plan compares the
-// profile with its source and writes what is missing (plan: a cloned
-// profile holds at least its source's access), so no undo is needed, and
-// none can fail half-way.
-func (e *executor) cloneWave(ctx context.Context, setupErr error) {
-	var keys []plan.Key
-	var all []*plan.Step
-	for _, k := range sortedKeys(e.held) {
-		keys = append(keys, k)
-		all = append(all, e.clones[k]...)
-	}
-	if len(all) == 0 {
-		return
-	}
-	if setupErr != nil {
-		for _, s := range all {
-			e.finish(s, setupErr)
-		}
-	} else {
-		e.wave(ctx, all)
-	}
-	for _, k := range keys {
-		delete(e.held, k)
-	}
-}
-
-func sortedKeys[V any](m map[plan.Key]V) []plan.Key {
-	return slices.SortedFunc(maps.Keys(m), func(a, b plan.Key) int { return strings.Compare(a.String(), b.String()) })
-}
-
-// created records the Id of a record a step created: in the result, and for
-// the Refs of later steps.
-func (e *executor) created(s *plan.Step, id string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.res.Created[s] = id
-	if !s.Key.IsZero() {
-		e.ids[s.Key] = id
-	}
-}
-
-func (e *executor) finish(s *plan.Step, err error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.buffered[plan.KindOf(s.Type).Channel] {
-		// Written at the same time as another channel's steps: reported
-		// when the wave ends, in writer order, so that what apply prints
-		// and returns does not depend on which answer came first.
-		e.later = append(e.later, finished{s, err})
-		return
-	}
-	e.report(s, err)
-}
-
-type finished struct {
-	s   *plan.Step
-	err error
-}
-
-// report records a step's outcome and tells OnStep; e.mu is held.
-func (e *executor) report(s *plan.Step, err error) {
-	if err == nil && s.Type == plan.TypeProfile && s.Action == plan.Create && len(e.clones[s.Key]) > 0 {
-		e.held[s.Key] = s // its copy is written right after this wave (cloneWave)
-	}
-	e.settled[s] = true
-	if err != nil {
-		e.res.Failed = append(e.res.Failed, s)
-		e.res.Errors[s] = err
-	} else {
-		e.res.Done = append(e.res.Done, s)
-	}
-	if e.opts.OnStep != nil {
-		e.opts.OnStep(s, err)
-	}
-}
-
-// record builds the record a step writes, with its references resolved.
-func (e *executor) record(s *plan.Step) (salesforce.Record, error) {
-	r := salesforce.Record{"attributes": map[string]any{"type": s.SObject}}
-	for k, v := range s.Fields {
-		r[k] = v
-	}
-	refs := slices.Sorted(maps.Keys(s.Refs))
-	for _, f := range refs {
-		id := e.id(s.Refs[f])
-		if id == "" {
-			return nil, fmt.Errorf("needs %s, which does not exist (an earlier step did not create it)", s.Refs[f])
-		}
-		r[f] = id
-	}
-	if s.ID != "" {
-		r["Id"] = s.ID
-	}
-	return r, nil
-}
-
-// writer writes one wave's steps of one channel (plan.Channel): a new kind
-// of step needs a writer only when it brings a new channel.
-type writer func(ctx context.Context, e *executor, steps []*plan.Step)
-
-// writers, in the order a wave runs them: Tooling records and passwords go
-// one by one; sObject records are batched.
-var writers = []struct {
-	channel plan.Channel
-	write   writer
-}{
-	{plan.ChannelPackage, writePackages},
-	{plan.ChannelMetadata, writeMetadata},
-	{plan.ChannelTooling, writeTooling},
-	{plan.ChannelPassword, writePasswords},
-	{plan.ChannelCollections, writeCollections},
-}
-
-// wave runs one wave, each channel's steps through its writer. Packages go
-// first (what they bring is planned after them); the other channels' steps
-// need nothing of each other within a wave (kinds.go), so their writers run
-// at the same time: a wave costs the round trips of its slowest channel,
-// not their sum.
-func (e *executor) wave(ctx context.Context, steps []*plan.Step) {
-	byChannel := map[plan.Channel][]*plan.Step{}
-	for _, s := range steps {
-		ch := plan.KindOf(s.Type).Channel
-		byChannel[ch] = append(byChannel[ch], s)
-	}
-	// The first channel with steps reports as it goes (a long wave shows
-	// its progress live); the others are reported after it, in order.
-	e.mu.Lock()
-	e.buffered = map[plan.Channel]bool{}
-	first := true
-	for _, w := range writers[1:] {
-		if len(byChannel[w.channel]) > 0 {
-			e.buffered[w.channel] = !first
-			first = false
+	// Packages first: what they bring is planned after them.
+	if len(pkgs) > 0 {
+		writePackages(ctx, e, pkgs)
+		e.skip(pkgs...)
+		if !e.allDone(pkgs) {
+			e.skip(e.order...)
+			return e.res, stopCtx.Err()
 		}
 	}
-	e.mu.Unlock()
 	var wg sync.WaitGroup
-	for i, w := range writers {
-		if todo := byChannel[w.channel]; len(todo) > 0 {
-			if i == 0 {
-				w.write(ctx, e, todo) // packages, before the rest
-			} else {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					w.write(ctx, e, todo)
-				}()
+	lane := func(f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f()
+		}()
+	}
+	lane(func() {
+		// Remote sites need nothing of the rest (their wave is the first).
+		writeTooling(ctx, e, tooling)
+		e.skip(tooling...)
+	})
+	lane(func() {
+		// The audit-fields preference goes before the permissions it
+		// brings: with org settings to deploy, the sObject writes wait for
+		// that deploy, and do not run if it failed.
+		for _, s := range meta[0] {
+			if s.Type == plan.TypeOrgSettings {
+				if !e.await(func(t *plan.Step) bool {
+					return plan.KindOf(t.Type).Channel == plan.ChannelMetadata && plan.Wave(t.Type) == 0
+				}, false) {
+					e.skip(rest...)
+					e.skip(groupAssigns...)
+					return
+				}
+				break
 			}
 		}
-		delete(byChannel, w.channel)
+		e.chain(ctx, rest)
+		e.groupAssignments(ctx, groupAssigns)
+		// Setup and data objects never share a call
+		// (salesforce-api-facts.md §10): records go in a chain of their
+		// own, after the setup chain (the same order run to run).
+		e.chain(ctx, records)
+	})
+	for _, w := range metaWaves {
+		lane(func() { e.metadataWave(ctx, w, meta[w]) })
+	}
+	for _, k := range otherKeys {
+		// A channel registered by its own file: its wave's steps once every
+		// earlier wave is done, as one writer call.
+		lane(func() {
+			w := k.wave
+			if w > 0 && !e.await(func(s *plan.Step) bool { return plan.Wave(s.Type) < w && !slices.Contains(pkgs, s) }, false) {
+				e.skip(others[k]...)
+				return
+			}
+			writerOf(k.ch)(ctx, e, others[k])
+			e.skip(others[k]...)
+		})
 	}
 	wg.Wait()
-	e.mu.Lock()
-	later := e.later
-	e.buffered, e.later = nil, nil
-	rank := map[plan.Channel]int{}
-	for i, w := range writers {
-		rank[w.channel] = i
-	}
-	sort.SliceStable(later, func(i, j int) bool {
-		return rank[plan.KindOf(later[i].s.Type).Channel] < rank[plan.KindOf(later[j].s.Type).Channel]
-	})
-	for _, f := range later {
-		e.report(f.s, f.err)
-	}
-	e.mu.Unlock()
-	for ch, rest := range byChannel {
-		for _, s := range rest {
-			e.finish(s, fmt.Errorf("no writer for the %s channel in this version of sfprov", ch))
+	e.skip(e.order...)
+	return e.res, stopCtx.Err()
+}
+
+// writer writes one wave's steps of one channel (plan.Channel). The
+// channels apply.go knows have lanes of their own (Execute); a channel
+// added by a file of its own registers its writer in writers.
+type writer func(ctx context.Context, e *executor, steps []*plan.Step)
+
+var writers []struct {
+	channel plan.Channel
+	write   writer
+}
+
+func writerOf(ch plan.Channel) writer {
+	for _, w := range writers {
+		if w.channel == ch {
+			return w.write
 		}
 	}
+	return nil
+}
+
+type laneKey struct {
+	ch   plan.Channel
+	wave int
+}
+
+// ranked orders steps as apply reports them: wave by wave (a cloned
+// profile's copied access right after the first wave), and in a wave
+// packages, metadata, Tooling records, passwords, then sObject records:
+// prunes first, then by kind order, each batch in plan order.
+func ranked(steps []*plan.Step) []*plan.Step {
+	chRank := map[plan.Channel]int{plan.ChannelPackage: 0, plan.ChannelMetadata: 1, plan.ChannelTooling: 2, plan.ChannelPassword: 3, plan.ChannelCollections: 4}
+	type key struct {
+		wave, ch, prune, order, batch, idx int
+	}
+	type batchKey struct {
+		wave         int
+		sobject, typ string
+		action       plan.Action
+	}
+	first := map[batchKey]int{}
+	keys := map[*plan.Step]key{}
+	for i, s := range steps {
+		w := 2 * plan.Wave(s.Type)
+		if !s.CloneOf.IsZero() {
+			w = 1
+		}
+		ch, ok := chRank[plan.KindOf(s.Type).Channel]
+		if !ok {
+			ch = len(chRank) // a registered writer's, after the others
+		}
+		k := key{wave: w, ch: ch, order: plan.Order(s.Type), idx: i}
+		if plan.KindOf(s.Type).Channel == plan.ChannelCollections {
+			if s.Action != plan.Prune {
+				k.prune = 1
+			}
+			bk := batchKey{w, s.SObject, s.Type, s.Action}
+			if _, ok := first[bk]; !ok {
+				first[bk] = i
+			}
+			k.batch = first[bk]
+		} else {
+			k.order = 0
+		}
+		keys[s] = k
+	}
+	out := slices.Clone(steps)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := keys[out[i]], keys[out[j]]
+		for _, d := range [][2]int{{a.wave, b.wave}, {a.ch, b.ch}, {a.prune, b.prune}, {a.order, b.order}, {a.batch, b.batch}, {a.idx, b.idx}} {
+			if d[0] != d[1] {
+				return d[0] < d[1]
+			}
+		}
+		return false
+	})
+	return out
+}
+
+// await waits until every step that pick selects has ended (or, with
+// deployed, has at least been deployed) and reports whether all of them
+// succeeded; it returns false as soon as one did not.
+func (e *executor) await(pick func(*plan.Step) bool, deployed bool) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for {
+		ready := true
+		for _, s := range e.order {
+			if !pick(s) {
+				continue
+			}
+			if o, ok := e.outcome[s]; ok {
+				if o.err != nil || o.notRun {
+					return false
+				}
+				continue
+			}
+			if deployed && e.deployed[s] {
+				continue
+			}
+			ready = false
+		}
+		if ready {
+			return true
+		}
+		e.cond.Wait()
+	}
+}
+
+// allDone reports whether every step ended done.
+func (e *executor) allDone(steps []*plan.Step) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, s := range steps {
+		if o, ok := e.outcome[s]; !ok || o.err != nil || o.notRun {
+			return false
+		}
+	}
+	return true
+}
+
+// settled reports whether s has an outcome, and whether it was done.
+func (e *executor) settled(s *plan.Step) (ended, done bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o, ok := e.outcome[s]
+	return ok, ok && o.err == nil && !o.notRun
+}
+
+// metadataWave deploys one wave's metadata steps (writeMetadata). The
+// first wave's deploy goes out at once; a later wave's starts preparing
+// (the names Salesforce generated, the sets it merges into) once every
+// earlier step has ended or, for an earlier deploy, been deployed, and is
+// sent once those have all ended; it is not run when one of them failed,
+// as a deploy is all or nothing and may need any of them.
+func (e *executor) metadataWave(ctx context.Context, w int, steps []*plan.Step) {
+	before := func(s *plan.Step) bool {
+		return plan.Wave(s.Type) < w && plan.KindOf(s.Type).Channel != plan.ChannelPackage
+	}
+	if w > 0 && !e.await(before, true) {
+		e.skip(steps...)
+		return
+	}
+	writeMetadata(ctx, e, steps, func() bool { return w == 0 || e.await(before, false) })
+	e.skip(steps...)
 }
 
 // id is the Id known for k ("" when none yet).
@@ -381,22 +414,74 @@ func (e *executor) setID(k plan.Key, id string) {
 	e.ids[k] = id
 }
 
-func (e *executor) createdID(s *plan.Step) string {
+// created records the Id of a record a step created: in the result, and for
+// the Refs of later steps.
+func (e *executor) created(s *plan.Step, id string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.res.Created[s]
+	e.res.Created[s] = id
+	if !s.Key.IsZero() {
+		e.ids[s.Key] = id
+	}
+}
+
+// finish records a step's outcome: done when err is nil, else failed.
+func (e *executor) finish(s *plan.Step, err error) { e.end(s, outcome{err: err}) }
+
+// skip records the steps that have no outcome yet as not run.
+func (e *executor) skip(steps ...*plan.Step) {
+	for _, s := range steps {
+		e.end(s, outcome{notRun: true})
+	}
+}
+
+// markDeployed notes metadata steps whose deploy succeeded, before they are
+// read back: a later deploy may start preparing.
+func (e *executor) markDeployed(steps []*plan.Step) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, s := range steps {
+		e.deployed[s] = true
+	}
+	e.cond.Broadcast()
+}
+
+// end keeps a step's first outcome and reports, in order, every outcome
+// whose predecessors all have theirs.
+func (e *executor) end(s *plan.Step, o outcome) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.outcome[s]; ok {
+		return
+	}
+	e.outcome[s] = o
+	for e.next < len(e.order) {
+		t := e.order[e.next]
+		o, ok := e.outcome[t]
+		if !ok {
+			break
+		}
+		e.next++
+		switch {
+		case o.notRun:
+			e.res.NotRun = append(e.res.NotRun, t)
+		case o.err != nil:
+			e.res.Failed = append(e.res.Failed, t)
+			e.res.Errors[t] = o.err
+		default:
+			e.res.Done = append(e.res.Done, t)
+		}
+		if !o.notRun && e.opts.OnStep != nil {
+			e.opts.OnStep(t, o.err)
+		}
+	}
+	e.cond.Broadcast()
 }
 
 // writeTooling writes Tooling records, one request each (Tooling has no
 // sObject Collections), WriteConcurrency at a time: they are independent.
 func writeTooling(ctx context.Context, e *executor, steps []*plan.Step) {
 	e.each(steps, func(s *plan.Step) { e.finish(s, e.tooling(ctx, s)) })
-}
-
-// writePasswords sets or resets passwords, one request each (one password
-// per request, salesforce-api-facts.md §1), WriteConcurrency at a time.
-func writePasswords(ctx context.Context, e *executor, steps []*plan.Step) {
-	e.each(steps, func(s *plan.Step) { e.finish(s, e.password(ctx, s)) })
 }
 
 // WriteConcurrency bounds the single-record writes of a wave that go out at
@@ -429,95 +514,6 @@ func (e *executor) each(steps []*plan.Step, do func(*plan.Step)) {
 // starts after that.
 func (e *executor) stopped() bool { return e.stop.Err() != nil }
 
-// writeCollections sends sObject records as sObject Collections chunks packed
-// into /composite calls: first every prune (a removed assignment can free the
-// seat a new one needs), then every create and update, types in plan order
-// (a licence before the permission set assignments that need it).
-func writeCollections(ctx context.Context, e *executor, steps []*plan.Step) {
-	type batchKey struct {
-		sobject string
-		action  plan.Action
-		typ     string
-	}
-	batches := map[batchKey][]*plan.Step{}
-	var order []batchKey
-	for _, s := range steps {
-		k := batchKey{s.SObject, s.Action, s.Type}
-		if _, ok := batches[k]; !ok {
-			order = append(order, k)
-		}
-		batches[k] = append(batches[k], s)
-	}
-	sort.SliceStable(order, func(i, j int) bool { return plan.Order(order[i].typ) < plan.Order(order[j].typ) })
-	var prunes, saves [][]*plan.Step
-	for _, k := range order {
-		b := batches[k]
-		switch {
-		case k.action == plan.Prune:
-			prunes = append(prunes, b)
-		case k.typ == plan.TypeGroupAssign:
-			if err := e.waitForGroups(ctx, b); err != nil {
-				for _, s := range b {
-					e.finish(s, err)
-				}
-				continue
-			}
-			saves = append(saves, b)
-		default:
-			saves = append(saves, b)
-		}
-	}
-	e.collections(ctx, prunes)
-	e.collections(ctx, saves)
-}
-
-// collections sends the batches, each all of one sObject and action, and
-// settles every step with its record's result.
-func (e *executor) collections(ctx context.Context, groups [][]*plan.Step) {
-	var batches []salesforce.Batch
-	var sent [][]*plan.Step
-	for _, g := range groups {
-		b := salesforce.Batch{Method: map[plan.Action]string{plan.Create: "POST", plan.Update: "PATCH", plan.Prune: "DELETE"}[g[0].Action]}
-		var steps []*plan.Step
-		for _, s := range g {
-			if b.Method == "DELETE" {
-				b.IDs = append(b.IDs, s.ID)
-				steps = append(steps, s)
-				continue
-			}
-			r, err := e.record(s)
-			if err != nil {
-				e.finish(s, err)
-				continue
-			}
-			b.Records = append(b.Records, r)
-			steps = append(steps, s)
-		}
-		if len(steps) > 0 {
-			batches = append(batches, b)
-			sent = append(sent, steps)
-		}
-	}
-	if len(batches) == 0 {
-		return
-	}
-	if e.stopped() {
-		return // not sent: reported as not run
-	}
-	results, err := e.c.Collections(ctx, batches)
-	for i, steps := range sent {
-		br := salesforce.BatchResult{Err: err}
-		if i < len(results) && err == nil {
-			br = results[i]
-		}
-		e.settle(steps, br.Results, br.Err, func(s *plan.Step, r salesforce.SaveResult) {
-			if s.Action == plan.Create {
-				e.created(s, r.ID)
-			}
-		})
-	}
-}
-
 // settle finishes each step with its record's result (results are in input
 // order); records without a result fail with the call's error.
 func (e *executor) settle(steps []*plan.Step, results []salesforce.SaveResult, callErr error, ok func(*plan.Step, salesforce.SaveResult)) {
@@ -541,35 +537,6 @@ func (e *executor) settle(steps []*plan.Step, results []salesforce.SaveResult, c
 			e.finish(s, errors.New("Salesforce returned no result for this record"))
 		}
 	}
-}
-
-// ownedPermSets learns the profile-owned permission sets of the profiles just
-// created, with one query: object and field access of a profile live there.
-func (e *executor) ownedPermSets(ctx context.Context, steps []*plan.Step) error {
-	byID := map[string]plan.Key{}
-	var ids []string
-	for _, s := range steps {
-		if id := e.createdID(s); s.Action == plan.Create && len(id) >= 15 {
-			byID[id[:15]] = s.Key
-			ids = append(ids, "'"+id+"'")
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	recs, err := e.c.Query(ctx, "SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN ("+strings.Join(ids, ", ")+")")
-	if err != nil {
-		return fmt.Errorf("find the permission sets of the new profiles: %w", err)
-	}
-	for _, r := range recs {
-		pid := r.String("ProfileId")
-		if len(pid) >= 15 {
-			if key, ok := byID[pid[:15]]; ok {
-				e.setID(key.OwnedPermSet(), r.String("Id"))
-			}
-		}
-	}
-	return nil
 }
 
 // waitForGroups waits until every group these assignments name has status
@@ -621,34 +588,6 @@ func (e *executor) waitForGroups(ctx context.Context, steps []*plan.Step) error 
 		case <-time.After(e.opts.PollInterval):
 		}
 	}
-}
-
-// password sets or resets a new user's password. The value (from the
-// environment, or generated by a reset) is never kept or printed.
-func (e *executor) password(ctx context.Context, s *plan.Step) error {
-	pw := s.Password
-	id := e.id(pw.User)
-	if id == "" {
-		return fmt.Errorf("user %q was not created", s.Name)
-	}
-	path := e.c.DataPath("sobjects/User/" + id + "/password")
-	switch {
-	case pw.Reset:
-		// DELETE resets and emails the user; the body holds the new password,
-		// which is discarded (salesforce-api-facts.md §1).
-		return e.c.Do(ctx, "DELETE", path, nil, nil)
-	case pw.FromEnv != "":
-		name := pw.FromEnv
-		v, ok := "", false
-		if e.opts.Getenv != nil {
-			v, ok = e.opts.Getenv(name)
-		}
-		if !ok || v == "" {
-			return fmt.Errorf("environment variable %s is not set; the password comes from it", name)
-		}
-		return e.c.Do(ctx, "POST", path, map[string]string{"NewPassword": v}, nil)
-	}
-	return nil
 }
 
 // tooling writes one Tooling API record (Remote Site Settings): Tooling

@@ -41,8 +41,11 @@ func (e *ComponentError) Problems() string {
 
 // writeMetadata deploys a wave's metadata steps together: one deploy, all or
 // nothing (rollbackOnError), waited for. A component the org refused fails
-// its step with the org's words; the others fail as rolled back.
-func writeMetadata(ctx context.Context, e *executor, steps []*plan.Step) {
+// its step with the org's words; the others fail as rolled back. ready is
+// asked once the deploy is prepared (the names Salesforce generated and the
+// sets it merges into read): the deploy goes only when it says yes, else
+// the steps are not run.
+func writeMetadata(ctx context.Context, e *executor, steps []*plan.Step, ready func() bool) {
 	if e.stopped() {
 		return
 	}
@@ -51,6 +54,9 @@ func writeMetadata(ctx context.Context, e *executor, steps []*plan.Step) {
 		for _, s := range steps {
 			e.finish(s, err)
 		}
+		return
+	}
+	if !ready() || e.stopped() {
 		return
 	}
 	pkg := &metadata.Package{APIVersion: e.c.APIVersion()}
@@ -65,6 +71,7 @@ func writeMetadata(ctx context.Context, e *executor, steps []*plan.Step) {
 		}
 	}})
 	if err == nil {
+		e.markDeployed(steps)
 		errs := e.readBack(ctx, steps, files)
 		for _, s := range steps {
 			e.finish(s, errs[s])

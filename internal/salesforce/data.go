@@ -265,6 +265,86 @@ func (c *Client) Composite(ctx context.Context, reqs []SubRequest) ([]SubRespons
 	return c.composite(ctx, reqs, 1)
 }
 
+// CountsAsQuery reports whether a subrequest URL counts against
+// CompositeQueryLimit (a query, a next page, a queryAll or an sObject
+// Collections request).
+func CountsAsQuery(url string) bool { return countsAsQuery(url) }
+
+// CompositeCall sends reqs as exactly one /composite call, in order
+// (collateSubrequests false, allOrNone false), and returns the answers in
+// input order. Unlike Composite, a subrequest may refer to an earlier one's
+// result: "You can then refer to the ID in the url or body fields of later
+// subrequests" (REST API guide, resources_composite_composite_post.htm), as
+// @{ref.id} for an sObject Rows create or @{ref.records[0].Id} for a query;
+// "with allOrNone false, subrequests that depend on a failed one are not
+// run" and answer PROCESSING_HALTED (salesforce-api-facts.md §10). The
+// caller keeps within CompositeLimit and CompositeQueryLimit.
+func (c *Client) CompositeCall(ctx context.Context, reqs []SubRequest) ([]SubResponse, error) {
+	heavy := 0
+	for i := range reqs {
+		if reqs[i].ReferenceID == "" {
+			reqs[i].ReferenceID = fmt.Sprintf("r%d", i)
+		}
+		if countsAsQuery(reqs[i].URL) {
+			heavy++
+		}
+	}
+	if len(reqs) == 0 {
+		return nil, nil
+	}
+	if len(reqs) > CompositeLimit || heavy > CompositeQueryLimit {
+		return nil, fmt.Errorf("composite: %d subrequests (%d queries or collections), more than one call takes (%d, %d)", len(reqs), heavy, CompositeLimit, CompositeQueryLimit)
+	}
+	body := map[string]any{"allOrNone": false, "collateSubrequests": false, "compositeRequest": reqs}
+	var res struct {
+		CompositeResponse []SubResponse `json:"compositeResponse"`
+	}
+	if err := c.Do(ctx, "POST", c.DataPath("composite"), body, &res); err != nil {
+		return nil, err
+	}
+	byRef := map[string]SubResponse{}
+	for _, r := range res.CompositeResponse {
+		byRef[r.ReferenceID] = r
+	}
+	out := make([]SubResponse, len(reqs))
+	for i, r := range reqs {
+		sr, ok := byRef[r.ReferenceID]
+		if !ok {
+			return nil, fmt.Errorf("composite answer lacks subrequest %q", r.ReferenceID)
+		}
+		out[i] = sr
+	}
+	return out, nil
+}
+
+// Halted reports whether a subrequest was not run because one it depends on
+// failed (PROCESSING_HALTED; salesforce-api-facts.md §10).
+func (r SubResponse) Halted() bool {
+	if r.HTTPStatusCode < 400 {
+		return false
+	}
+	var items []ErrorItem
+	if json.Unmarshal(r.Body, &items) != nil {
+		return false
+	}
+	for _, it := range items {
+		if it.Code == "PROCESSING_HALTED" {
+			return true
+		}
+	}
+	return false
+}
+
+// Items returns a failed subrequest's error items (none when its body is
+// not a Salesforce error array).
+func (r SubResponse) Items() []ErrorItem {
+	var items []ErrorItem
+	if r.HTTPStatusCode < 400 || json.Unmarshal(r.Body, &items) != nil {
+		return nil
+	}
+	return items
+}
+
 // ReadConcurrency bounds how many calls of one batched read go out at once.
 // Salesforce sets no limit on concurrent requests shorter than 20 s
 // (integration-metadata-facts.md §3.4); the bound is sfprov's courtesy.

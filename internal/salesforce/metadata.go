@@ -81,11 +81,15 @@ const (
 	DeployMaxZipped = 39 << 20
 )
 
-// Default waits: polls start 0.5 s after the request and back off, doubling,
-// to one every 5 s (CumulusCI polls every 5 s); a deploy or install gives
-// up waiting after 30 minutes, and goes on in the org.
+// Default waits: polls start 0.25 s after the request and back off,
+// doubling, to one every 5 s (CumulusCI polls every 5 s); a deploy or
+// install gives up waiting after 30 minutes, and goes on in the org. The
+// first poll comes early since the small deploys sfprov makes (a set, an
+// app) often finish within a second, and every poll after the deploy ends
+// is time the apply waits for nothing; the doubling keeps a long deploy to
+// a handful of polls.
 const (
-	DefaultPollInitial = 500 * time.Millisecond
+	DefaultPollInitial = 250 * time.Millisecond
 	DefaultPollMax     = 5 * time.Second
 	DefaultWaitTimeout = 30 * time.Minute
 )
