@@ -230,11 +230,20 @@ func Execute(ctx context.Context, c *salesforce.Client, p *plan.Plan, opts Optio
 		}
 		e.chain(ctx, rest)
 		e.groupAssignments(ctx, groupAssigns)
+		if len(groupAssigns) > 0 {
+			e.chain(ctx, records)
+		}
+	})
+	if len(groupAssigns) == 0 {
 		// Setup and data objects never share a call
 		// (salesforce-api-facts.md §10): records go in a chain of their
-		// own, after the setup chain (the same order run to run).
-		e.chain(ctx, records)
-	})
+		// own, beside the setup chain. Not while group assignments wait
+		// for a group's recalculation, which the org times: records sent
+		// meanwhile would change how many status checks that takes, and
+		// the calls of an apply would differ run to run; then records
+		// follow the assignments.
+		lane(func() { e.chain(ctx, records) })
+	}
 	for _, w := range metaWaves {
 		lane(func() { e.metadataWave(ctx, w, meta[w]) })
 	}
