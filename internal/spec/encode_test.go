@@ -338,3 +338,38 @@ func indexOf(list []string, s string) int {
 	}
 	return -1
 }
+
+// FuzzEncodeRoundTrip: whatever spec Parse accepts (and holds no secret),
+// Encode writes a document that Parse reads back as the same spec, and
+// encoding that gives the same text.
+func FuzzEncodeRoundTrip(f *testing.F) {
+	for _, name := range []string{"testdata/full.yaml", "../../profiles/coconut.yaml", "../../profiles/screenmeet.yaml"} {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(tricky))
+	f.Add([]byte("version: 1\nusers: [{username: \"a\\tb@c.de\", lastName: \"x\\ny\", email: a@b.cd, profile: \"#p\", fields: {A: \"'\", B: \"\\\"\"}}]\n"))
+	f.Add([]byte("version: 1\ndescription: \"  lead, trail  \"\nmanualSteps: [\"- dash\", \"? q\", \"&a\", \"*b\", \"!t\", \"%p\", \"@x\", \"`y\", \"[z]\", \"{w}\", \"|\", \">\", \"~\", \"0x1F\", \"1e3\", \".inf\"]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		opts := Options{Vars: map[string]string{"CLIENT_SECRET": "s", "PACKAGE_PASSWORD": "p"}}
+		x, ds := Parse("testdata/fuzz.yaml", data, opts)
+		if ds.HasErrors() {
+			return
+		}
+		clearSecrets(reflect.ValueOf(x))
+		out, err := Encode(x, EncodeOptions{})
+		if err != nil {
+			t.Fatalf("Encode: %v", err)
+		}
+		back, ds := Parse("testdata/fuzz.yaml", out, Options{})
+		if ds.HasErrors() {
+			t.Fatalf("the encoded spec does not parse:\n%s\n--- input:\n%s\n--- encoded:\n%s", strings.Join(ds.Strings(), "\n"), data, out)
+		}
+		sameSpec(t, x, back)
+		again, err := Encode(back, EncodeOptions{})
+		if err != nil || string(again) != string(out) {
+			t.Fatalf("a second encoding differs (%v):\n%s\n---\n%s", err, out, again)
+		}
+	})
+}
