@@ -118,6 +118,11 @@ func checkExportHolds(t *testing.T, s *spec.Spec, u spec.User, exported *spec.Sp
 			if !found {
 				t.Errorf("the spec's own permission set %q is not in the export with its access", ps.Name)
 			}
+			for _, o := range ps.Objects {
+				if o.If == nil && !exportedObject(exported, ps.Name, o.Object) {
+					t.Errorf("permission set %q: object %s is not in the export", ps.Name, o.Object)
+				}
+			}
 		}
 	}
 }
@@ -126,6 +131,19 @@ func hasProfile(s *spec.Spec, name string) bool {
 	for _, p := range s.Profiles {
 		if strings.EqualFold(p.Name, name) {
 			return true
+		}
+	}
+	return false
+}
+
+func exportedObject(s *spec.Spec, set, object string) bool {
+	for _, p := range s.PermissionSets {
+		if strings.EqualFold(p.Name, set) {
+			for _, o := range p.Objects {
+				if strings.EqualFold(o.Object, object) {
+					return true
+				}
+			}
 		}
 	}
 	return false

@@ -310,6 +310,38 @@ func (b *builder) systemPermissions(h *state.AccessHolder, what string, profile 
 	return out
 }
 
+// shorthand is "all-edit" or "all-read" when fields are exactly what the
+// shorthand gives on obj (every field that takes field permissions, edit
+// where it can be edited, or read), else "". The planner reads the same
+// describe, so either way the plan is the same; the shorthand is what an
+// admin writes.
+func (b *builder) shorthand(obj string, fields map[string]string) string {
+	all := b.ua.FieldsOf[strings.ToLower(obj)]
+	if len(all) == 0 || len(all) != len(fields) {
+		return ""
+	}
+	edit, read := true, true
+	for _, f := range all {
+		level, ok := fields[f.Name]
+		if !ok {
+			return ""
+		}
+		want := spec.FieldRead
+		if f.Editable {
+			want = spec.FieldEdit
+		}
+		edit = edit && level == want
+		read = read && level == spec.FieldRead
+	}
+	switch {
+	case edit:
+		return "all-edit"
+	case read:
+		return "all-read"
+	}
+	return ""
+}
+
 // objectAccess maps ObjectPermissions fields to the spec's words, in the
 // order the spec lists them.
 var objectAccess = []struct{ field, word string }{
@@ -367,6 +399,10 @@ func (b *builder) objects(h *state.AccessHolder, what string, recordTypes bool) 
 			skip(obj)
 			continue
 		}
+		if all := b.shorthand(obj, fields); all != "" {
+			e.FieldsAll = all
+			continue
+		}
 		e.Fields = map[string]string{}
 		for f, level := range fields {
 			e.Fields[f] = level
@@ -398,7 +434,7 @@ func (b *builder) objects(h *state.AccessHolder, what string, recordTypes bool) 
 	var out []spec.ObjectAccess
 	for _, k := range keys {
 		e := byObj[k]
-		if len(e.Access) == 0 && len(e.Fields) == 0 && len(e.RecordTypes) == 0 {
+		if len(e.Access) == 0 && len(e.Fields) == 0 && e.FieldsAll == "" && len(e.RecordTypes) == 0 {
 			continue
 		}
 		out = append(out, *e)

@@ -121,3 +121,34 @@ func TestSpecName(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildFieldShorthand(t *testing.T) {
+	ua := access()
+	ua.Sets = []*state.AccessHolder{{ID: "0PS000000000002AAA", Name: "Fields", Label: "Fields", Custom: true, AccessRead: true,
+		Objects: map[string][]string{},
+		Fields: map[string]map[string]string{
+			"Contact": {"Email": "edit", "Formula__c": "read"}, // every field, edit where it can be: all-edit
+			"Lead":    {"Email": "read", "Formula__c": "read"}, // every field read: all-read
+			"Case":    {"Subject": "edit"},                     // not every field: as listed
+			"Event":   {"Location": "edit", "WhoId": "read"},   // editable WhoId only read: as listed
+		}}}
+	ua.GroupSets = nil
+	ua.Groups = nil
+	ua.FieldsOf = map[string][]state.PermissionableField{
+		"contact": {{Name: "Email", Editable: true}, {Name: "Formula__c"}},
+		"lead":    {{Name: "Email", Editable: true}, {Name: "Formula__c"}},
+		"case":    {{Name: "Subject", Editable: true}, {Name: "Origin", Editable: true}},
+		"event":   {{Name: "Location", Editable: true}, {Name: "WhoId", Editable: true}},
+	}
+	res, err := Build(ua, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "      - object: Case\n        fields: {Subject: edit}\n" +
+		"      - object: Contact\n        fields: all-edit\n" +
+		"      - object: Event\n        fields: {Location: edit, WhoId: read}\n" +
+		"      - object: Lead\n        fields: all-read\n"
+	if !strings.Contains(string(res.YAML), want) {
+		t.Errorf("export lacks\n%s\n--- export:\n%s", want, res.YAML)
+	}
+}

@@ -12,9 +12,10 @@ import (
 
 // This file reads, for `sfprov export`, everything one user holds: the user,
 // its profile, the permission sets, licences and groups assigned to it, and
-// the access of the profile and of each set. It costs three /composite
-// rounds whatever the number of sets (the user and the lists; the sets and
-// groups by Id; their access rows by Id), and, beside the last round, one
+// the access of the profile and of each set. It costs four /composite
+// rounds at most whatever the number of sets (the user and the lists; the sets and
+// groups by Id; their access rows by Id; the describes of the objects they
+// give field access on), and, beside the third round, one
 // Tooling Metadata request per custom permission set (Salesforce returns the
 // Metadata of one row per request): record type visibilities and the user
 // permissions only Metadata holds.
@@ -35,6 +36,18 @@ type UserAccess struct {
 	// ObjectPermFields are the Permissions* fields of ObjectPermissions (the
 	// org's API version may lack PermissionsViewAllFields).
 	ObjectPermFields map[string]bool
+	// FieldsOf are, for each object a custom holder gives field access on
+	// (by lower name), the fields that take field permissions, from its
+	// describe: what `fields: all-read` and `all-edit` mean there.
+	FieldsOf map[string][]PermissionableField
+}
+
+// PermissionableField is a field that takes field permissions; Editable
+// when it can be given edit (not calculated, createable or updateable), as
+// the planner reads `all-edit`.
+type PermissionableField struct {
+	Name     string
+	Editable bool
 }
 
 // UserFields are the User fields a spec sets.
@@ -360,6 +373,9 @@ func ReadUser(ctx context.Context, c *salesforce.Client, username string) (*User
 	if err != nil {
 		return nil, err
 	}
+	if err := ua.readFieldsOf(ctx, c); err != nil {
+		return nil, err
+	}
 	for _, r := range entityRows {
 		h := owner(r)
 		if h == nil {
@@ -374,6 +390,48 @@ func ReadUser(ctx context.Context, c *salesforce.Client, username string) (*User
 	}
 	ua.sort()
 	return ua, nil
+}
+
+// readFieldsOf describes, in one more round, each object whose fields a
+// custom holder gives access to.
+func (ua *UserAccess) readFieldsOf(ctx context.Context, c *salesforce.Client) error {
+	objects := map[string]string{}
+	for _, h := range ua.allHolders() {
+		for obj := range h.Fields {
+			objects[strings.ToLower(obj)] = obj
+		}
+	}
+	ua.FieldsOf = map[string][]PermissionableField{}
+	if len(objects) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(objects))
+	for k := range objects {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	r := newRound(c)
+	for _, k := range keys {
+		obj := objects[k]
+		r.getOptional("describe "+obj, c.DataPath("sobjects/"+obj+"/describe"), func(b []byte, found bool) error {
+			if !found {
+				return nil
+			}
+			var d salesforce.Describe
+			if err := decode(b, &d); err != nil {
+				return err
+			}
+			var fields []PermissionableField
+			for _, f := range d.Fields {
+				if f.Permissionable {
+					fields = append(fields, PermissionableField{Name: f.Name, Editable: !f.Calculated && (f.Updateable || f.Createable)})
+				}
+			}
+			ua.FieldsOf[k] = fields
+			return nil
+		})
+	}
+	return r.run(ctx)
 }
 
 // readHolderMeta reads a custom set's record type visibilities and the user
