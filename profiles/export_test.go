@@ -16,7 +16,7 @@ import (
 // emulator org (as TestSeeded does), exports each user the profile made,
 // and plans the export against the same org: "No changes.". The export
 // holds what the profile gave the user: its profile, licences, sets and
-// groups.
+// groups; testdata/profiles/NAME/export.golden shows it.
 func TestExportPlansNoChanges(t *testing.T) {
 	for _, p := range profiles.List() {
 		t.Run(p.Name, func(t *testing.T) {
@@ -62,6 +62,15 @@ func TestExportPlansNoChanges(t *testing.T) {
 				if code != 0 || !strings.HasSuffix(out, "No changes.\n") {
 					data, _ := os.ReadFile(file)
 					t.Fatalf("plan of the export of %s: exit %d\n%s\n--- the export:\n%s", u.Username.Value, code, out, data)
+				}
+				data, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(s.Users) == 1 {
+					// What the export of each built-in profile reads like
+					// (UPDATE_GOLDEN=1 rewrites it).
+					golden(t, filepath.Join(dir, "export.golden"), string(data))
 				}
 				exported, ds := spec.Load([]string{file}, spec.Options{})
 				if ds.HasErrors() || len(exported.Users) != 1 {

@@ -112,7 +112,7 @@ func (b *builder) spec() *spec.Spec {
 	s := &spec.Spec{
 		Version:     1,
 		Name:        specName(local),
-		Description: "User " + local + ": its profile, permission sets, licences and groups, as sfprov export read them",
+		Description: "User " + local + " with its profile, permission sets, licences and groups, as sfprov export read them",
 		Variables:   map[string]spec.Variable{},
 	}
 	if domain != "" {
