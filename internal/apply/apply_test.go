@@ -954,3 +954,35 @@ users:
 		t.Errorf("Done (-want +got):\n%s", diff)
 	}
 }
+
+// TestExecuteChainsTheWaves: a cold apply whose every wave has writes (a
+// cloned profile and its copy, a permission set and its access, a user on
+// the new profile with a password reset, its licence and assignment) sends
+// them in one /composite call, each naming the Ids the ones before it
+// create; the next plan has nothing to do.
+func TestExecuteChainsTheWaves(t *testing.T) {
+	o := newOrg(t, nil)
+	c := o.client()
+	const src = cloneSpec + `    password: reset
+    permissionSetLicenses: [Salesforce API Integration]
+    permissionSets: [Chain_Set]
+permissionSets:
+  - name: Chain_Set
+    objects:
+      - object: Contact
+        access: [read]
+        fields: {Email: read}
+`
+	p := planFor(t, c, src)
+	before := c.Calls()
+	res, err := apply.Execute(context.Background(), c, p, apply.Options{})
+	if err != nil || len(res.Failed)+len(res.NotRun) > 0 {
+		t.Fatalf("Execute: err %v, failed %q, not run %q, errors %v", err, titles(res.Failed), titles(res.NotRun), res.Errors)
+	}
+	if got := c.Calls() - before; got != 1 {
+		t.Errorf("apply made %d calls for %d steps, want 1", got, len(res.Done))
+	}
+	if p := planFor(t, c, src); p.HasChanges() {
+		t.Errorf("plan after apply: %q", titles(p.Changing()))
+	}
+}

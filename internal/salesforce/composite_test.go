@@ -105,3 +105,63 @@ func TestCompositeQuerySubLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestCompositeCallReferences: one call whose later subrequests name what
+// earlier ones created (a row's id, a query's first record), answered in
+// order; a subrequest naming a failed one is halted (PROCESSING_HALTED) and
+// not run; more than one call takes is refused before anything is sent.
+func TestCompositeCallReferences(t *testing.T) {
+	ctx := context.Background()
+	c := newClient(newOrg(t, emulator.Options{}), testToken, nil)
+	v := c.DataPath("")
+	reqs := []salesforce.SubRequest{
+		{Method: "POST", URL: v + "sobjects/Account", Body: map[string]any{"Name": "Chain One"}},
+		{Method: "GET", URL: v + "query?q=SELECT+Id,+Name+FROM+Account+WHERE+Id+=+'@{r0.id}'"},
+		{Method: "POST", URL: v + "sobjects/Contact", Body: map[string]any{"LastName": "Chain", "AccountId": "@{r1.records[0].Id}"}},
+		{Method: "POST", URL: v + "sobjects/Account", Body: map[string]any{}}, // no Name: refused
+		{Method: "POST", URL: v + "sobjects/Contact", Body: map[string]any{"LastName": "Halted", "AccountId": "@{r3.id}"}},
+	}
+	before := c.Calls()
+	resps, err := c.CompositeCall(ctx, reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Calls() - before; got != 1 {
+		t.Errorf("%d calls, want 1", got)
+	}
+	var got []string
+	for _, r := range resps {
+		got = append(got, fmt.Sprintf("%s %d halted=%v", r.ReferenceID, r.HTTPStatusCode, r.Halted()))
+	}
+	want := []string{"r0 201 halted=false", "r1 200 halted=false", "r2 201 halted=false", "r3 400 halted=false", "r4 400 halted=true"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("answers:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if items := resps[3].Items(); len(items) != 1 || items[0].Code != "REQUIRED_FIELD_MISSING" {
+		t.Errorf("the refused create's errors: %+v", items)
+	}
+	recs, err := c.Query(ctx, "SELECT Account.Name FROM Contact WHERE LastName = 'Chain'")
+	if err != nil || len(recs) != 1 || recs[0].String("Account.Name") != "Chain One" {
+		t.Errorf("the contact on the account made in the same call: %v %v", recs, err)
+	}
+
+	// 26 subrequests, or 6 queries, are more than one call takes.
+	before = c.Calls()
+	many := make([]salesforce.SubRequest, 26)
+	for i := range many {
+		many[i] = salesforce.SubRequest{Method: "GET", URL: v + "sobjects/Account/describe"}
+	}
+	if _, err := c.CompositeCall(ctx, many); err == nil {
+		t.Error("26 subrequests: no error")
+	}
+	queries := make([]salesforce.SubRequest, 6)
+	for i := range queries {
+		queries[i] = salesforce.SubRequest{Method: "GET", URL: v + "query?q=SELECT+Id+FROM+Account"}
+	}
+	if _, err := c.CompositeCall(ctx, queries); err == nil {
+		t.Error("6 queries: no error")
+	}
+	if c.Calls() != before {
+		t.Errorf("refused calls were sent: %d", c.Calls()-before)
+	}
+}
