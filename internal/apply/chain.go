@@ -23,9 +23,15 @@ import (
 // API guide, resources_composite_composite_post.htm: "You can then refer to
 // the ID in the url or body fields of later subrequests"; the query resource
 // and "all sObject resources", the user password among them, are supported
-// in composite). With allOrNone false, "subrequests that depend on a failed
-// one are not run" (PROCESSING_HALTED, salesforce-api-facts.md §10): their
-// steps are reported not run, and the next run does them. A call takes 25
+// in composite; a reference goes "in either the body or URL of a
+// subrequest", resources_composite_graph_composite_subrequest.htm). With
+// allOrNone false, "the remaining subrequests that don't depend on the
+// failed subrequest are executed. Dependent subrequests aren't executed"
+// (requests_composite.htm; PROCESSING_HALTED, salesforce-api-facts.md §10):
+// their steps are reported not run, and the next run does them. A
+// reference names an sObject Rows answer ({"id", "success", "errors"},
+// resources_composite_subrequest_result.htm), never a Collections one: the
+// Ids of a Collections chunk are for the next call. A call takes 25
 // subrequests, at most 5 of them queries or sObject Collections
 // (salesforce.CompositeLimit): batches of many records go as Collections
 // chunks of 200, and what needs their Ids goes in the next call.
