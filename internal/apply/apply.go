@@ -344,28 +344,30 @@ func ranked(steps []*plan.Step) []*plan.Step {
 
 // await waits until every step that pick selects has ended (or, with
 // deployed, has at least been deployed) and reports whether all of them
-// succeeded; it returns false as soon as one did not.
+// succeeded. It looks at the steps in order and only past those that have
+// ended, so a wait costs a pass over the plan, not one per outcome.
 func (e *executor) await(pick func(*plan.Step) bool, deployed bool) bool {
+	var pending []*plan.Step
+	for _, s := range e.order {
+		if pick(s) {
+			pending = append(pending, s)
+		}
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for {
-		ready := true
-		for _, s := range e.order {
-			if !pick(s) {
-				continue
-			}
+		for len(pending) > 0 {
+			s := pending[0]
 			if o, ok := e.outcome[s]; ok {
 				if o.err != nil || o.notRun {
 					return false
 				}
-				continue
+			} else if !deployed || !e.deployed[s] {
+				break
 			}
-			if deployed && e.deployed[s] {
-				continue
-			}
-			ready = false
+			pending = pending[1:]
 		}
-		if ready {
+		if len(pending) == 0 {
 			return true
 		}
 		e.cond.Wait()
