@@ -63,10 +63,14 @@ func isQueryOrCollection(url string) bool {
 	return false
 }
 
-// refPattern matches @{refId.path} references (facts §10).
-var refPattern = regexp.MustCompile(`@\{([A-Za-z0-9_]+)\.([^}]+)\}`)
+// refPattern matches @{refId.path} references (facts §10), and
+// @{refId[n].path} into a subrequest whose answer is a JSON array, such as an
+// sObject Collections one: "The [] operator indexes a JSON collection" (REST
+// API guide, Composite Subrequest; its halted-reference example names
+// refNewAccount[1].id).
+var refPattern = regexp.MustCompile(`@\{([A-Za-z0-9_]+)((?:\[[0-9]+\])?)\.([^}]+)\}`)
 
-var encodedRef = regexp.MustCompile(`(?i)%40%7B([A-Za-z0-9_]+\.[^%]+?(?:%5B[0-9]+%5D[^%]*?)*)%7D`)
+var encodedRef = regexp.MustCompile(`(?i)%40%7B([A-Za-z0-9_]+(?:%5B[0-9]+%5D)?\.[^%]+?(?:%5B[0-9]+%5D[^%]*?)*)%7D`)
 
 // Messages of halted subrequests. Source: the composite examples of the
 // Salesforce REST API guide (PROCESSING_HALTED "The transaction was rolled
@@ -137,7 +141,7 @@ func (o *Org) runComposite(c *reqCtx, subs []compositeSubreq, allOrNone bool) (r
 		url, body, missing := substitute(s, bodies)
 		if missing != "" {
 			failed[s.ReferenceID] = true
-			results = append(results, haltedResult(s.ReferenceID, fmt.Sprintf("Invalid reference specified. No value for %s found in %s.", missing, strings.SplitN(missing, ".", 2)[0])))
+			results = append(results, haltedResult(s.ReferenceID, fmt.Sprintf("Invalid reference specified. No value for %s found in %s.", missing, refName(missing))))
 			if allOrNone {
 				halted = true
 			}
@@ -224,16 +228,29 @@ func haltedResult(ref, msg string) compositeResult {
 	return compositeResult{Body: b, HTTPHeaders: map[string]string{}, HTTPStatusCode: http.StatusBadRequest, ReferenceID: ref}
 }
 
+// refName is the referenceId a reference starts with: "refNewAccount" of
+// "refNewAccount[1].id".
+func refName(ref string) string {
+	if i := strings.IndexAny(ref, ".["); i >= 0 {
+		return ref[:i]
+	}
+	return ref
+}
+
 // substitute resolves @{ref.path} in the url and body. missing names the
 // first reference without a value.
 func substitute(s compositeSubreq, bodies map[string]any) (url string, body []byte, missing string) {
 	resolve := func(text string, inJSON bool) string {
 		return refPattern.ReplaceAllStringFunc(text, func(m string) string {
 			sub := refPattern.FindStringSubmatch(m)
-			v, ok := lookupPath(bodies, sub[1], sub[2])
+			path := sub[3]
+			if sub[2] != "" {
+				path = sub[2] + "." + path
+			}
+			v, ok := lookupPath(bodies, sub[1], path)
 			if !ok {
 				if missing == "" {
-					missing = sub[1] + "." + sub[2]
+					missing = sub[1] + sub[2] + "." + sub[3]
 				}
 				return m
 			}
@@ -263,11 +280,21 @@ func substitute(s compositeSubreq, bodies map[string]any) (url string, body []by
 	return url, body, missing
 }
 
-// lookupPath follows "id", "records[0].Id" or "a.b" into a subrequest body.
+// lookupPath follows "id", "records[0].Id", "a.b" or, into an array answer,
+// "[1].id" into a subrequest body.
 func lookupPath(bodies map[string]any, ref, path string) (any, bool) {
 	cur, ok := bodies[ref]
 	if !ok {
 		return nil, false
+	}
+	if strings.HasPrefix(path, "[") {
+		end := strings.IndexByte(path, ']')
+		n, err := strconv.Atoi(path[1:max(end, 1)])
+		arr, isArr := cur.([]any)
+		if end < 0 || err != nil || !isArr || n >= len(arr) || !strings.HasPrefix(path[end+1:], ".") {
+			return nil, false
+		}
+		cur, path = arr[n], path[end+2:]
 	}
 	for _, seg := range strings.Split(path, ".") {
 		name, idx := seg, -1

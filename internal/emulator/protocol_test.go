@@ -518,3 +518,28 @@ func TestSOAPNotEmulated(t *testing.T) {
 		expectErr(t, do(t, o, "POST", p, nil), 404, "NOT_FOUND", "The requested resource does not exist")
 	}
 }
+
+// A reference can index into a subrequest whose answer is an array, as an
+// sObject Collections answer is: @{ref[n].id}; an index past its end halts
+// the subrequest with the guide's message.
+func TestCompositeReferenceIntoCollections(t *testing.T) {
+	o, _ := newTestOrg(t, Options{})
+	acct := func(name string) map[string]any {
+		return map[string]any{"attributes": map[string]any{"type": "Account"}, "Name": name}
+	}
+	r := do(t, o, "POST", v+"/composite", map[string]any{"compositeRequest": []any{
+		map[string]any{"method": "POST", "url": v + "/composite/sobjects", "referenceId": "accts", "body": map[string]any{"records": []any{acct("First Co"), acct("Second Co")}}},
+		map[string]any{"method": "POST", "url": v + "/sobjects/Contact", "referenceId": "ct", "body": map[string]any{"LastName": "Indexed", "AccountId": "@{accts[1].id}"}},
+		map[string]any{"method": "POST", "url": v + "/sobjects/Contact", "referenceId": "past", "body": map[string]any{"LastName": "Past", "AccountId": "@{accts[5].id}"}},
+	}})
+	res := r.obj(t)["compositeResponse"].([]any)
+	if len(res) != 3 || res[1].(map[string]any)["httpStatusCode"] != 201.0 {
+		t.Fatalf("composite: %s", r.body)
+	}
+	if got := query(t, o, "SELECT Account.Name FROM Contact WHERE LastName = 'Indexed'"); len(got) != 1 || got[0].(map[string]any)["Account"].(map[string]any)["Name"] != "Second Co" {
+		t.Errorf("the contact's account: %v", got)
+	}
+	if e := res[2].(map[string]any)["body"].([]any)[0].(map[string]any); e["errorCode"] != "PROCESSING_HALTED" || e["message"] != "Invalid reference specified. No value for accts[5].id found in accts." {
+		t.Errorf("reference past the end: %v", res[2])
+	}
+}
