@@ -51,9 +51,24 @@ func ValueOf(row map[string]spec.Value, field string) (spec.Value, bool) {
 	return spec.Value{}, false
 }
 
-// readRecords adds one query per record set: the records whose keys the spec
-// names, with every field the spec sets.
-func readRecords(r *round, s *spec.Spec, st *State) {
+// recordRead is the read of one `records:` entry. Its query goes out with
+// the first round, before the object's describe is known, with every field
+// the spec names; settle keeps the answer when the describe has them all,
+// and asks again without the others when it has not.
+type recordRead struct {
+	set    *RecordSet
+	object string
+	key    []string
+	rows   []map[string]spec.Value
+	fields []string // sorted, Id left out
+	recs   []salesforce.Record
+	err    error
+}
+
+// readRecords adds one query per record set to r: the records whose keys the
+// spec names, with every field the spec sets.
+func readRecords(r *round, s *spec.Spec, st *State) []*recordRead {
+	var reads []*recordRead
 	for _, rs := range s.Records {
 		set := &RecordSet{Existing: map[string]salesforce.Record{}}
 		st.RecordSets = append(st.RecordSets, set)
@@ -75,60 +90,93 @@ func readRecords(r *round, s *spec.Spec, st *State) {
 				fields[f] = true
 			}
 		}
-		// Only fields the object has: the planner names the others, with their
-		// position in the spec, instead of the whole query failing.
-		d := st.Describes[strings.ToLower(rs.Object)]
-		if d == nil {
-			continue
-		}
-		cols := make([]string, 0, len(fields))
+		rd := &recordRead{set: set, object: rs.Object, key: rs.Key, rows: rows}
 		for f := range fields {
-			if !strings.EqualFold(f, "Id") && d.HasField(f) {
-				cols = append(cols, f)
+			if !strings.EqualFold(f, "Id") {
+				rd.fields = append(rd.fields, f)
 			}
 		}
-		sort.Strings(cols)
-		var where string
-		if len(rs.Key) == 1 {
-			var vals []string
-			for _, row := range rows {
-				v, _ := ValueOf(row, rs.Key[0])
-				vals = append(vals, v.Value)
-			}
-			where = rs.Key[0] + " IN " + inList(vals)
-		} else {
-			var ors []string
-			for _, row := range rows {
-				var ands []string
-				for _, k := range rs.Key {
-					v, _ := ValueOf(row, k)
-					ands = append(ands, k+" = "+quote(v.Value))
-				}
-				ors = append(ors, "("+strings.Join(ands, " AND ")+")")
-			}
-			where = strings.Join(ors, " OR ")
-		}
-		key := rs.Key
-		soql := fmt.Sprintf("SELECT Id, %s FROM %s WHERE %s", strings.Join(cols, ", "), rs.Object, where)
-		r.queryOr("records of "+rs.Object, soql, func(recs []salesforce.Record) {
-			for _, rec := range recs {
-				k := KeyOf(key, rec.String)
-				if prev, dup := set.Existing[k]; dup {
-					if set.Duplicates == nil {
-						set.Duplicates = map[string][]string{}
-					}
-					if len(set.Duplicates[k]) == 0 {
-						set.Duplicates[k] = []string{prev.String("Id")}
-					}
-					set.Duplicates[k] = append(set.Duplicates[k], rec.String("Id"))
-					continue
-				}
-				set.Existing[k] = rec
-			}
-		}, func(err error) error {
-			set.Err = err
+		sort.Strings(rd.fields)
+		reads = append(reads, rd)
+		r.queryOr("records of "+rs.Object, rd.soql(rd.fields), func(recs []salesforce.Record) { rd.recs = recs }, func(err error) error {
+			rd.err = err
 			return nil
 		})
+	}
+	return reads
+}
+
+func (rd *recordRead) soql(cols []string) string {
+	var where string
+	if len(rd.key) == 1 {
+		var vals []string
+		for _, row := range rd.rows {
+			v, _ := ValueOf(row, rd.key[0])
+			vals = append(vals, v.Value)
+		}
+		where = rd.key[0] + " IN " + inList(vals)
+	} else {
+		var ors []string
+		for _, row := range rd.rows {
+			var ands []string
+			for _, k := range rd.key {
+				v, _ := ValueOf(row, k)
+				ands = append(ands, k+" = "+quote(v.Value))
+			}
+			ors = append(ors, "("+strings.Join(ands, " AND ")+")")
+		}
+		where = strings.Join(ors, " OR ")
+	}
+	return fmt.Sprintf("SELECT Id, %s FROM %s WHERE %s", strings.Join(cols, ", "), rd.object, where)
+}
+
+// settle files what the first round read, once the describes are known:
+// only fields the object has are asked for (the planner names the others,
+// with their position in the spec, instead of the whole query failing), so
+// a set that names a field the object lacks is read again, in r, without it.
+// An object the org lacks is not read at all.
+func (rd *recordRead) settle(r *round, st *State) {
+	d := st.Describes[strings.ToLower(rd.object)]
+	if d == nil {
+		return
+	}
+	var cols []string
+	for _, f := range rd.fields {
+		if d.HasField(f) {
+			cols = append(cols, f)
+		}
+	}
+	if len(cols) == len(rd.fields) {
+		rd.file()
+		return
+	}
+	rd.recs, rd.err = nil, nil
+	r.queryOr("records of "+rd.object, rd.soql(cols), func(recs []salesforce.Record) { rd.recs = recs; rd.file() }, func(err error) error {
+		rd.err = err
+		rd.file()
+		return nil
+	})
+}
+
+func (rd *recordRead) file() {
+	set := rd.set
+	if rd.err != nil {
+		set.Err = rd.err
+		return
+	}
+	for _, rec := range rd.recs {
+		k := KeyOf(rd.key, rec.String)
+		if prev, dup := set.Existing[k]; dup {
+			if set.Duplicates == nil {
+				set.Duplicates = map[string][]string{}
+			}
+			if len(set.Duplicates[k]) == 0 {
+				set.Duplicates[k] = []string{prev.String("Id")}
+			}
+			set.Duplicates[k] = append(set.Duplicates[k], rec.String("Id"))
+			continue
+		}
+		set.Existing[k] = rec
 	}
 }
 

@@ -195,12 +195,12 @@ type PermSetMeta struct {
 	UserPerms   map[string]bool
 }
 
-// readPermSetMeta reads, one set per request (Salesforce serves Metadata one
-// row at a time), the Metadata of the spec's permission sets that set
-// record types or a permission the PermissionSet object has no field for:
-// only a Metadata deploy writes those, and the plan needs what is there.
-// Sets the org lacks are absent.
-func readPermSetMeta(ctx context.Context, c *salesforce.Client, s *spec.Spec, st *State) (map[string]*PermSetMeta, error) {
+// permSetMetaNames lists the spec's permission sets whose Metadata the plan
+// needs: those that set record types (known from the spec alone, so read
+// beside everything else) and, once the org's PermissionSet fields are known
+// (fields non-empty), those with a system permission the object has no
+// field for. read holds the lower names of sets already read.
+func permSetMetaNames(s *spec.Spec, fields map[string]bool, read map[string]bool) []string {
 	var names []string
 	for _, p := range s.PermissionSets {
 		need := false
@@ -208,12 +208,21 @@ func readPermSetMeta(ctx context.Context, c *salesforce.Client, s *spec.Spec, st
 			need = need || len(o.RecordTypes) > 0
 		}
 		for _, sp := range p.SystemPermissions {
-			need = need || (len(st.PermissionFields) > 0 && !st.PermissionFields[sp.Field()])
+			need = need || (len(fields) > 0 && !fields[sp.Field()])
 		}
-		if need {
+		if need && !read[strings.ToLower(p.Name)] {
 			names = append(names, p.Name)
 		}
 	}
+	return names
+}
+
+// readPermSetMeta reads, one set per request (Salesforce serves Metadata one
+// row at a time), the Metadata of the named permission sets: record types,
+// and permissions the PermissionSet object has no field for; only a
+// Metadata deploy writes those, and the plan needs what is there. Sets the
+// org lacks are absent.
+func readPermSetMeta(ctx context.Context, c *salesforce.Client, names []string) (map[string]*PermSetMeta, error) {
 	out := map[string]*PermSetMeta{}
 	metas := make([]*PermSetMeta, len(names))
 	jobs := make([]func() error, len(names))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -300,23 +301,31 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		close(depsDone)
 	}
 	defer func() { <-depsDone }() // no read outlives Read
-	// Everything that needs no answer of another read goes out at once,
-	// beside the first round: who the token belongs to, the External Client
-	// Apps (Metadata API), the installed packages and remote sites
-	// (Tooling). Reading the org then costs two round trips on the critical
-	// path: this one, and the second round below.
+	// Everything that needs no answer of another read goes out at once:
+	// who the token belongs to, the External Client Apps (Metadata API),
+	// the installed packages and remote sites (Tooling), the Metadata of the
+	// sets that set record types, and one /composite round with every query
+	// and describe. Reading the org then costs one round trip on the
+	// critical path; a second one only for what needs the first's answers
+	// (below).
 	var ui *salesforce.UserInfo
+	var uiErr error
+	uiDone := make(chan struct{})
+	go func() { defer close(uiDone); ui, uiErr = c.UserInfo(ctx) }()
 	var ecas map[string]*ECA
 	side := &sideReads{}
-	side.run(func() (err error) { ui, err = c.UserInfo(ctx); return })
+	side.run(func() error { <-uiDone; return uiErr })
 	side.run(func() (err error) { ecas, err = readECAs(ctx, c, s); return })
 	if n.needPackages {
 		side.run(func() error { return readPackages(ctx, c, st) })
 	}
 	side.run(func() error { return readRemoteSites(ctx, c, s, st) })
+	var setMeta, laterSetMeta map[string]*PermSetMeta
+	if names := permSetMetaNames(s, nil, nil); len(names) > 0 {
+		side.run(func() (err error) { setMeta, err = readPermSetMeta(ctx, c, names); return })
+	}
 	defer side.wait() // no read outlives Read
 
-	// Round 1: describes and the queries that need no Ids.
 	r1 := newRound(c)
 	r1.get("describe PermissionSet", c.DataPath("sobjects/PermissionSet/describe"), func(b []byte) error {
 		var d salesforce.Describe
@@ -399,6 +408,89 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		userCols += ", " + f
 	}
 	r1.query("users", "SELECT "+userCols+userChildren+" FROM User WHERE Username IN "+inList(users), func(rs []salesforce.Record) { userRows = rs })
+
+	// The permission sets' and object permissions' Permissions* columns
+	// depend on the org (its features, licences and API version): the
+	// describes above list them, but waiting for them would cost a round
+	// trip. SOQL's FIELDS(STANDARD) selects them all without naming them
+	// (API 51.0 and later, with no LIMIT required: SOQL and SOSL Reference,
+	// "FIELDS()"), so the rows come in this round. Where the org refuses it,
+	// the rows are read again with the columns the describes list: a failed
+	// subrequest fails alone, "the remaining subrequests that don't depend
+	// on the failed subrequest are executed" with allOrNone false (REST API
+	// guide, Composite Request Body).
+	permSets := sortedKeys(n.permSets)
+	psWhere := " FROM PermissionSet WHERE Name IN " + inList(bareNames(permSets)) + " OR Label IN " + inList(permSets) + " OR Profile.Name IN " + inList(profiles)
+	parentFilter := "Parent.Name IN " + inList(bareNames(permSets)) + " OR Parent.Profile.Name IN " + inList(sortedKeys(n.accessProfiles))
+	var psRows, opRows []salesforce.Record
+	psRead, opRead := false, false
+	if fieldsFunction(c.APIVersion()) {
+		refused := func(error) error { return nil } // read again below
+		r1.queryOr("permission sets", "SELECT FIELDS(STANDARD)"+psWhere, func(rs []salesforce.Record) { psRows, psRead = rs, true }, refused)
+		r1.queryOr("object permissions", "SELECT FIELDS(STANDARD) FROM ObjectPermissions WHERE "+parentFilter, func(rs []salesforce.Record) { opRows, opRead = rs, true }, refused)
+	}
+	r1.query("field permissions", "SELECT Id, ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE "+parentFilter, func(rs []salesforce.Record) {
+		for _, r := range rs {
+			fp := &FieldPerm{ID: r.String("Id"), Field: r.String("Field"), Read: r.Bool("PermissionsRead"), Edit: r.Bool("PermissionsEdit")}
+			addTo(st.FieldPerms, Key15(r.String("ParentId")), strings.ToLower(fp.Field), fp)
+		}
+	})
+	if len(n.apps)+len(n.classes) > 0 {
+		r1.query("setup entity access", "SELECT Id, ParentId, SetupEntityId FROM SetupEntityAccess WHERE "+parentFilter, func(rs []salesforce.Record) {
+			for _, r := range rs {
+				addTo(st.EntityAccess, Key15(r.String("ParentId")), Key15(r.String("SetupEntityId")), r.String("Id"))
+			}
+		})
+	}
+	if len(n.apps) > 0 {
+		r1.query("connected apps", "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication WHERE Name IN "+inList(sortedKeys(n.apps)), func(rs []salesforce.Record) {
+			for _, r := range rs {
+				st.Apps[strings.ToLower(r.String("Name"))] = &Named{ID: r.String("Id"), Name: r.String("Name")}
+				st.AdminApprovedOnly[strings.ToLower(r.String("Name"))] = r.Bool("OptionsAllowAdminApprovedUsersOnly")
+			}
+		})
+	}
+	if len(n.classes) > 0 {
+		r1.query("Apex classes", "SELECT Id, Name, NamespacePrefix FROM ApexClass WHERE Name IN "+inList(bareNames(sortedKeys(n.classes))), func(rs []salesforce.Record) {
+			for _, r := range rs {
+				name := r.String("Name")
+				if ns := r.String("NamespacePrefix"); ns != "" {
+					name = ns + "__" + name
+				}
+				st.ApexClasses[strings.ToLower(name)] = &Named{ID: r.String("Id"), Name: name}
+			}
+		})
+	}
+	readSelections(r1, s, st)
+	records := readRecords(r1, s, st)
+
+	// The Organization (its name, whether it is a sandbox) is one query in
+	// this round when the round has room for one more query; otherwise, and
+	// when the deploying admin's assignments are needed (an app's policy
+	// may pre-authorise only sets the admin holds, eca.go), the round waits
+	// for the identity, which names the org and the admin by Id: a GET by
+	// Id is no query, and costs no call more than the two rounds did.
+	orgInRound := fitsOneMore(r1.reqs)
+	if !orgInRound || needsAdminSets(s) {
+		<-uiDone
+		if uiErr != nil {
+			return nil, side.wait()
+		}
+	}
+	var orgRec salesforce.Record
+	if orgInRound {
+		r1.query("Organization", "SELECT Id, Name, IsSandbox FROM Organization", func(rs []salesforce.Record) {
+			if len(rs) > 0 {
+				orgRec = rs[0]
+			}
+		})
+	} else {
+		r1.get("Organization", c.DataPath("sobjects/Organization/"+ui.OrganizationID+"?fields=Id,Name,IsSandbox"), func(b []byte) error { return decode(b, &orgRec) })
+	}
+	var adminRows []salesforce.Record
+	if needsAdminSets(s) && !containsFold(n.users, ui.Username) {
+		r1.query("your assignments", "SELECT "+userCols+userChildren+" FROM User WHERE Id = "+quote(ui.UserID), func(rs []salesforce.Record) { adminRows = rs })
+	}
 	if err := r1.run(ctx); err != nil {
 		// When the identity failed too (a refused session, a spent
 		// allowance, an org that does not answer), its error says it best.
@@ -420,6 +512,37 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	if err := readUsers(ctx, c, st, userRows); err != nil {
 		return nil, err
 	}
+	st.OrgName, st.IsSandbox = orgRec.String("Name"), orgRec.Bool("IsSandbox")
+	if d := st.Describes["account"]; d != nil && d.HasField("IsPersonAccount") {
+		// Person Accounts add IsPersonAccount to Account (CumulusCI's check;
+		// salesforce-api-facts.md §13).
+		st.PersonAccounts = true
+	}
+
+	// Round 2, only for what needed the first round's answers: the rows
+	// of a refused FIELDS() query, with the describes' columns; records
+	// whose spec names a field the object lacks, without it. Beside it,
+	// the Metadata reads that need Ids or the describe: the record types of
+	// the spec's existing profiles, and of the sets with a permission the
+	// PermissionSet object has no field for (Salesforce refuses Metadata
+	// over several rows, so one request each).
+	r2 := newRound(c)
+	if !psRead {
+		permCols := ""
+		if fields := sortedKeys(st.PermissionFields); len(fields) > 0 {
+			permCols = ", " + strings.Join(fields, ", ")
+		}
+		r2.query("permission sets", "SELECT Id, Name, NamespacePrefix, Label, Description, LicenseId, IsOwnedByProfile, ProfileId, Profile.Name"+permCols+psWhere, func(rs []salesforce.Record) { psRows = rs })
+	}
+	if !opRead {
+		r2.query("object permissions", "SELECT Id, ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords"+viewAllFieldsCol(st)+" FROM ObjectPermissions WHERE "+parentFilter, func(rs []salesforce.Record) { opRows = rs })
+	}
+	for _, rd := range records {
+		rd.settle(r2, st)
+	}
+	later := &sideReads{}
+	defer later.wait() // no read outlives Read
+	later.run(func() error { return readProfileMeta(ctx, c, s, st) })
 	if err := side.wait(); err != nil {
 		return nil, err
 	}
@@ -430,94 +553,34 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	// LanguageLocaleKey (Salesforce's OpenID Connect userinfo).
 	st.RunningUser = salesforce.Record{"Id": ui.UserID, "Username": ui.Username,
 		"TimeZoneSidKey": ui.TimeZone, "LocaleSidKey": ui.Locale, "LanguageLocaleKey": ui.Language}
-	if d := st.Describes["account"]; d != nil && d.HasField("IsPersonAccount") {
-		// Person Accounts add IsPersonAccount to Account (CumulusCI's check;
-		// salesforce-api-facts.md §13).
-		st.PersonAccounts = true
+	read := map[string]bool{}
+	for _, name := range permSetMetaNames(s, nil, nil) {
+		read[strings.ToLower(name)] = true
 	}
-
-	// Round 2: the records, by the names the spec uses.
-	permFields := sortedKeys(st.PermissionFields)
-	permCols := ""
-	if len(permFields) > 0 {
-		permCols = ", " + strings.Join(permFields, ", ")
+	if names := permSetMetaNames(s, st.PermissionFields, read); len(names) > 0 {
+		later.run(func() (err error) { laterSetMeta, err = readPermSetMeta(ctx, c, names); return })
 	}
-	permSets := sortedKeys(n.permSets)
-	r2 := newRound(c)
-	r2.get("Organization", c.DataPath("sobjects/Organization/"+ui.OrganizationID+"?fields=Id,Name,IsSandbox"), func(b []byte) error {
-		var org salesforce.Record
-		if err := decode(b, &org); err != nil {
-			return err
-		}
-		st.OrgName, st.IsSandbox = org.String("Name"), org.Bool("IsSandbox")
-		return nil
-	})
-	var adminRows []salesforce.Record
-	if needsAdminSets(s) && !containsFold(n.users, ui.Username) {
-		// An app's policy may pre-authorise only sets the deploying admin
-		// holds (eca.go): the admin's assignments, as the spec's users'.
-		r2.query("your assignments", "SELECT "+userCols+userChildren+" FROM User WHERE Id = "+quote(ui.UserID), func(rs []salesforce.Record) { adminRows = rs })
-	}
-	var psRows []salesforce.Record
-	r2.query("permission sets", "SELECT Id, Name, NamespacePrefix, Label, Description, LicenseId, IsOwnedByProfile, ProfileId, Profile.Name"+permCols+
-		" FROM PermissionSet WHERE Name IN "+inList(bareNames(permSets))+" OR Label IN "+inList(permSets)+" OR Profile.Name IN "+inList(profiles), func(rs []salesforce.Record) { psRows = rs })
-	parentFilter := "Parent.Name IN " + inList(bareNames(permSets)) + " OR Parent.Profile.Name IN " + inList(sortedKeys(n.accessProfiles))
-	r2.query("object permissions", "SELECT Id, ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords"+viewAllFieldsCol(st)+" FROM ObjectPermissions WHERE "+parentFilter, func(rs []salesforce.Record) {
-		for _, r := range rs {
-			op := &ObjectPerm{ID: r.String("Id"), Object: r.String("SobjectType"), Flags: map[string]bool{}}
-			for k, v := range r {
-				if b, ok := v.(bool); ok && strings.HasPrefix(k, "Permissions") {
-					op.Flags[k] = b
-				}
-			}
-			addTo(st.ObjectPerms, Key15(r.String("ParentId")), strings.ToLower(op.Object), op)
-		}
-	})
-	r2.query("field permissions", "SELECT Id, ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE "+parentFilter, func(rs []salesforce.Record) {
-		for _, r := range rs {
-			fp := &FieldPerm{ID: r.String("Id"), Field: r.String("Field"), Read: r.Bool("PermissionsRead"), Edit: r.Bool("PermissionsEdit")}
-			addTo(st.FieldPerms, Key15(r.String("ParentId")), strings.ToLower(fp.Field), fp)
-		}
-	})
-	if len(n.apps)+len(n.classes) > 0 {
-		r2.query("setup entity access", "SELECT Id, ParentId, SetupEntityId FROM SetupEntityAccess WHERE "+parentFilter, func(rs []salesforce.Record) {
-			for _, r := range rs {
-				addTo(st.EntityAccess, Key15(r.String("ParentId")), Key15(r.String("SetupEntityId")), r.String("Id"))
-			}
-		})
-	}
-	if len(n.apps) > 0 {
-		r2.query("connected apps", "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication WHERE Name IN "+inList(sortedKeys(n.apps)), func(rs []salesforce.Record) {
-			for _, r := range rs {
-				st.Apps[strings.ToLower(r.String("Name"))] = &Named{ID: r.String("Id"), Name: r.String("Name")}
-				st.AdminApprovedOnly[strings.ToLower(r.String("Name"))] = r.Bool("OptionsAllowAdminApprovedUsersOnly")
-			}
-		})
-	}
-	if len(n.classes) > 0 {
-		r2.query("Apex classes", "SELECT Id, Name, NamespacePrefix FROM ApexClass WHERE Name IN "+inList(bareNames(sortedKeys(n.classes))), func(rs []salesforce.Record) {
-			for _, r := range rs {
-				name := r.String("Name")
-				if ns := r.String("NamespacePrefix"); ns != "" {
-					name = ns + "__" + name
-				}
-				st.ApexClasses[strings.ToLower(name)] = &Named{ID: r.String("Id"), Name: name}
-			}
-		})
-	}
-	readSelections(r2, s, st)
-	readRecords(r2, s, st)
-	// Profile and permission set Metadata come one row per request
-	// (Salesforce refuses Metadata over several rows), beside the second
-	// round: they need the profiles' Ids and the describe it brought.
-	side.run(func() error { return readProfileMeta(ctx, c, s, st) })
-	side.run(func() (err error) { st.PermSetMeta, err = readPermSetMeta(ctx, c, s, st); return })
 	err2 := r2.run(ctx)
-	if err := side.wait(); err != nil && err2 == nil {
+	if err := later.wait(); err != nil && err2 == nil {
 		err2 = err
 	}
 	if err2 != nil {
 		return nil, err2
+	}
+	st.PermSetMeta = map[string]*PermSetMeta{}
+	for _, m := range []map[string]*PermSetMeta{setMeta, laterSetMeta} {
+		for k, v := range m {
+			st.PermSetMeta[k] = v
+		}
+	}
+	for _, r := range opRows {
+		op := &ObjectPerm{ID: r.String("Id"), Object: r.String("SobjectType"), Flags: map[string]bool{}}
+		for k, v := range r {
+			if b, ok := v.(bool); ok && strings.HasPrefix(k, "Permissions") {
+				op.Flags[k] = b
+			}
+		}
+		addTo(st.ObjectPerms, Key15(r.String("ParentId")), strings.ToLower(op.Object), op)
 	}
 	st.ECAs = ecas
 	aliasProfiles(st)
@@ -547,6 +610,29 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	}
 	st.Deps = deps
 	return st, nil
+}
+
+// fieldsFunction reports whether SOQL's FIELDS() is there: API 51.0 and
+// later (SOQL and SOSL Reference, "FIELDS()").
+func fieldsFunction(version string) bool {
+	v, err := strconv.ParseFloat(strings.TrimPrefix(version, "v"), 64)
+	return err == nil && v >= 51
+}
+
+// fitsOneMore reports whether one more query leaves the number of
+// /composite calls reqs take as it is (25 subrequests a call, at most
+// salesforce.CompositeQueryLimit of them queries).
+func fitsOneMore(reqs []salesforce.SubRequest) bool {
+	heavy := 0
+	for _, r := range reqs {
+		if salesforce.CountsAsQuery(r.URL) {
+			heavy++
+		}
+	}
+	calls := func(n, q int) int {
+		return max((n+salesforce.CompositeLimit-1)/salesforce.CompositeLimit, (q+salesforce.CompositeQueryLimit-1)/salesforce.CompositeQueryLimit)
+	}
+	return calls(len(reqs)+1, heavy+1) == calls(len(reqs), heavy)
 }
 
 func viewAllFieldsCol(st *State) string {

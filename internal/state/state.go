@@ -1,10 +1,14 @@
 // Package state reads the part of an org that a spec talks about and holds it as
 // plain data for the planner. Reading costs a fixed number of API calls whatever
-// the size of the spec: one userinfo call and two /composite rounds of at most
-// 5 queries each (Salesforce's sub-limit, salesforce.CompositeQueryLimit), so 3
-// calls for profiles, sets, groups and users; more when a round needs more
+// the size of the spec, and one round trip on the critical path: a userinfo
+// call beside one /composite round of the describes and queries (at most 5
+// queries a call, Salesforce's sub-limit, salesforce.CompositeQueryLimit), so
+// 3 calls for profiles, sets, groups and users; more when the round needs more
 // queries (app and Apex class access, assignments:, records:) or over 25
-// subrequests (many objects), or a query has over 2,000 rows.
+// subrequests (many objects), or a query has over 2,000 rows. A second round
+// trip goes only to what needs the first one's answers: the Metadata of
+// existing profiles, the deploying admin's assignments, records whose spec
+// names a field the object lacks.
 package state
 
 import (
