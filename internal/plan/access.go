@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/sfprov/sfprov/internal/diag"
-	"github.com/sfprov/sfprov/internal/salesforce"
 	"github.com/sfprov/sfprov/internal/spec"
 	"github.com/sfprov/sfprov/internal/state"
 )
@@ -396,7 +395,7 @@ func (pl *planner) objectRow(obj string, want map[string]bool, cur *state.Object
 }
 
 // fieldLevels returns Object.Field → edit? for the fields oa grants.
-func (pl *planner) fieldLevels(oa *spec.ObjectAccess, d *salesforce.Describe) map[string]bool {
+func (pl *planner) fieldLevels(oa *spec.ObjectAccess, d *state.Describe) map[string]bool {
 	out := map[string]bool{}
 	switch oa.FieldsAll {
 	case "all-read", "all-edit":
@@ -426,7 +425,7 @@ func (pl *planner) fieldLevels(oa *spec.ObjectAccess, d *salesforce.Describe) ma
 		if pos.Line == 0 {
 			pos = oa.Pos
 		}
-		var field *salesforce.DescribeField
+		var field *state.DescribeField
 		for i := range d.Fields {
 			if strings.EqualFold(d.Fields[i].Name, name) {
 				field = &d.Fields[i]
@@ -454,7 +453,7 @@ func (pl *planner) fieldLevels(oa *spec.ObjectAccess, d *salesforce.Describe) ma
 	return out
 }
 
-func (pl *planner) fields(oa *spec.ObjectAccess, d *salesforce.Describe, rows map[string]*state.FieldPerm, parentKey Key, parentLabel string, prune bool, seen map[string]bool, clone *clonedAccess) {
+func (pl *planner) fields(oa *spec.ObjectAccess, d *state.Describe, rows map[string]*state.FieldPerm, parentKey Key, parentLabel string, prune bool, seen map[string]bool, clone *clonedAccess) {
 	levels := pl.fieldLevels(oa, d)
 	for _, name := range sortedKeys(levels) {
 		edit := levels[name]

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/sfprov/sfprov/internal/diag"
-	"github.com/sfprov/sfprov/internal/salesforce"
 	"github.com/sfprov/sfprov/internal/spec"
 	"github.com/sfprov/sfprov/internal/state"
 )
@@ -652,7 +651,7 @@ func sortedBools(m map[string]bool) []string {
 	return out
 }
 
-func (pl *planner) describe(obj string, pos spec.Pos) *salesforce.Describe {
+func (pl *planner) describe(obj string, pos spec.Pos) *state.Describe {
 	d, known := pl.st.Describes[lower(obj)]
 	if d == nil {
 		if known {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/sfprov/sfprov/internal/diag"
-	"github.com/sfprov/sfprov/internal/salesforce"
 	"github.com/sfprov/sfprov/internal/spec"
 	"github.com/sfprov/sfprov/internal/state"
 )
@@ -81,7 +80,7 @@ func (pl *planner) records() {
 	}
 }
 
-func (pl *planner) record(rs spec.RecordSet, d *salesforce.Describe, row map[string]spec.Value, set *state.RecordSet) {
+func (pl *planner) record(rs spec.RecordSet, d *state.Describe, row map[string]spec.Value, set *state.RecordSet) {
 	key := state.KeyOf(rs.Key, func(f string) string { v, _ := state.ValueOf(row, f); return v.Value })
 	var shown []string
 	for _, k := range rs.Key {
@@ -140,7 +139,7 @@ func (pl *planner) record(rs spec.RecordSet, d *salesforce.Describe, row map[str
 	pl.add(step)
 }
 
-func fieldOf(d *salesforce.Describe, name string) *salesforce.DescribeField {
+func fieldOf(d *state.Describe, name string) *state.DescribeField {
 	for i := range d.Fields {
 		if strings.EqualFold(d.Fields[i].Name, name) {
 			return &d.Fields[i]
@@ -150,7 +149,7 @@ func fieldOf(d *salesforce.Describe, name string) *salesforce.DescribeField {
 }
 
 // typedValue converts a spec string to the JSON type the field takes.
-func typedValue(f *salesforce.DescribeField, s string) (any, error) {
+func typedValue(f *state.DescribeField, s string) (any, error) {
 	switch f.Type {
 	case "boolean":
 		switch strings.ToLower(strings.TrimSpace(s)) {

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sfprov/sfprov/internal/salesforce"
 	"github.com/sfprov/sfprov/internal/spec"
 	"github.com/sfprov/sfprov/internal/state"
 )
@@ -17,7 +16,7 @@ func TestRecordKeyMatchingSeveralRowsIsAnError(t *testing.T) {
 	st := freshOrg()
 	st.RecordSets = []*state.RecordSet{{
 		Rows:       []map[string]spec.Value{s.Records[0].Values},
-		Existing:   map[string]salesforce.Record{"smith": {"Id": "003000000000001AAA", "LastName": "Smith"}},
+		Existing:   map[string]state.Record{"smith": {"Id": "003000000000001AAA", "LastName": "Smith"}},
 		Duplicates: map[string][]string{"smith": {"003000000000001AAA", "003000000000002AAA"}},
 	}}
 	_, ds := Compute(s, st, Options{Requires: requires, Label: label})

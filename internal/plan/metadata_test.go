@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/sfprov/sfprov/internal/salesforce"
 	"github.com/sfprov/sfprov/internal/state"
 )
 
@@ -95,12 +94,8 @@ profiles:
 `
 	st := freshOrg()
 	st.Profiles["support"] = &state.Profile{ID: "00e000000000009AAA", Name: "Support", Perms: map[string]bool{}}
-	d := &salesforce.Describe{Name: "Account"}
-	d.RecordTypeInfos = append(d.RecordTypeInfos, struct {
-		DeveloperName string `json:"developerName"`
-		RecordTypeID  string `json:"recordTypeId"`
-		Master        bool   `json:"master"`
-	}{DeveloperName: "Partner", RecordTypeID: "012000000000001AAA"})
+	d := &state.Describe{Name: "Account"}
+	d.RecordTypeInfos = append(d.RecordTypeInfos, state.RecordTypeInfo{DeveloperName: "Partner", RecordTypeID: "012000000000001AAA"})
 	st.Describes["account"] = d
 	st.ProfileMeta = map[string]*state.ProfileMeta{"support": {FullName: "Support", RecordTypes: []state.RecordTypeVisibility{{RecordType: "Account.Partner", Visible: true}}}}
 	p, ds := Compute(parse(t, src), st, Options{})

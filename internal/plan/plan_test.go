@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/sfprov/sfprov/internal/salesforce"
 	"github.com/sfprov/sfprov/internal/spec"
 	"github.com/sfprov/sfprov/internal/state"
 )
@@ -29,7 +28,7 @@ func parse(t *testing.T, src string, vars ...string) *spec.Spec {
 func freshOrg() *state.State {
 	return &state.State{
 		Username:         "admin@example.com",
-		RunningUser:      salesforce.Record{"TimeZoneSidKey": "America/Los_Angeles", "LocaleSidKey": "en_US", "LanguageLocaleKey": "en_US", "EmailEncodingKey": "UTF-8"},
+		RunningUser:      state.Record{"TimeZoneSidKey": "America/Los_Angeles", "LocaleSidKey": "en_US", "LanguageLocaleKey": "en_US", "EmailEncodingKey": "UTF-8"},
 		Packages:         map[string]string{},
 		PermissionFields: map[string]bool{"PermissionsApiEnabled": true, "PermissionsViewAllData": true, "PermissionsModifyAllData": true, "PermissionsViewSetup": true},
 		ObjectPermFields: map[string]bool{"PermissionsRead": true, "PermissionsViewAllFields": true},
@@ -45,7 +44,7 @@ func freshOrg() *state.State {
 		ObjectPerms:  map[string]map[string]*state.ObjectPerm{},
 		FieldPerms:   map[string]map[string]*state.FieldPerm{},
 		EntityAccess: map[string]map[string]string{},
-		Describes: map[string]*salesforce.Describe{"contact": {Name: "Contact", Fields: []salesforce.DescribeField{
+		Describes: map[string]*state.Describe{"contact": {Name: "Contact", Fields: []state.DescribeField{
 			{Name: "Id", Type: "id"},
 			{Name: "LastName", Type: "string", Createable: true, Updateable: true},
 			{Name: "Email", Type: "email", Createable: true, Updateable: true, Nillable: true, Permissionable: true},
@@ -155,7 +154,7 @@ func converged() *state.State {
 		"contact.name__f": {ID: "01k000000000002AAA", Field: "Contact.Name__f", Read: true},
 	}
 	st.Users["coconut@example.com"] = &state.User{ID: "005000000000002AAA",
-		Record: salesforce.Record{"Username": "coconut@example.com", "LastName": "Coconut Integration", "Email": "admin@example.com", "Alias": "coconuti", "EmailEncodingKey": "UTF-8", "Profile": map[string]any{"Name": "Coconut Integration"}, "IsActive": true},
+		Record: state.Record{"Username": "coconut@example.com", "LastName": "Coconut Integration", "Email": "admin@example.com", "Alias": "coconuti", "EmailEncodingKey": "UTF-8", "Profile": map[string]any{"Name": "Coconut Integration"}, "IsActive": true},
 		PSLs:   map[string]string{"0PL000000000001": "2LA000000000001AAA"},
 		Sets:   map[string]string{"0PS000000000003": "0Pa000000000001AAA"},
 		Groups: map[string]string{}}
@@ -226,7 +225,7 @@ func TestCompareVersions(t *testing.T) {
 
 func TestComputeParentObjectComesFirst(t *testing.T) {
 	st := freshOrg()
-	st.Describes["account"] = &salesforce.Describe{Name: "Account"}
+	st.Describes["account"] = &state.Describe{Name: "Account"}
 	src := `version: 1
 permissionSets:
   - name: Order_Test
@@ -253,7 +252,7 @@ permissionSets:
 
 func TestComputePruneRemovesChildrenBeforeParents(t *testing.T) {
 	st := converged()
-	st.Describes["account"] = &salesforce.Describe{Name: "Account"}
+	st.Describes["account"] = &state.Describe{Name: "Account"}
 	src := `version: 1
 permissionSets:
   - name: Coconut_API

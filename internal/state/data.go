@@ -20,7 +20,7 @@ type RemoteSite struct {
 // spec wants and the existing records that match their keys.
 type RecordSet struct {
 	Rows     []map[string]spec.Value
-	Existing map[string]salesforce.Record // KeyOf(row) → record
+	Existing map[string]Record // KeyOf(row) → record
 	// Duplicates are the keys that more than one org record matches, with
 	// the Ids of all of them in the order the org returned them: an upsert
 	// by such a key would pick one at random.
@@ -70,7 +70,7 @@ type recordRead struct {
 func readRecords(r *round, s *spec.Spec, st *State) []*recordRead {
 	var reads []*recordRead
 	for _, rs := range s.Records {
-		set := &RecordSet{Existing: map[string]salesforce.Record{}}
+		set := &RecordSet{Existing: map[string]Record{}}
 		st.RecordSets = append(st.RecordSets, set)
 		rows, err := rs.Rows()
 		if err != nil {
@@ -176,7 +176,7 @@ func (rd *recordRead) file() {
 			set.Duplicates[k] = append(set.Duplicates[k], rec.String("Id"))
 			continue
 		}
-		set.Existing[k] = rec
+		set.Existing[k] = Record(rec)
 	}
 }
 

@@ -282,7 +282,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		ObjectPerms:       map[string]map[string]*ObjectPerm{},
 		FieldPerms:        map[string]map[string]*FieldPerm{},
 		EntityAccess:      map[string]map[string]string{},
-		Describes:         map[string]*salesforce.Describe{},
+		Describes:         map[string]*Describe{},
 		RemoteSites:       map[string]*RemoteSite{},
 		AssignedNames:     map[string]string{},
 	}
@@ -359,7 +359,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 				st.Describes[strings.ToLower(obj)] = nil
 				return nil
 			}
-			var d salesforce.Describe
+			var d Describe
 			if err := decode(b, &d); err != nil {
 				return err
 			}
@@ -551,7 +551,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	// User form does), come with the identity: userinfo's zoneinfo, locale
 	// and language are the user's TimeZoneSidKey, LocaleSidKey and
 	// LanguageLocaleKey (Salesforce's OpenID Connect userinfo).
-	st.RunningUser = salesforce.Record{"Id": ui.UserID, "Username": ui.Username,
+	st.RunningUser = Record{"Id": ui.UserID, "Username": ui.Username,
 		"TimeZoneSidKey": ui.TimeZone, "LocaleSidKey": ui.Locale, "LanguageLocaleKey": ui.Language}
 	read := map[string]bool{}
 	for _, name := range permSetMetaNames(s, nil, nil) {
@@ -835,7 +835,7 @@ func readUsers(ctx context.Context, c *salesforce.Client, st *State, rows []sale
 			return fmt.Errorf("read assignments: %w", err)
 		}
 		psa = append(psa, kids...)
-		u := &User{ID: r.String("Id"), Record: r, PSLs: map[string]string{}, Sets: map[string]string{}, Groups: map[string]string{}}
+		u := &User{ID: r.String("Id"), Record: Record(r), PSLs: map[string]string{}, Sets: map[string]string{}, Groups: map[string]string{}}
 		st.Users[strings.ToLower(r.String("Username"))] = u
 		byID[Key15(u.ID)] = u
 	}

@@ -200,12 +200,12 @@ func TestRead(t *testing.T) {
 		}
 		return m
 	}
-	userRec := func(id, username, first, last, email, alias, profileID, profile, tz, locale, lang string) salesforce.Record {
+	userRec := func(id, username, first, last, email, alias, profileID, profile, tz, locale, lang string) state.Record {
 		var firstName any
 		if first != "" {
 			firstName = first
 		}
-		return salesforce.Record{
+		return state.Record{
 			"attributes": map[string]any{"type": "User", "url": "/services/data/v62.0/sobjects/User/" + id},
 			"Id":         id, "Username": username, "FirstName": firstName, "LastName": last, "Email": email, "Alias": alias,
 			"ProfileId":      profileID,
@@ -224,7 +224,7 @@ func TestRead(t *testing.T) {
 		OrgName:     "sfprov Emulator Org",
 		Username:    emulator.AdminUsername,
 		// The admin's settings come with the identity (userinfo).
-		RunningUser: salesforce.Record{
+		RunningUser: state.Record{
 			"Id": ui.UserID, "Username": emulator.AdminUsername,
 			"TimeZoneSidKey": "America/Los_Angeles", "LocaleSidKey": "en_US", "LanguageLocaleKey": "en_US",
 		},

@@ -13,8 +13,6 @@ package state
 
 import (
 	"strings"
-
-	"github.com/sfprov/sfprov/internal/salesforce"
 )
 
 // State is what the org holds now. Maps are keyed by lower-cased names so that
@@ -24,7 +22,7 @@ type State struct {
 	OrgID       string
 	OrgName     string
 	Username    string // the running user
-	RunningUser salesforce.Record
+	RunningUser Record
 
 	IsSandbox      bool
 	PersonAccounts bool
@@ -65,7 +63,7 @@ type State struct {
 	FieldPerms   map[string]map[string]*FieldPerm  // ParentId → lower "Object.Field"
 	EntityAccess map[string]map[string]string      // ParentId → SetupEntityId(15) → row Id
 
-	Describes map[string]*salesforce.Describe // lower object name → describe; nil value = no such object
+	Describes map[string]*Describe // lower object name → describe; nil value = no such object
 
 	// Selections, one per spec `assignments:` entry, in spec order.
 	Selections []*Selection
@@ -171,7 +169,7 @@ func (s *State) FindGroup(name string) *Group {
 // User is a user with its assignments.
 type User struct {
 	ID     string
-	Record salesforce.Record
+	Record Record
 	PSLs   map[string]string // PermissionSetLicenseId(15) → assignment Id
 	Sets   map[string]string // PermissionSetId(15) → assignment Id
 	Groups map[string]string // PermissionSetGroupId(15) → assignment Id

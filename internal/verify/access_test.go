@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sfprov/sfprov/internal/salesforce"
 	"github.com/sfprov/sfprov/internal/spec"
 	"github.com/sfprov/sfprov/internal/state"
 )
@@ -55,7 +54,7 @@ func TestLoginCheck(t *testing.T) {
 func TestPasswordCheck(t *testing.T) {
 	u := &spec.User{Username: spec.Value{Value: "u@x"}, Password: &spec.UserPassword{Mode: spec.PasswordFromEnv, FromEnv: "PW"}}
 	user := func(changed time.Time) *state.User {
-		return &state.User{Record: salesforce.Record{"LastPasswordChangeDate": changed.Format("2006-01-02T15:04:05.000+0000")}}
+		return &state.User{Record: state.Record{"LastPasswordChangeDate": changed.Format("2006-01-02T15:04:05.000+0000")}}
 	}
 	a := &state.Audit{PasswordExpires: map[string]time.Time{}}
 	for _, tc := range []struct {
