@@ -74,7 +74,7 @@ func parse(t testing.TB, src string) *spec.Spec {
 func planFor(t testing.TB, c *salesforce.Client, src string) *plan.Plan {
 	t.Helper()
 	s := parse(t, src)
-	st, err := state.Read(context.Background(), c, s)
+	st, err := state.Read(context.Background(), c, state.NeedsOf(s))
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
@@ -590,7 +590,7 @@ users:
 		t.Fatalf("create the other set: %v %+v", err, res)
 	}
 	s := parse(t, src)
-	st, err := state.Read(context.Background(), c, s)
+	st, err := state.Read(context.Background(), c, state.NeedsOf(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -623,7 +623,7 @@ users:
     profile: Standard User
     permissionSets: [Acme_Integraton_Access]
 `)
-	st, err := state.Read(context.Background(), c, s)
+	st, err := state.Read(context.Background(), c, state.NeedsOf(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -658,7 +658,7 @@ users:
     permissionSetGroups: [Acme_Group_On]
     permissionSetLicenses: [Salesforce API Integraton]
 `)
-	st, err := state.Read(context.Background(), c, s)
+	st, err := state.Read(context.Background(), c, state.NeedsOf(s))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func bigSpec() string {
 func BenchmarkCompute(b *testing.B) {
 	o := newOrg(b, nil)
 	s := parse(b, bigSpec())
-	st, err := state.Read(context.Background(), o.client(), s)
+	st, err := state.Read(context.Background(), o.client(), state.NeedsOf(s))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func BenchmarkApply(b *testing.B) {
 		o := newOrg(b, nil)
 		c := o.client()
 		b.StartTimer()
-		st, err := state.Read(ctx, c, s)
+		st, err := state.Read(ctx, c, state.NeedsOf(s))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -277,7 +277,7 @@ func tryPlan(c *salesforce.Client, src string) (*plan.Plan, error) {
 	if ds.HasErrors() {
 		return nil, fmt.Errorf("spec: %v", ds)
 	}
-	st, err := state.Read(context.Background(), c, s)
+	st, err := state.Read(context.Background(), c, state.NeedsOf(s))
 	if err != nil {
 		return nil, err
 	}

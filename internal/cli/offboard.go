@@ -55,7 +55,7 @@ func offboardRun(ctx context.Context, opts *ApplyOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := state.Read(ctx, o.Client, s)
+	st, err := state.Read(ctx, o.Client, state.NeedsOf(s))
 	if err != nil {
 		return orgError(o, o.Name, "read the org", err)
 	}

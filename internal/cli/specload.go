@@ -164,7 +164,7 @@ func planOrg(ctx context.Context, o *target.Org, stdio IO, in *SpecInput, s *spe
 // planOrgState is planOrg that also returns the state the plan was made
 // from (verify checks both).
 func planOrgState(ctx context.Context, o *target.Org, stdio IO, in *SpecInput, s *spec.Spec, resolve func(string) string) (*plan.Plan, *state.State, error) {
-	st, err := state.Read(ctx, o.Client, s)
+	st, err := state.Read(ctx, o.Client, state.NeedsOf(s))
 	if err != nil {
 		return nil, nil, orgError(o, o.Name, "read the org", err)
 	}

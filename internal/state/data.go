@@ -66,17 +66,17 @@ type recordRead struct {
 }
 
 // readRecords adds one query per record set to r: the records whose keys the
-// spec names, with every field the spec sets.
-func readRecords(r *round, s *spec.Spec, st *State) []*recordRead {
+// rows name, with every field they set.
+func readRecords(r *round, need []RecordsNeed, st *State) []*recordRead {
 	var reads []*recordRead
-	for _, rs := range s.Records {
+	for _, rs := range need {
 		set := &RecordSet{Existing: map[string]Record{}}
 		st.RecordSets = append(st.RecordSets, set)
-		rows, err := rs.Rows()
-		if err != nil {
-			set.Err = err
+		if rs.Err != nil {
+			set.Err = rs.Err
 			continue
 		}
+		rows := rs.Rows
 		set.Rows = rows
 		if len(rows) == 0 {
 			continue
@@ -181,9 +181,9 @@ func (rd *recordRead) file() {
 }
 
 // readRemoteSites reads the org's Remote Site Settings through the Tooling API
-// (salesforce-api-facts.md §8), only when the spec has some.
-func readRemoteSites(ctx context.Context, c *salesforce.Client, s *spec.Spec, st *State) error {
-	if len(s.RemoteSites) == 0 {
+// (salesforce-api-facts.md §8), only when they are needed.
+func readRemoteSites(ctx context.Context, c *salesforce.Client, need bool, st *State) error {
+	if !need {
 		return nil
 	}
 	recs, err := c.ToolingQuery(ctx, "SELECT Id, SiteName, EndpointUrl, IsActive, Description FROM RemoteProxy")

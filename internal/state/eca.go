@@ -29,15 +29,11 @@ type ECA struct {
 // Salesforce generated for the spec's apps.
 var ecaPolicyTypes = []string{metadata.TypeECAOAuthPolicies}
 
-// readECAs reads the spec's External Client Apps, by lower name; an app the
+// readECAs reads the named External Client Apps, by lower name; an app the
 // org lacks is absent. The header and the two OAuth parts are read by the
 // app's name while the policies are listed (their names are generated), so
 // the reads take two round trips, beside the rest of the state.
-func readECAs(ctx context.Context, c *salesforce.Client, s *spec.Spec) (map[string]*ECA, error) {
-	var names []string
-	for _, a := range s.ExternalClientApps {
-		names = append(names, a.Name)
-	}
+func readECAs(ctx context.Context, c *salesforce.Client, names []string) (map[string]*ECA, error) {
 	out := map[string]*ECA{}
 	if len(names) == 0 {
 		return out, nil
@@ -193,28 +189,6 @@ func needsAdminSets(s *spec.Spec) bool {
 type PermSetMeta struct {
 	RecordTypes map[string]bool
 	UserPerms   map[string]bool
-}
-
-// permSetMetaNames lists the spec's permission sets whose Metadata the plan
-// needs: those that set record types (known from the spec alone, so read
-// beside everything else) and, once the org's PermissionSet fields are known
-// (fields non-empty), those with a system permission the object has no
-// field for. read holds the lower names of sets already read.
-func permSetMetaNames(s *spec.Spec, fields map[string]bool, read map[string]bool) []string {
-	var names []string
-	for _, p := range s.PermissionSets {
-		need := false
-		for _, o := range p.Objects {
-			need = need || len(o.RecordTypes) > 0
-		}
-		for _, sp := range p.SystemPermissions {
-			need = need || (len(fields) > 0 && !fields[sp.Field()])
-		}
-		if need && !read[strings.ToLower(p.Name)] {
-			names = append(names, p.Name)
-		}
-	}
-	return names
 }
 
 // readPermSetMeta reads, one set per request (Salesforce serves Metadata one

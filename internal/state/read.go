@@ -265,8 +265,8 @@ func bareNames(full []string) []string {
 	return out
 }
 
-// Read reads the org state that s needs.
-func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, error) {
+// Read reads the org state that nd names (NeedsOf a spec).
+func Read(ctx context.Context, c *salesforce.Client, nd Needs) (*State, error) {
 	st := &State{
 		InstanceURL:       c.InstanceURL(),
 		Packages:          map[string]string{},
@@ -286,13 +286,13 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		RemoteSites:       map[string]*RemoteSite{},
 		AssignedNames:     map[string]string{},
 	}
-	n := collect(s)
+	n := nd.names()
 	// The org's permission dependencies are read beside everything else:
 	// they need no Id, so they cost no round trip on the critical path.
 	var deps *Dependencies
 	var depsErr error
 	depsDone := make(chan struct{})
-	if needsDependencies(s) {
+	if nd.Dependencies {
 		go func() {
 			defer close(depsDone)
 			deps, depsErr = readDependencies(ctx, c, sortedKeys(n.objects))
@@ -315,13 +315,13 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	var ecas map[string]*ECA
 	side := &sideReads{}
 	side.run(func() error { <-uiDone; return uiErr })
-	side.run(func() (err error) { ecas, err = readECAs(ctx, c, s); return })
+	side.run(func() (err error) { ecas, err = readECAs(ctx, c, nd.ExternalClientApps); return })
 	if n.needPackages {
 		side.run(func() error { return readPackages(ctx, c, st) })
 	}
-	side.run(func() error { return readRemoteSites(ctx, c, s, st) })
+	side.run(func() error { return readRemoteSites(ctx, c, nd.RemoteSites, st) })
 	var setMeta, laterSetMeta map[string]*PermSetMeta
-	if names := permSetMetaNames(s, nil, nil); len(names) > 0 {
+	if names := permSetMetaNames(nd.PermSetMeta, nil, nil); len(names) > 0 {
 		side.run(func() (err error) { setMeta, err = readPermSetMeta(ctx, c, names); return })
 	}
 	defer side.wait() // no read outlives Read
@@ -396,16 +396,10 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	// apply that stopped between the user and its password): the plan
 	// gives it one.
 	userCols := "Id, Username, FirstName, LastName, Email, Alias, ProfileId, Profile.Name, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey, IsActive, LastPasswordChangeDate"
-	extra := map[string]bool{}
-	for _, u := range s.Users {
-		for f := range u.Fields {
-			if !strings.Contains(", "+userCols+", ", ", "+f+", ") {
-				extra[f] = true
-			}
+	for _, f := range nd.UserFields {
+		if !strings.Contains(", "+userCols+", ", ", "+f+", ") {
+			userCols += ", " + f
 		}
-	}
-	for _, f := range sortedKeys(extra) {
-		userCols += ", " + f
 	}
 	r1.query("users", "SELECT "+userCols+userChildren+" FROM User WHERE Username IN "+inList(users), func(rs []salesforce.Record) { userRows = rs })
 
@@ -461,8 +455,8 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 			}
 		})
 	}
-	readSelections(r1, s, st)
-	records := readRecords(r1, s, st)
+	readSelections(r1, nd.Selections, st)
+	records := readRecords(r1, nd.Records, st)
 
 	// The Organization (its name, whether it is a sandbox) is one query in
 	// this round when the round has room for one more query; otherwise, and
@@ -471,7 +465,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	// for the identity, which names the org and the admin by Id: a GET by
 	// Id is no query, and costs no call more than the two rounds did.
 	orgInRound := fitsOneMore(r1.reqs)
-	if !orgInRound || needsAdminSets(s) {
+	if !orgInRound || nd.AdminAssignments {
 		<-uiDone
 		if uiErr != nil {
 			return nil, side.wait()
@@ -488,7 +482,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 		r1.get("Organization", c.DataPath("sobjects/Organization/"+ui.OrganizationID+"?fields=Id,Name,IsSandbox"), func(b []byte) error { return decode(b, &orgRec) })
 	}
 	var adminRows []salesforce.Record
-	if needsAdminSets(s) && !containsFold(n.users, ui.Username) {
+	if nd.AdminAssignments && !containsFold(n.users, ui.Username) {
 		r1.query("your assignments", "SELECT "+userCols+userChildren+" FROM User WHERE Id = "+quote(ui.UserID), func(rs []salesforce.Record) { adminRows = rs })
 	}
 	if err := r1.run(ctx); err != nil {
@@ -542,7 +536,7 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	}
 	later := &sideReads{}
 	defer later.wait() // no read outlives Read
-	later.run(func() error { return readProfileMeta(ctx, c, s, st) })
+	later.run(func() error { return readProfileMeta(ctx, c, nd.ProfileRecordTypes, st) })
 	if err := side.wait(); err != nil {
 		return nil, err
 	}
@@ -554,10 +548,10 @@ func Read(ctx context.Context, c *salesforce.Client, s *spec.Spec) (*State, erro
 	st.RunningUser = Record{"Id": ui.UserID, "Username": ui.Username,
 		"TimeZoneSidKey": ui.TimeZone, "LocaleSidKey": ui.Locale, "LanguageLocaleKey": ui.Language}
 	read := map[string]bool{}
-	for _, name := range permSetMetaNames(s, nil, nil) {
+	for _, name := range permSetMetaNames(nd.PermSetMeta, nil, nil) {
 		read[strings.ToLower(name)] = true
 	}
-	if names := permSetMetaNames(s, st.PermissionFields, read); len(names) > 0 {
+	if names := permSetMetaNames(nd.PermSetMeta, st.PermissionFields, read); len(names) > 0 {
 		later.run(func() (err error) { laterSetMeta, err = readPermSetMeta(ctx, c, names); return })
 	}
 	err2 := r2.run(ctx)
@@ -683,19 +677,15 @@ func readPackages(ctx context.Context, c *salesforce.Client, st *State) error {
 	return nil
 }
 
-// readProfileMeta reads the record type visibilities of the spec's existing
-// profiles that set recordTypeDefaults, one Tooling request each, sent
-// together.
-func readProfileMeta(ctx context.Context, c *salesforce.Client, s *spec.Spec, st *State) error {
+// readProfileMeta reads the record type visibilities of the named profiles
+// that exist, one Tooling request each, sent together.
+func readProfileMeta(ctx context.Context, c *salesforce.Client, names []string, st *State) error {
 	st.ProfileMeta = map[string]*ProfileMeta{}
 	type job struct{ name, id string }
 	var jobs []job
-	for _, p := range s.Profiles {
-		if len(p.RecordTypeDefaults) == 0 {
-			continue
-		}
-		if pr := st.Profiles[strings.ToLower(p.Name)]; pr != nil {
-			jobs = append(jobs, job{strings.ToLower(p.Name), pr.ID})
+	for _, name := range names {
+		if pr := st.Profiles[strings.ToLower(name)]; pr != nil {
+			jobs = append(jobs, job{strings.ToLower(name), pr.ID})
 		}
 	}
 	errs := make([]error, len(jobs))
@@ -736,8 +726,8 @@ func readProfileMeta(ctx context.Context, c *salesforce.Client, s *spec.Spec, st
 // semi- and anti-joins per WHERE clause ("Semi-Join and Anti-Join
 // Considerations", SOQL and SOSL Reference); such a block reads the holders
 // instead, with a query of their own.
-func readSelections(r *round, s *spec.Spec, st *State) {
-	for _, a := range s.Assignments {
+func readSelections(r *round, sels []Selector, st *State) {
+	for _, a := range sels {
 		sel := &Selection{Users: map[string]string{}, Holders: map[string]string{}}
 		st.Selections = append(st.Selections, sel)
 		addUsers := func(rs []salesforce.Record) {
@@ -755,7 +745,7 @@ func readSelections(r *round, s *spec.Spec, st *State) {
 		case a.PermissionSetLicense != "":
 			from = "FROM PermissionSetLicenseAssign WHERE PermissionSetLicense.DeveloperName = " + quote(a.PermissionSetLicense) + " OR PermissionSetLicense.MasterLabel = " + quote(a.PermissionSetLicense)
 		}
-		antiJoin := from != "" && !strings.Contains(strings.ToLower(a.To.Where), "select")
+		antiJoin := from != "" && !strings.Contains(strings.ToLower(a.Where), "select")
 		users := func(cond string) string {
 			q := "SELECT Id, Username FROM User WHERE IsActive = true AND " + cond
 			if antiJoin {
@@ -763,24 +753,20 @@ func readSelections(r *round, s *spec.Spec, st *State) {
 			}
 			return q
 		}
-		var names []string
-		for _, u := range a.To.Users {
-			names = append(names, u.Value)
+		if len(a.Users) > 0 {
+			r.selQuery(sel, users("Username IN "+inList(a.Users)), addUsers)
 		}
-		if len(names) > 0 {
-			r.selQuery(sel, users("Username IN "+inList(names)), addUsers)
+		if len(a.Profiles) > 0 {
+			r.selQuery(sel, users("Profile.Name IN "+inList(a.Profiles)), addUsers)
 		}
-		if len(a.To.Profiles) > 0 {
-			r.selQuery(sel, users("Profile.Name IN "+inList(a.To.Profiles)), addUsers)
+		if len(a.PermissionSets) > 0 {
+			r.selQuery(sel, users("Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name IN "+inList(bareNames(a.PermissionSets))+")"), addUsers)
 		}
-		if len(a.To.PermissionSets) > 0 {
-			r.selQuery(sel, users("Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.Name IN "+inList(bareNames(a.To.PermissionSets))+")"), addUsers)
+		if len(a.PermissionSetGroups) > 0 {
+			r.selQuery(sel, users("Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSetGroup.DeveloperName IN "+inList(a.PermissionSetGroups)+")"), addUsers)
 		}
-		if len(a.To.PermissionSetGroups) > 0 {
-			r.selQuery(sel, users("Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSetGroup.DeveloperName IN "+inList(a.To.PermissionSetGroups)+")"), addUsers)
-		}
-		if strings.TrimSpace(a.To.Where) != "" {
-			r.selQuery(sel, users("("+a.To.Where+")"), addUsers)
+		if strings.TrimSpace(a.Where) != "" {
+			r.selQuery(sel, users("("+a.Where+")"), addUsers)
 		}
 		if !antiJoin && from != "" {
 			r.selQuery(sel, "SELECT Id, AssigneeId "+from, func(rs []salesforce.Record) {

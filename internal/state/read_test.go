@@ -42,6 +42,9 @@ func newClient(url string) *salesforce.Client {
 	return salesforce.New(salesforce.Config{InstanceURL: url, Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: testToken})})
 }
 
+// needs is what Read reads for the spec src.
+func needs(t *testing.T, src string) state.Needs { return state.NeedsOf(parse(t, src)) }
+
 func parse(t *testing.T, src string) *spec.Spec {
 	t.Helper()
 	s, ds := spec.Parse("spec.yaml", []byte(src), spec.Options{Getenv: func(string) (string, bool) { return "", false }})
@@ -170,7 +173,7 @@ func TestRead(t *testing.T) {
 	}
 
 	c := newClient(url)
-	st, err := state.Read(ctx, c, parse(t, readSpec))
+	st, err := state.Read(ctx, c, needs(t, readSpec))
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
@@ -377,7 +380,7 @@ users:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newClient(url)
-			st, err := state.Read(context.Background(), c, parse(t, tt.spec))
+			st, err := state.Read(context.Background(), c, needs(t, tt.spec))
 			if err != nil {
 				t.Fatalf("Read: %v", err)
 			}
@@ -401,7 +404,7 @@ func TestReadNamespacedAndLabels(t *testing.T) {
 	}})
 	a := admin{t, newClient(url)}
 	labelled := a.create("PermissionSet", map[string]any{"Name": "Vendor_Api_Access", "Label": "Vendor API Access"})
-	st, err := state.Read(ctx, newClient(url), parse(t, `version: 1
+	st, err := state.Read(ctx, newClient(url), needs(t, `version: 1
 users:
   - username: u@example.com
     lastName: U
@@ -484,7 +487,7 @@ func TestReadFollowsLargeAnswers(t *testing.T) {
 		b.WriteString("  - name: " + n + "\n")
 	}
 	c := newClient(url)
-	st, err := state.Read(ctx, c, parse(t, b.String()))
+	st, err := state.Read(ctx, c, needs(t, b.String()))
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
@@ -507,7 +510,7 @@ func TestReadFollowsLargeAnswers(t *testing.T) {
 // back as an error naming what was being read, with Salesforce's code.
 func TestReadQueryError(t *testing.T) {
 	url, _ := newOrg(t, nil)
-	_, err := state.Read(context.Background(), newClient(url), parse(t, `version: 1
+	_, err := state.Read(context.Background(), newClient(url), needs(t, `version: 1
 users:
   - username: u@example.com
     lastName: U
@@ -536,7 +539,7 @@ func TestReadOlderIntegrationProfileName(t *testing.T) {
 	if res, err := a.c.Update(ctx, []salesforce.Record{{"attributes": map[string]any{"type": "Profile"}, "Id": prof, "Name": "Salesforce API Only System Integrations"}}); err != nil || !res[0].Success {
 		t.Fatalf("rename the profile: %v %+v", err, res)
 	}
-	st, err := state.Read(ctx, newClient(url), parse(t, `version: 1
+	st, err := state.Read(ctx, newClient(url), needs(t, `version: 1
 profiles:
   - name: Acme Integration
     cloneFrom: Minimum Access - API Only Integrations
@@ -580,7 +583,7 @@ func TestReadCost(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newClient(url)
-			st, err := state.Read(context.Background(), c, parse(t, tt.spec))
+			st, err := state.Read(context.Background(), c, needs(t, tt.spec))
 			if err != nil {
 				t.Fatalf("Read: %v", err)
 			}

@@ -1,5 +1,7 @@
-// Package state reads the part of an org that a spec talks about and holds it as
-// plain data for the planner. Reading costs a fixed number of API calls whatever
+// Package state reads the part of an org that a spec talks about (its Needs,
+// NeedsOf a spec: names to look up, blocks to compare, and the rows of its
+// records, loaded before the org is asked) and holds it as plain data of its
+// own types for the planner. Reading costs a fixed number of API calls whatever
 // the size of the spec, and one round trip on the critical path: a userinfo
 // call beside one /composite round of the describes and queries (at most 5
 // queries a call, Salesforce's sub-limit, salesforce.CompositeQueryLimit), so
