@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -177,11 +178,29 @@ func TestRead(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
-	// userinfo and one /composite call per round, each round within the
-	// 5 queries a call may carry, and beside them the Tooling query of the
-	// org's permission dependencies.
+	// userinfo beside one round of two /composite calls (5 queries a call
+	// at most), and the Tooling query of the org's permission dependencies.
 	if c.Calls() != 4 {
 		t.Errorf("Read made %d API calls, want 4 (userinfo, two /composite calls, PermissionDependency)", c.Calls())
+	}
+	// Before API 51.0 SOQL has no FIELDS(): the sets and object
+	// permissions are read in a second round with the columns the describes
+	// list, and read the same.
+	old := salesforce.New(salesforce.Config{InstanceURL: url, APIVersion: "50.0", Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: testToken})})
+	st50, err := state.Read(ctx, old, needs(t, readSpec))
+	if err != nil {
+		t.Fatalf("Read at 50.0: %v", err)
+	}
+	if old.Calls() != 5 {
+		t.Errorf("Read at 50.0 made %d API calls, want 5 (a second round for the sets and object permissions)", old.Calls())
+	}
+	// Records name the version they were read at (attributes.url).
+	noAttrs := cmp.FilterPath(func(p cmp.Path) bool {
+		mi, ok := p.Last().(cmp.MapIndex)
+		return ok && mi.Key().Kind() == reflect.String && mi.Key().String() == "attributes"
+	}, cmp.Ignore())
+	if diff := cmp.Diff(st, st50, noAttrs, cmpopts.SortSlices(func(a, b *state.PermSet) bool { return a.Name < b.Name }), cmpopts.EquateEmpty(), cmpopts.IgnoreUnexported(state.Dependencies{})); diff != "" {
+		t.Errorf("state read at API 50.0, without FIELDS() (-62.0 +50.0):\n%s", diff)
 	}
 
 	// Every Permissions* flag a set does not grant reads back as false.
@@ -592,6 +611,34 @@ func TestReadCost(t *testing.T) {
 			}
 			if strings.Contains(tt.spec, "Cost_19__c") && (st.Describes["cost_19__c"] == nil || st.Describes["cost_00__c"] == nil) {
 				t.Errorf("describes of the custom objects missing: %d read", len(st.Describes))
+			}
+		})
+	}
+}
+
+// TestReadRecordsFieldTheObjectLacks: the records are queried in the first
+// round with every field the spec names; when the describe, read in the same
+// round, lacks one, they are read again without it, so the planner still
+// finds the record by its key (and names the field).
+func TestReadRecordsFieldTheObjectLacks(t *testing.T) {
+	url, _ := newOrg(t, nil)
+	a := admin{t, newClient(url)}
+	id := a.create("Account", map[string]any{"Name": "Acme Records"})
+	for _, tt := range []struct{ name, values string }{
+		{"every field there", "{Name: Acme Records, Description: kept}"},
+		{"a field the object lacks", "{Name: Acme Records, Nope__c: x}"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := state.Read(context.Background(), newClient(url), needs(t, "version: 1\nrecords:\n  - object: Account\n    key: [Name]\n    values: "+tt.values+"\n"))
+			if err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			set := st.RecordSets[0]
+			if set.Err != nil {
+				t.Fatalf("records: %v", set.Err)
+			}
+			if got := set.Existing[state.KeyOf([]string{"Name"}, func(string) string { return "Acme Records" })]; got.String("Id") != id {
+				t.Errorf("Existing = %v, want the account %s", set.Existing, id)
 			}
 		})
 	}
