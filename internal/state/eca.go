@@ -31,8 +31,10 @@ var ecaPolicyTypes = []string{metadata.TypeECAOAuthPolicies}
 
 // readECAs reads the named External Client Apps, by lower name; an app the
 // org lacks is absent. The header and the two OAuth parts are read by the
-// app's name while the policies are listed (their names are generated), so
-// the reads take two round trips, beside the rest of the state.
+// app's name while the policies are listed (their names are generated) and
+// read under the names Salesforce is seen to give, so the reads take one
+// round trip beside the rest of the state, and a second only when the org
+// named the policies otherwise.
 func readECAs(ctx context.Context, c *salesforce.Client, names []string) (map[string]*ECA, error) {
 	out := map[string]*ECA{}
 	if len(names) == 0 {
