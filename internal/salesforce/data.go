@@ -9,53 +9,14 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/sfprov/sfprov/internal/record"
 )
 
-// Record is one sObject record as the REST API returns it. Parent relationships
-// are nested Records; "attributes" is kept as returned.
-type Record map[string]any
-
-// Get returns the value at a dotted path such as "Profile.Name"; nil when any
-// step is missing or null.
-func (r Record) Get(path string) any {
-	var cur any = map[string]any(r)
-	for _, part := range strings.Split(path, ".") {
-		m, ok := asMap(cur)
-		if !ok {
-			return nil
-		}
-		cur = m[part]
-	}
-	return cur
-}
-
-// String returns the value at path as a string ("" when null or absent).
-func (r Record) String(path string) string {
-	switch v := r.Get(path).(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	default:
-		return fmt.Sprint(v)
-	}
-}
-
-// Bool returns the value at path as a boolean (false when null or absent).
-func (r Record) Bool(path string) bool {
-	b, _ := r.Get(path).(bool)
-	return b
-}
-
-func asMap(v any) (map[string]any, bool) {
-	switch m := v.(type) {
-	case map[string]any:
-		return m, true
-	case Record:
-		return m, true
-	}
-	return nil, false
-}
+// Record is one sObject record as the REST API returns it: parent
+// relationships nested, "attributes" kept as returned (package record, the
+// shape the org state keeps too).
+type Record = record.Fields
 
 type queryPage struct {
 	TotalSize      int      `json:"totalSize"`
