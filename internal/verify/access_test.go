@@ -106,3 +106,37 @@ func TestAppsOf(t *testing.T) {
 		t.Errorf("apps %+v", apps)
 	}
 }
+
+// The runner's own permissions decide whether "no logins" and "no token" can
+// be believed: without Manage Users or Customize Application each is a
+// warning naming what is missing; with both, or when they were not read, or
+// when the spec's only user is the runner, nothing is said.
+func TestRunnerChecks(t *testing.T) {
+	s := &spec.Spec{Users: []spec.User{{Username: spec.Value{Value: "vendor@example.com"}}}}
+	st := &state.State{Username: "Admin@Example.com"}
+	for _, tc := range []struct {
+		name string
+		held map[string]map[string]bool
+		spec *spec.Spec
+		want []string
+	}{
+		{"both", map[string]map[string]bool{"admin@example.com": {"PermissionsManageUsers": true, "PermissionsCustomizeApplication": true}}, s, nil},
+		{"neither", map[string]map[string]bool{"admin@example.com": {}}, s, []string{
+			"warn you (Admin@Example.com) can see other users' logins: you lack Manage Users: Salesforce shows you only your own login history, so the login checks above saw none of the spec's users",
+			"warn you (Admin@Example.com) can see other users' OAuth tokens: you lack Customize Application: Salesforce shows you only your own tokens, so the token checks above saw none of the spec's users",
+		}},
+		{"no Customize Application", map[string]map[string]bool{"admin@example.com": {"PermissionsManageUsers": true}}, s, []string{
+			"warn you (Admin@Example.com) can see other users' OAuth tokens: you lack Customize Application: Salesforce shows you only your own tokens, so the token checks above saw none of the spec's users",
+		}},
+		{"not read", map[string]map[string]bool{}, s, nil},
+		{"only yourself", map[string]map[string]bool{"admin@example.com": {}}, &spec.Spec{Users: []spec.User{{Username: spec.Value{Value: "admin@example.com"}}}}, nil},
+	} {
+		var got []string
+		for _, c := range runnerChecks(tc.spec, st, &state.Audit{Held: tc.held}) {
+			got = append(got, c.Status+" "+c.Check+": "+c.Detail)
+		}
+		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			t.Errorf("%s:\ngot  %q\nwant %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -107,6 +107,7 @@ func Run(s *spec.Spec, st *state.State, p *plan.Plan, requires func(string) []st
 		}
 		out = append(out, accessChecks(s, &u, cur, a, has, now)...)
 	}
+	out = append(out, runnerChecks(s, st, a)...)
 	out = append(out, remoteSiteChecks(s, st)...)
 	var groups []string
 	for name, g := range st.Groups {
@@ -213,6 +214,37 @@ func heldBy(st *state.State, u *state.User) map[string]bool {
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// runnerChecks warn when the user running verify cannot see what the login
+// and token checks read of other users: Salesforce answers only one's own
+// LoginHistory rows without Manage Users, and only one's own OauthToken rows
+// without Customize Application (the objects' access rules, as the emulator
+// models them), so "no logins" and "no token" would be the runner's
+// blindness, not the org's state. Nothing is said when the runner's own
+// permissions were not read (a.Held has no entry for it).
+func runnerChecks(s *spec.Spec, st *state.State, a *state.Audit) []Check {
+	held, read := a.Held[strings.ToLower(st.Username)]
+	if !read {
+		return nil
+	}
+	others := false
+	for _, u := range s.Users {
+		if !strings.EqualFold(u.Username.Value, st.Username) {
+			others = true
+		}
+	}
+	if !others {
+		return nil
+	}
+	var out []Check
+	if !held["PermissionsManageUsers"] {
+		out = append(out, Check{Warn, "you (" + st.Username + ") can see other users' logins", "you lack Manage Users: Salesforce shows you only your own login history, so the login checks above saw none of the spec's users"})
+	}
+	if !held["PermissionsCustomizeApplication"] {
+		out = append(out, Check{Warn, "you (" + st.Username + ") can see other users' OAuth tokens", "you lack Customize Application: Salesforce shows you only your own tokens, so the token checks above saw none of the spec's users"})
+	}
+	return out
+}
 
 // Fields are the PermissionSet fields state.ReadAudit reads for Run: those
 // of Powerful, and Password Never Expires (the password check).
