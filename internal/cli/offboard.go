@@ -66,13 +66,24 @@ func offboardRun(ctx context.Context, opts *ApplyOptions) error {
 			users[u.Username.Value] = cur.ID
 		}
 	}
-	tokens, err := state.ReadTokens(ctx, o.Client, users)
+	// And whether you may see them: without Customize Application the org
+	// answers only your own OauthToken rows (same query as the users').
+	others := len(users) > 0
+	if _, listed := users[st.Username]; !listed && st.Username != "" {
+		users[st.Username] = ""
+	} else {
+		others = len(users) > 1
+	}
+	tokens, err := state.ReadTokens(ctx, o.Client, users, []string{"PermissionsCustomizeApplication"})
 	if err != nil {
 		return orgError(o, o.Name, "read the users' OAuth tokens", err)
 	}
 	p, ds := plan.Offboard(s, st, tokens, planOptions(o, st, stdio, resolve))
 	if ds.HasErrors() {
 		return report(stdio, ds, codeOrgMismatch, "between the spec and "+p.Target.String())
+	}
+	if held, read := tokens.Held[strings.ToLower(st.Username)]; read && others && !held["PermissionsCustomizeApplication"] {
+		p.Warnings = append(p.Warnings, "you ("+st.Username+") lack Customize Application: Salesforce shows you only your own OAuth tokens, so this offboard revokes none of the spec's users' tokens; run it as an admin who has that permission")
 	}
 	doc, _, err := applyPass(ctx, opts, o, p, true)
 	stdio.setResult(doc)
