@@ -16,6 +16,11 @@ type RecordSet struct {
 	CSV    string           // path resolved against the spec file
 	If     *Condition
 	Pos    Pos
+
+	// csvRows are the CSV file's rows, read when the spec is loaded (after
+	// checkCSV found the file sound), so that planning reads the file the
+	// spec was validated with and no file I/O waits for the org.
+	csvRows []map[string]Value
 }
 
 var recordKeys = []string{"object", "key", "values", "csv", "if"}
@@ -93,7 +98,13 @@ func (p *parser) decodeRecord(f *file, n *yaml.Node) {
 	if hasCSV {
 		if s, ok := p.str(f, fs.get("csv"), "csv"); ok {
 			rec.CSV = p.existingFile(f, fs.get("csv"), "csv", s)
+			before := len(p.diags)
 			p.checkCSV(f, fs.get("csv"), s, rec.CSV, rec.Key)
+			if len(p.diags) == before && rec.CSV != "" {
+				if rows, err := rec.readCSV(); err == nil {
+					rec.csvRows = rows
+				}
+			}
 			identity = []string{"csv=" + rec.CSV}
 		}
 	}

@@ -15,6 +15,14 @@ func (r RecordSet) Rows() ([]map[string]Value, error) {
 	if r.CSV == "" {
 		return []map[string]Value{r.Values}, nil
 	}
+	if r.csvRows != nil {
+		return r.csvRows, nil
+	}
+	return r.readCSV()
+}
+
+// readCSV reads the rows of the record set's CSV file.
+func (r RecordSet) readCSV() ([]map[string]Value, error) {
 	f, err := openLimited(r.CSV, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("read csv for %s: %s: %w", r.Object, r.CSV, unwrapPathError(err))

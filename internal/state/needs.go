@@ -64,7 +64,7 @@ type Selector struct {
 }
 
 // RecordsNeed is one `records:` block: its object and key, and its rows,
-// loaded with the spec (a CSV file is read by NeedsOf, before any org I/O).
+// loaded with the spec (a CSV file is read when the spec is loaded, before any org I/O).
 // Err says why the rows could not be loaded.
 type RecordsNeed struct {
 	Object string
