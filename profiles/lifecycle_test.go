@@ -136,7 +136,7 @@ func TestVerifyNamesBreakage(t *testing.T) {
 					if code != 1 {
 						t.Fatalf("verify: exit %d, want 1\n%s", code, out)
 					}
-					if line := failLine(out, `user "`+users[0].Name+`"`); !strings.Contains(line, "Profile: BeyondTrust API User") {
+					if line := failLine(out, `user "`+users[0].Name+`"`); !strings.Contains(line, "differs (Profile: Standard User → BeyondTrust API User)") {
 						t.Errorf("verify does not fail the user's profile:\n%s", out)
 					}
 					return

@@ -145,6 +145,12 @@ func describe(s *plan.Step) string {
 		if c.Secret {
 			v = "(secret)"
 		}
+		// What the org holds beside what the spec wants: "Profile:
+		// Standard User → BeyondTrust API User" says what someone changed.
+		if s.Action == plan.Update && c.Before != nil && !c.Secret {
+			parts = append(parts, fmt.Sprintf("%s: %v → %v", c.Field, c.Before, v))
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%s: %v", c.Field, v))
 	}
 	what := map[plan.Action]string{plan.Create: "missing", plan.Update: "differs", plan.Prune: "not in the spec"}[s.Action]
