@@ -114,3 +114,80 @@ users:
 		t.Errorf("second offboard: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 }
+
+// TestOffboardSaysWhatYouCannotSee: an admin without Customize Application
+// sees only its own OAuth tokens (the OauthToken access rule), so offboard's
+// plan warns that it revokes none of the spec's users' tokens rather than
+// silently planning none.
+func TestOffboardSaysWhatYouCannotSee(t *testing.T) {
+	const (
+		helpdesk   = "helpdesk@example.com"
+		helpdeskPW = "Help-Desk-Pa55"
+		adminToken = "00DEm0000000001!AQoffboardsees"
+	)
+	port := freePort(t)
+	org, err := emulator.New(emulator.Options{
+		AccessToken:            adminToken,
+		ClientID:               webAppID,
+		ConsumerSecretOptional: true,
+		CallbackURLs:           []string{target.CallbackURL(port)},
+		OAuthScopes:            []string{"api", "refresh_token"},
+		Seed: &emulator.Seed{
+			Users: []emulator.SeedUser{{Username: helpdesk, LastName: "Helpdesk", Profile: "Standard User", Password: helpdeskPW}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(org)
+	defer srv.Close()
+	dir := t.TempDir()
+	staff := filepath.Join(dir, "staff.yaml")
+	if err := os.WriteFile(staff, []byte(`version: 1
+permissionSets:
+  - name: Helpdesk_Users
+    systemPermissions: [Manage Users]
+users:
+  - username: `+helpdesk+`
+    lastName: Helpdesk
+    email: helpdesk@example.com
+    profile: Standard User
+    permissionSets: [Helpdesk_Users]
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vendor := filepath.Join(dir, "vendor.yaml")
+	if err := os.WriteFile(vendor, []byte(`version: 1
+users:
+  - username: vendor.int@example.com
+    lastName: Vendor
+    email: vendor.int@example.com
+    profile: Standard User
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	admin := map[string]string{"SFPROV_HOME": t.TempDir(), "SF_ACCESS_TOKEN": adminToken}
+	for _, spec := range []string{staff, vendor} {
+		if r := runCLI(t, admin, nil, "apply", spec, "--yes", "--instance-url", srv.URL); r.code != 0 {
+			t.Fatalf("apply %s: exit %d\n%s%s", spec, r.code, r.out, r.err)
+		}
+	}
+	helpEnv := map[string]string{"SFPROV_HOME": t.TempDir()}
+	if r := runCLI(t, helpEnv, browser(t, helpdesk, helpdeskPW), "auth", "login", "--web", "--client-id", webAppID,
+		"--login-url", srv.URL, "--callback-port", fmt.Sprint(port), "--alias", "helpdesk"); r.code != 0 {
+		t.Fatalf("the helpdesk login: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	r := runCLI(t, helpEnv, nil, "plan", vendor, "-o", "helpdesk")
+	if r.code != 0 {
+		t.Fatalf("plan as the helpdesk: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	r = runCLI(t, helpEnv, nil, "offboard", vendor, "-o", "helpdesk")
+	want := "you (" + helpdesk + ") lack Customize Application: Salesforce shows you only your own OAuth tokens, so this offboard revokes none of the spec's users' tokens; run it as an admin who has that permission"
+	if !strings.Contains(r.out+r.err, want) {
+		t.Errorf("offboard as the helpdesk (exit %d) does not warn %q:\n%s%s", r.code, want, r.out, r.err)
+	}
+	r = runCLI(t, admin, nil, "offboard", vendor, "--instance-url", srv.URL)
+	if strings.Contains(r.out+r.err, "lack Customize Application") {
+		t.Errorf("offboard as the admin warns:\n%s%s", r.out, r.err)
+	}
+}
