@@ -5,14 +5,14 @@ package contract
 import (
 	"testing"
 
-	"github.com/sfprov/sfprov/internal/salesforce"
+	"github.com/sfprov/sfprov/internal/state"
 )
 
 // The permission names sfprov writes are fields of a live org's
 // PermissionSet (the v64.0 describe, emulator schema/userperms.tsv); a
 // Metadata-only one (CanApproveUninstalledApps) has no field.
 func TestPermissionNames(t *testing.T) {
-	var d salesforce.Describe
+	var d state.Describe
 	if err := suite.client.Do(ctx(), "GET", suite.client.DataPath("sobjects/PermissionSet/describe"), nil, &d); err != nil {
 		t.Fatal(err)
 	}

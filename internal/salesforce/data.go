@@ -409,38 +409,6 @@ func (c *Client) UserInfo(ctx context.Context) (*UserInfo, error) {
 	return &ui, nil
 }
 
-// Describe is the part of an sObject describe sfprov uses.
-type Describe struct {
-	Name            string          `json:"name"`
-	Fields          []DescribeField `json:"fields"`
-	RecordTypeInfos []struct {
-		DeveloperName string `json:"developerName"`
-		RecordTypeID  string `json:"recordTypeId"`
-		Master        bool   `json:"master"`
-	} `json:"recordTypeInfos"`
-}
-
-// DescribeField is one field of a describe.
-type DescribeField struct {
-	Name           string `json:"name"`
-	Type           string `json:"type"`
-	Createable     bool   `json:"createable"`
-	Updateable     bool   `json:"updateable"`
-	Nillable       bool   `json:"nillable"`
-	Permissionable bool   `json:"permissionable"`
-	Calculated     bool   `json:"calculated"`
-}
-
-// HasField reports whether the describe names field (case-insensitively).
-func (d *Describe) HasField(name string) bool {
-	for _, f := range d.Fields {
-		if strings.EqualFold(f.Name, name) {
-			return true
-		}
-	}
-	return false
-}
-
 // Batch is one sObject Collections operation: "POST" (create) or "PATCH"
 // (update) of Records, or "DELETE" of IDs.
 type Batch struct {

@@ -328,7 +328,7 @@ func Read(ctx context.Context, c *salesforce.Client, nd Needs) (*State, error) {
 
 	r1 := newRound(c)
 	r1.get("describe PermissionSet", c.DataPath("sobjects/PermissionSet/describe"), func(b []byte) error {
-		var d salesforce.Describe
+		var d Describe
 		if err := decode(b, &d); err != nil {
 			return err
 		}
@@ -340,7 +340,7 @@ func Read(ctx context.Context, c *salesforce.Client, nd Needs) (*State, error) {
 		return nil
 	})
 	r1.get("describe ObjectPermissions", c.DataPath("sobjects/ObjectPermissions/describe"), func(b []byte) error {
-		var d salesforce.Describe
+		var d Describe
 		if err := decode(b, &d); err != nil {
 			return err
 		}

@@ -333,7 +333,7 @@ func TestRead(t *testing.T) {
 	}
 
 	// PermissionFields: every boolean Permissions* field of PermissionSet's describe.
-	var d salesforce.Describe
+	var d state.Describe
 	if err := a.c.Do(ctx, "GET", a.c.DataPath("sobjects/PermissionSet/describe"), nil, &d); err != nil {
 		t.Fatal(err)
 	}
@@ -454,7 +454,7 @@ func TestReadFollowsLargeAnswers(t *testing.T) {
 	ctx := context.Background()
 	url, _ := newOrg(t, nil)
 	a := admin{t, newClient(url)}
-	var d salesforce.Describe
+	var d state.Describe
 	if err := a.c.Do(ctx, "GET", a.c.DataPath("sobjects/Account/describe"), nil, &d); err != nil {
 		t.Fatal(err)
 	}

@@ -124,7 +124,7 @@ func ReadUser(ctx context.Context, c *salesforce.Client, username string) (*User
 		", (SELECT Id, PermissionSetId, PermissionSetGroupId, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignments)"+
 		" FROM User WHERE Username = "+quote(username), func(rs []salesforce.Record) { userRows = rs })
 	r1.get("describe PermissionSet", c.DataPath("sobjects/PermissionSet/describe"), func(b []byte) error {
-		var d salesforce.Describe
+		var d Describe
 		if err := decode(b, &d); err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func ReadUser(ctx context.Context, c *salesforce.Client, username string) (*User
 		return nil
 	})
 	r1.get("describe ObjectPermissions", c.DataPath("sobjects/ObjectPermissions/describe"), func(b []byte) error {
-		var d salesforce.Describe
+		var d Describe
 		if err := decode(b, &d); err != nil {
 			return err
 		}
@@ -417,7 +417,7 @@ func (ua *UserAccess) readFieldsOf(ctx context.Context, c *salesforce.Client) er
 			if !found {
 				return nil
 			}
-			var d salesforce.Describe
+			var d Describe
 			if err := decode(b, &d); err != nil {
 				return err
 			}
