@@ -15,6 +15,28 @@ import (
 	"github.com/sfprov/sfprov/internal/target"
 )
 
+// webFlowOrg serves an emulator org, seeded with seed, whose users can log
+// in through sfprov's web flow on the returned callback port and get a
+// refresh token; the admin calls it with adminToken.
+func webFlowOrg(t *testing.T, adminToken string, seed *emulator.Seed) (*httptest.Server, int) {
+	t.Helper()
+	port := freePort(t)
+	org, err := emulator.New(emulator.Options{
+		AccessToken:            adminToken,
+		ClientID:               webAppID,
+		ConsumerSecretOptional: true,
+		CallbackURLs:           []string{target.CallbackURL(port)},
+		OAuthScopes:            []string{"api", "refresh_token"},
+		Seed:                   seed,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(org)
+	t.Cleanup(srv.Close)
+	return srv, port
+}
+
 // TestOffboardRevokesTheVendorsLogin, end to end: the vendor connects as
 // the integration user through the web flow (the org lists the refresh
 // token as an OauthToken and the login in LoginHistory), verify shows the
@@ -27,23 +49,10 @@ func TestOffboardRevokesTheVendorsLogin(t *testing.T) {
 		vendorPW   = "Vendor-Int-Pa55"
 		adminToken = "00DEm0000000001!AQoffboardtest"
 	)
-	port := freePort(t)
-	org, err := emulator.New(emulator.Options{
-		AccessToken:            adminToken,
-		ClientID:               webAppID,
-		ConsumerSecretOptional: true,
-		CallbackURLs:           []string{target.CallbackURL(port)},
-		OAuthScopes:            []string{"api", "refresh_token"},
-		Seed: &emulator.Seed{
-			OAuthApp: &emulator.SeedOAuthApp{Name: "Vendor Connect"},
-			Users:    []emulator.SeedUser{{Username: vendorUser, LastName: "Vendor", Profile: "Standard User", Password: vendorPW}},
-		},
+	srv, port := webFlowOrg(t, adminToken, &emulator.Seed{
+		OAuthApp: &emulator.SeedOAuthApp{Name: "Vendor Connect"},
+		Users:    []emulator.SeedUser{{Username: vendorUser, LastName: "Vendor", Profile: "Standard User", Password: vendorPW}},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(org)
-	defer srv.Close()
 	vendorEnv := map[string]string{"SFPROV_HOME": t.TempDir()}
 	r := runCLI(t, vendorEnv, browser(t, vendorUser, vendorPW), "auth", "login", "--web", "--client-id", webAppID,
 		"--login-url", srv.URL, "--callback-port", fmt.Sprint(port), "--alias", "vendor")
@@ -125,22 +134,9 @@ func TestOffboardSaysWhatYouCannotSee(t *testing.T) {
 		helpdeskPW = "Help-Desk-Pa55"
 		adminToken = "00DEm0000000001!AQoffboardsees"
 	)
-	port := freePort(t)
-	org, err := emulator.New(emulator.Options{
-		AccessToken:            adminToken,
-		ClientID:               webAppID,
-		ConsumerSecretOptional: true,
-		CallbackURLs:           []string{target.CallbackURL(port)},
-		OAuthScopes:            []string{"api", "refresh_token"},
-		Seed: &emulator.Seed{
-			Users: []emulator.SeedUser{{Username: helpdesk, LastName: "Helpdesk", Profile: "Standard User", Password: helpdeskPW}},
-		},
+	srv, port := webFlowOrg(t, adminToken, &emulator.Seed{
+		Users: []emulator.SeedUser{{Username: helpdesk, LastName: "Helpdesk", Profile: "Standard User", Password: helpdeskPW}},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(org)
-	defer srv.Close()
 	dir := t.TempDir()
 	staff := filepath.Join(dir, "staff.yaml")
 	if err := os.WriteFile(staff, []byte(`version: 1

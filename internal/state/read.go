@@ -328,28 +328,10 @@ func Read(ctx context.Context, c *salesforce.Client, nd Needs) (*State, error) {
 
 	r1 := newRound(c)
 	r1.get("describe PermissionSet", c.DataPath("sobjects/PermissionSet/describe"), func(b []byte) error {
-		var d Describe
-		if err := decode(b, &d); err != nil {
-			return err
-		}
-		for _, f := range d.Fields {
-			if strings.HasPrefix(f.Name, "Permissions") && f.Type == "boolean" {
-				st.PermissionFields[f.Name] = true
-			}
-		}
-		return nil
+		return permissionColumns(b, true, st.PermissionFields)
 	})
 	r1.get("describe ObjectPermissions", c.DataPath("sobjects/ObjectPermissions/describe"), func(b []byte) error {
-		var d Describe
-		if err := decode(b, &d); err != nil {
-			return err
-		}
-		for _, f := range d.Fields {
-			if strings.HasPrefix(f.Name, "Permissions") {
-				st.ObjectPermFields[f.Name] = true
-			}
-		}
-		return nil
+		return permissionColumns(b, false, st.ObjectPermFields)
 	})
 	objects := sortedKeys(n.objects)
 	for _, obj := range objects {

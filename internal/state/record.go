@@ -47,3 +47,19 @@ func (d *Describe) HasField(name string) bool {
 	}
 	return false
 }
+
+// permissionColumns files the Permissions* fields of the describe in b
+// (PermissionSet's, whose permissions are its boolean ones, or
+// ObjectPermissions') into into.
+func permissionColumns(b []byte, booleanOnly bool, into map[string]bool) error {
+	var d Describe
+	if err := decode(b, &d); err != nil {
+		return err
+	}
+	for _, f := range d.Fields {
+		if strings.HasPrefix(f.Name, "Permissions") && (!booleanOnly || f.Type == "boolean") {
+			into[f.Name] = true
+		}
+	}
+	return nil
+}

@@ -124,28 +124,10 @@ func ReadUser(ctx context.Context, c *salesforce.Client, username string) (*User
 		", (SELECT Id, PermissionSetId, PermissionSetGroupId, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignments)"+
 		" FROM User WHERE Username = "+quote(username), func(rs []salesforce.Record) { userRows = rs })
 	r1.get("describe PermissionSet", c.DataPath("sobjects/PermissionSet/describe"), func(b []byte) error {
-		var d Describe
-		if err := decode(b, &d); err != nil {
-			return err
-		}
-		for _, f := range d.Fields {
-			if strings.HasPrefix(f.Name, "Permissions") && f.Type == "boolean" {
-				permFields[f.Name] = true
-			}
-		}
-		return nil
+		return permissionColumns(b, true, permFields)
 	})
 	r1.get("describe ObjectPermissions", c.DataPath("sobjects/ObjectPermissions/describe"), func(b []byte) error {
-		var d Describe
-		if err := decode(b, &d); err != nil {
-			return err
-		}
-		for _, f := range d.Fields {
-			if strings.HasPrefix(f.Name, "Permissions") {
-				ua.ObjectPermFields[f.Name] = true
-			}
-		}
-		return nil
+		return permissionColumns(b, false, ua.ObjectPermFields)
 	})
 	r1.query("user licences", "SELECT Id, Name FROM UserLicense", func(rs []salesforce.Record) {
 		for _, r := range rs {
